@@ -1,0 +1,1 @@
+"""Settings, split by where the forum runs: base, dev, test, prod."""

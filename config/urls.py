@@ -1,0 +1,29 @@
+"""URLs: pages, accounts (allauth), the API under /api/v1/ with its schema and docs, and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import MeView, TokenView
+from ideas.api import CategoryViewSet, IdeaViewSet
+
+router = DefaultRouter()
+router.register("ideas", IdeaViewSet, basename="idea")
+router.register("categories", CategoryViewSet, basename="category")
+
+api_urls = [
+    path("", include(router.urls)),
+    path("me/", MeView.as_view(), name="me"),
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]
+
+urlpatterns = [
+    path("api/v1/", include((api_urls, "api"))),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("frontend.urls")),
+]

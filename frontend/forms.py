@@ -1,0 +1,60 @@
+"""Page forms: they carry input to the services, which own the rules and raise field errors."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ideas.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Idea
+from ideas.selectors import category_list
+
+
+class IdeaForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        strip=False,
+        help_text=_("One sentence: what should change?"),
+        widget=forms.TextInput(
+            attrs={"maxlength": TITLE_MAX, "minlength": TITLE_MIN, "required": True, "autocomplete": "off"}
+        ),
+    )
+    body = forms.CharField(
+        label=_("Description"),
+        required=False,
+        strip=False,
+        help_text=_("Why it matters and how it could work. Markdown works: **bold**, lists, [links](https://…)."),
+        widget=forms.Textarea(attrs={"maxlength": BODY_MAX, "rows": 10, "required": True}),
+    )
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int, required=False, empty_value=None)
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Optional, separated by commas."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, idea: Idea | None = None, **kwargs):
+        if idea is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "title": idea.title,
+                    "body": idea.body,
+                    "category": idea.category_id,
+                    "tags": ", ".join(tag.name for tag in idea.tags.all()),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.categories = {c.pk: c for c in category_list()}
+        self.fields["category"].choices = [("", _("Choose a category"))] + [
+            (pk, str(c)) for pk, c in self.categories.items()
+        ]
+
+    def service_arguments(self) -> dict:
+        """What the submit and edit services take, from the cleaned input."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "body": data["body"],
+            "category": self.categories.get(data["category"]),
+            "tags": [tag for tag in data["tags"].split(",") if tag.strip()],
+        }

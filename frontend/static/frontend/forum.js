@@ -1,0 +1,58 @@
+// Idea Forum's browser client: small, no build step, loaded as a module (CSP allows only 'self').
+// Pages work fully without it; it adds conveniences on top.
+
+const debounce = (fn, ms) => {
+  let timer;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+};
+
+// While a member types a title, show existing ideas like it, to prevent duplicates.
+function similarIdeas(form) {
+  const input = form.querySelector('input[name="title"]');
+  const panel = form.querySelector("#similar-ideas");
+  if (!input || !panel) return;
+  const list = panel.querySelector("ul");
+  let latest = 0;
+
+  const lookup = debounce(async () => {
+    const title = input.value.trim();
+    const ticket = ++latest;
+    if (title.length < 4) {
+      panel.hidden = true;
+      return;
+    }
+    const url = new URL(form.dataset.similarUrl, window.location.origin);
+    url.searchParams.set("title", title);
+    if (form.dataset.exclude) url.searchParams.set("exclude", form.dataset.exclude);
+    try {
+      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      if (!response.ok || ticket !== latest) return;
+      const ideas = await response.json();
+      list.replaceChildren(
+        ...ideas.map((idea) => {
+          const item = document.createElement("li");
+          const link = document.createElement("a");
+          link.href = idea.url;
+          link.textContent = idea.title;
+          link.target = "_blank";
+          const status = document.createElement("span");
+          status.className = `badge status-${idea.status}`;
+          status.textContent = idea.status_label;
+          item.append(link, " ", status);
+          return item;
+        }),
+      );
+      panel.hidden = ideas.length === 0;
+    } catch {
+      panel.hidden = true;
+    }
+  }, 250);
+
+  input.addEventListener("input", lookup);
+  if (input.value) lookup();
+}
+
+document.querySelectorAll("form[data-similar-url]").forEach(similarIdeas);

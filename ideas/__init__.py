@@ -1,0 +1,1 @@
+"""Ideas, categories and tags; later the pipeline, comments and follows."""

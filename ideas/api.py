@@ -1,0 +1,143 @@
+"""API for ideas and categories; views validate the shape of input and call services and selectors."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from ideas import selectors, services
+from ideas.filters import IdeaFilter
+from ideas.models import BODY_MAX, TITLE_MAX, Category, Idea
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["id", "name", "slug", "description", "parent"]
+
+
+class AuthorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="public_name")
+
+
+class IdeaSerializer(serializers.ModelSerializer):
+    category = CategorySerializer(read_only=True)
+    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    author = AuthorSerializer(read_only=True, allow_null=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Idea
+        fields = [
+            "id", "title", "body", "body_html", "category", "tags", "status", "status_label", "author",
+            "upvotes", "downvotes", "score", "comment_count", "follower_count", "created_at", "updated_at", "url",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_url(self, idea: Idea) -> str:
+        request = self.context.get("request")
+        path = idea.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+
+class IdeaWriteSerializer(serializers.Serializer):
+    """Only the shape of the input: the rules (lengths, open categories) live in the service."""
+
+    title = serializers.CharField(max_length=TITLE_MAX * 4, trim_whitespace=False)
+    body = serializers.CharField(max_length=BODY_MAX * 2, trim_whitespace=False)
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    tags = serializers.ListField(child=serializers.CharField(max_length=200), max_length=50, required=False)
+
+
+class SimilarIdeaSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Idea
+        fields = ["id", "title", "status", "status_label", "score", "url"]
+
+
+class IdeaCursorPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class IdeaViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Ideas: list (filter by category, status and words), submit, read, edit (author), delete (author or staff)."""
+
+    serializer_class = IdeaSerializer
+    filterset_class = IdeaFilter
+    pagination_class = IdeaCursorPagination
+
+    def get_queryset(self):
+        return selectors.idea_list()
+
+    def get_object(self) -> Idea:
+        try:
+            return selectors.idea_get(pk=int(self.kwargs["pk"]))
+        except (Idea.DoesNotExist, ValueError):
+            raise NotFound(_("No idea with that id.")) from None
+
+    def _respond(self, idea: Idea, code: int) -> Response:
+        idea = selectors.idea_get(pk=idea.pk)
+        return Response(IdeaSerializer(idea, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=IdeaWriteSerializer, responses={201: IdeaSerializer})
+    def create(self, request, *args, **kwargs):
+        data = IdeaWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        idea = services.idea_submit(author=request.user, **data.validated_data)
+        return self._respond(idea, status.HTTP_201_CREATED)
+
+    @extend_schema(request=IdeaWriteSerializer, responses=IdeaSerializer)
+    def update(self, request, *args, partial=False, **kwargs):
+        idea = self.get_object()
+        data = IdeaWriteSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        values = {"title": idea.title, "body": idea.body, "category": idea.category, "tags": None}
+        values.update(data.validated_data)
+        services.idea_edit(idea=idea, editor=request.user, **values)
+        return self._respond(idea, status.HTTP_200_OK)
+
+    def destroy(self, request, *args, **kwargs):
+        services.idea_delete(idea=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("title", str, description=str(_("The title being typed.")))],
+        responses=SimilarIdeaSerializer(many=True),
+    )
+    @action(detail=False, pagination_class=None, filterset_class=None)
+    def similar(self, request):
+        """Existing ideas like a title being typed, to prevent duplicates."""
+        title = request.query_params.get("title", "")[: TITLE_MAX * 2]
+        exclude = request.query_params.get("exclude")
+        ideas = selectors.idea_similar(title=title, exclude_pk=int(exclude) if exclude and exclude.isdigit() else None)
+        return Response(SimilarIdeaSerializer(ideas, many=True).data)
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Categories open for new ideas, parents before their children."""
+
+    serializer_class = CategorySerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.categories_in_order()

@@ -1,0 +1,9 @@
+"""App configuration for ideas."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IdeasConfig(AppConfig):
+    name = "ideas"
+    verbose_name = _("Ideas")

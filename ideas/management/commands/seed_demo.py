@@ -1,0 +1,72 @@
+"""manage.py seed_demo: demo categories, members with one known password, staff roles and ideas.
+
+Idempotent: running it again adds nothing that is already there.
+"""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.services import role_grant
+from ideas.demo import ADMIN, CATEGORIES, IDEAS, MEMBERS, MODERATOR, PRODUCT_TEAM, idea_body
+from ideas.models import Category, Idea
+from ideas.services import idea_submit
+
+DEMO_PASSWORD = "idea-forum-demo"
+
+
+class Command(BaseCommand):
+    help = "Fill the forum with demo data (safe to run more than once)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            categories = self._categories()
+            members = [self._member(email, name) for email, name in MEMBERS]
+            role_grant(user=self._member(*MODERATOR), role=Role.MODERATOR)
+            role_grant(user=self._member(*PRODUCT_TEAM), role=Role.PRODUCT_TEAM)
+            self._member(*ADMIN, superuser=True)
+            created = self._ideas(categories, members)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new ideas)."))
+        self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
+        self.stdout.write(f"  member:       {MEMBERS[0][0]} (and {len(MEMBERS) - 1} more @example.com)")
+        self.stdout.write(f"  moderator:    {MODERATOR[0]}")
+        self.stdout.write(f"  product team: {PRODUCT_TEAM[0]}")
+        self.stdout.write(f"  admin:        {ADMIN[0]} (/admin/)")
+
+    def _categories(self) -> dict[str, Category]:
+        by_slug = {}
+        for position, (name, slug, description, children) in enumerate(CATEGORIES):
+            parent, _ = Category.objects.get_or_create(
+                slug=slug, defaults={"name": name, "description": description, "position": position}
+            )
+            by_slug[slug] = parent
+            for child_position, (child_name, child_slug) in enumerate(children):
+                by_slug[child_slug], _ = Category.objects.get_or_create(
+                    slug=child_slug, defaults={"name": child_name, "parent": parent, "position": child_position}
+                )
+        return by_slug
+
+    def _member(self, email: str, name: str, superuser: bool = False) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            create = User.objects.create_superuser if superuser else User.objects.create_user
+            user = create(email=email, password=DEMO_PASSWORD, display_name=name)
+        return user
+
+    def _ideas(self, categories: dict[str, Category], members: list[User]) -> int:
+        created = 0
+        now = timezone.now()
+        for number, (slug, title, tags, why, how) in enumerate(IDEAS):
+            author = members[number % len(members)]
+            if Idea.objects.filter(title=title, author=author).exists():
+                continue
+            idea = idea_submit(
+                author=author, title=title, body=idea_body(why, how), category=categories[slug], tags=tags
+            )
+            # Spread the demo ideas over the past weeks, newest last in the list above.
+            Idea.objects.filter(pk=idea.pk).update(created_at=now - timedelta(hours=7 * (len(IDEAS) - number)))
+            created += 1
+        return created

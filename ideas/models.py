@@ -1,0 +1,115 @@
+"""Ideas, their categories and tags."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+TITLE_MIN = 5
+TITLE_MAX = 120
+BODY_MAX = 10_000
+
+
+class Category(models.Model):
+    """An admin-managed area of the company, optionally under a parent category."""
+
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("open for new ideas"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="ideas_category_unique_name_in_parent"),
+            models.CheckConstraint(condition=~models.Q(parent=models.F("id")), name="ideas_category_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    """The public pipeline, from proposal to launch (PRODUCT section 4)."""
+
+    NEW = "new", _("New")
+    UNDER_REVIEW = "under_review", _("Under review")
+    REVIEWED = "reviewed", _("Reviewed")
+    COMING_SOON = "coming_soon", _("Coming soon")
+    LAUNCHED = "launched", _("Launched")
+    DECLINED = "declined", _("Not planned")
+    MERGED = "merged", _("Merged")
+
+
+class Idea(models.Model):
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    body = models.TextField(_("description"), max_length=BODY_MAX)
+    body_html = models.TextField(editable=False)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="ideas")
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="ideas")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="ideas",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    upvotes = models.PositiveIntegerField(default=0)
+    downvotes = models.PositiveIntegerField(default=0)
+    score = models.IntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    follower_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="ideas_idea_new"),
+            models.Index(fields=["status", "-created_at", "-id"], name="ideas_idea_status_new"),
+            models.Index(fields=["category", "-created_at", "-id"], name="ideas_idea_category_new"),
+            models.Index(fields=["author", "-created_at"], name="ideas_idea_author_new"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=Status.values), name="ideas_idea_status_valid"),
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("title"), TITLE_MIN), name="ideas_idea_title_min_length"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score=models.F("upvotes") - models.F("downvotes")), name="ideas_idea_score_is_net"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("idea_detail", args=[self.pk])
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None

@@ -1,0 +1,109 @@
+"""Every write on ideas: submit, edit, delete. Pages and the API both call these."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from config.errors import NotAllowed
+from ideas.content import render_markdown
+from ideas.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Category, Idea, Tag
+
+TAGS_MAX = 5
+TAG_MAX = 40
+
+
+def _clean_tags(names: Sequence[str]) -> list[str]:
+    cleaned: list[str] = []
+    for name in names:
+        name = " ".join(name.split())
+        if name and name.lower() not in {c.lower() for c in cleaned}:
+            cleaned.append(name)
+    return cleaned
+
+
+def _validate(*, title: str, body: str, category: Category | None, tags: list[str]) -> None:
+    """Raise one ValidationError naming every field that is wrong, before anything is stored."""
+    errors: dict[str, list[str]] = {}
+    if len(title) < TITLE_MIN:
+        errors["title"] = [
+            ngettext(
+                "Give your idea a title of at least %(n)d character.",
+                "Give your idea a title of at least %(n)d characters.",
+                TITLE_MIN,
+            )
+            % {"n": TITLE_MIN}
+        ]
+    elif len(title) > TITLE_MAX:
+        errors["title"] = [_("Keep the title to %(n)d characters or fewer.") % {"n": TITLE_MAX}]
+    if not body:
+        errors["body"] = [_("Describe your idea.")]
+    elif len(body) > BODY_MAX:
+        errors["body"] = [_("Keep the description to %(n)s characters or fewer.") % {"n": f"{BODY_MAX:,}"}]
+    if category is None or not category.is_active:
+        errors["category"] = [_("Choose one of the categories.")]
+    if len(tags) > TAGS_MAX:
+        errors["tags"] = [_("Use at most %(n)d tags.") % {"n": TAGS_MAX}]
+    elif any(len(tag) > TAG_MAX or not slugify(tag) for tag in tags):
+        errors["tags"] = [_("Each tag needs letters or digits and at most %(n)d characters.") % {"n": TAG_MAX}]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_tags(idea: Idea, names: list[str]) -> None:
+    tags = []
+    for name in names:
+        tag, _created = Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+        tags.append(tag)
+    idea.tags.set(tags)
+
+
+def can_edit(idea: Idea, user: User) -> bool:
+    return user.is_authenticated and idea.author_id == user.pk
+
+
+def can_delete(idea: Idea, user: User) -> bool:
+    return user.is_authenticated and (idea.author_id == user.pk or user.is_staff_member)
+
+
+def idea_submit(*, author: User, title: str, body: str, category: Category | None, tags: Sequence[str] = ()) -> Idea:
+    """A member proposes an idea; it starts as `new`, open for votes."""
+    title, body, tags = title.strip(), body.strip(), _clean_tags(list(tags))
+    _validate(title=title, body=body, category=category, tags=tags)
+    with transaction.atomic():
+        idea = Idea.objects.create(
+            author=author, title=title, body=body, body_html=render_markdown(body), category=category
+        )
+        _set_tags(idea, tags)
+    return idea
+
+
+def idea_edit(
+    *, idea: Idea, editor: User, title: str, body: str, category: Category | None, tags: Sequence[str] | None = None
+) -> Idea:
+    """The author changes their idea; the stored HTML is rendered again."""
+    if not can_edit(idea, editor):
+        raise NotAllowed(_("Only the author can edit this idea."))
+    title, body = title.strip(), body.strip()
+    tags = _clean_tags(tags) if tags is not None else None
+    _validate(title=title, body=body, category=category, tags=tags or [])
+    with transaction.atomic():
+        idea.title, idea.body, idea.category = title, body, category
+        idea.body_html = render_markdown(body)
+        idea.save(update_fields=["title", "body", "body_html", "category", "updated_at"])
+        if tags is not None:
+            _set_tags(idea, tags)
+    return idea
+
+
+def idea_delete(*, idea: Idea, actor: User) -> None:
+    """The author or staff removes an idea; it disappears from every list and page."""
+    if not can_delete(idea, actor):
+        raise NotAllowed(_("Only the author or staff can delete this idea."))
+    idea.deleted_at = timezone.now()
+    idea.save(update_fields=["deleted_at", "updated_at"])

@@ -1,0 +1,1 @@
+"""Flags, the moderation queue, actions and the audit log."""

@@ -1,0 +1,38 @@
+"""factory_boy factories for the test suite."""
+
+import factory
+from django.utils.text import slugify
+
+from accounts.models import User
+from ideas.content import render_markdown
+from ideas.models import Category, Idea
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"member{n}@example.com")
+    display_name = factory.Faker("name")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.LazyAttribute(lambda c: slugify(c.name))
+
+
+class IdeaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Idea
+
+    title = factory.Sequence(lambda n: f"Idea number {n} for the forum")
+    body = factory.Faker("paragraph")
+    body_html = factory.LazyAttribute(lambda idea: render_markdown(idea.body))
+    category = factory.SubFactory(CategoryFactory)
+    author = factory.SubFactory(UserFactory)

@@ -1,0 +1,198 @@
+"""The pages: list, detail, submit, edit, delete; their errors, permissions, headers and query counts."""
+
+import pytest
+from django.utils import timezone
+
+from ideas.models import Idea
+from tests.factories import IdeaFactory
+
+
+@pytest.fixture
+def signed_in(client):
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+def test_list_page_shows_ideas_with_their_rendered_excerpt(client, alices_idea):
+    page = client.get("/").content.decode()
+    assert "Oat milk at no extra charge" in page
+    assert "Please, yes." in page
+
+
+def test_list_page_filters_and_searches(client, alice, drinks, experience):
+    IdeaFactory(author=alice, category=drinks, title="Oat milk for everyone")
+    IdeaFactory(author=alice, category=experience, title="Quiet zones for work")
+    page = client.get("/", {"category": "experience"}).content.decode()
+    assert "Quiet zones" in page and "Oat milk" not in page
+    page = client.get("/", {"q": "oat milk"}).content.decode()
+    assert "Oat milk" in page and "Quiet zones" not in page
+
+
+def test_list_page_survives_bad_filter_values(client, alices_idea):
+    response = client.get("/", {"category": "nope", "status": "sideways", "page": "x"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_list_page_paginates(client, alice, drinks):
+    for _ in range(25):
+        IdeaFactory(author=alice, category=drinks)
+    page = client.get("/", {"page": 2}).content.decode()
+    assert "Page 2 of 2" in page
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_list_page_query_count_does_not_grow_with_ideas(client, alice, drinks, signed, django_assert_num_queries):
+    if signed:
+        client.force_login(alice)
+    for _ in range(5):
+        IdeaFactory(author=alice, category=drinks)
+    with django_assert_num_queries(6 if signed else 4) as few:
+        client.get("/")
+    for _ in range(45):
+        IdeaFactory(author=alice, category=drinks)
+    with django_assert_num_queries(6 if signed else 4) as many:
+        client.get("/")
+    assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_detail_page_query_count(client, alices_idea, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        assert client.get(alices_idea.get_absolute_url()).status_code == 200
+
+
+def test_detail_page_shows_rendered_markdown(client, alices_idea):
+    page = client.get(alices_idea.get_absolute_url()).content.decode()
+    assert "<strong>yes</strong>" in page
+
+
+def test_detail_page_shows_edit_and_delete_only_to_those_allowed(signed_in, alice, bob, mo, alices_idea):
+    url = alices_idea.get_absolute_url()
+    assert "/edit/" in signed_in(alice).get(url).content.decode()
+    page = signed_in(bob).get(url).content.decode()
+    assert "/edit/" not in page and "/delete/" not in page
+    page = signed_in(mo).get(url).content.decode()
+    assert "/edit/" not in page and "/delete/" in page
+
+
+def test_missing_and_deleted_ideas_are_404(client, alice, drinks):
+    gone = IdeaFactory(author=alice, category=drinks, deleted_at=timezone.now())
+    assert client.get(gone.get_absolute_url()).status_code == 404
+    assert client.get("/ideas/999999/").status_code == 404
+
+
+def test_submit_page_needs_sign_in(client, db):
+    response = client.get("/ideas/new/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_member_submits_an_idea_through_the_page(signed_in, alice, drinks):
+    response = signed_in(alice).post(
+        "/ideas/new/",
+        {
+            "title": "Oat milk at no extra charge",
+            "body": "Yes, **please**",
+            "category": drinks.pk,
+            "tags": "milk, price",
+        },
+    )
+    idea = Idea.objects.get()
+    assert response.status_code == 302 and response["Location"] == idea.get_absolute_url()
+    assert idea.body_html == "<p>Yes, <strong>please</strong></p>"
+    assert sorted(t.name for t in idea.tags.all()) == ["milk", "price"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"title": "", "body": "b"}, "at least 5 characters"),
+        ({"title": "x" * 121, "body": "b"}, "120 characters or fewer"),
+        ({"title": "Good title", "body": ""}, "Describe your idea"),
+        ({"title": "Good title", "body": "x" * 10001}, "10,000 characters or fewer"),
+        ({"title": "Good title", "body": "b", "category": ""}, "Choose one of the categories"),
+        ({"title": "Good title", "body": "b", "category": "999999"}, "Select a valid choice"),
+        ({"title": "Good title", "body": "b", "category": "drinks"}, "Select a valid choice"),
+    ],
+)
+def test_bad_submission_shows_form_errors_and_keeps_the_input(signed_in, alice, drinks, data, message):
+    data = {"category": drinks.pk, **data}
+    response = signed_in(alice).post("/ideas/new/", data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    assert (data["body"][:50] or "") in page
+    assert not Idea.objects.exists()
+
+
+def test_hostile_markdown_is_stored_safe(signed_in, alice, drinks):
+    signed_in(alice).post(
+        "/ideas/new/",
+        {
+            "title": "Totally harmless",
+            "body": "<script>alert(1)</script>[x](javascript:alert(1))",
+            "category": drinks.pk,
+        },
+    )
+    idea = Idea.objects.get()
+    assert "<script" not in idea.body_html and "javascript" not in idea.body_html
+    page = signed_in(alice).get(idea.get_absolute_url()).content.decode()
+    assert "<script>alert" not in page
+
+
+def test_author_edits_through_the_page(signed_in, alice, alices_idea, drinks):
+    client = signed_in(alice)
+    assert "Please, **yes**." in client.get(f"/ideas/{alices_idea.pk}/edit/").content.decode()
+    response = client.post(
+        f"/ideas/{alices_idea.pk}/edit/", {"title": "Oat milk for free", "body": "new", "category": drinks.pk}
+    )
+    assert response.status_code == 302
+    alices_idea.refresh_from_db()
+    assert alices_idea.title == "Oat milk for free"
+
+
+def test_someone_else_cannot_open_or_post_the_edit_page(signed_in, bob, alices_idea, drinks):
+    client = signed_in(bob)
+    assert client.get(f"/ideas/{alices_idea.pk}/edit/").status_code == 403
+    response = client.post(f"/ideas/{alices_idea.pk}/edit/", {"title": "Hijack!", "body": "b", "category": drinks.pk})
+    assert response.status_code == 403
+    alices_idea.refresh_from_db()
+    assert alices_idea.title == "Oat milk at no extra charge"
+
+
+def test_delete_asks_first_then_deletes(signed_in, alice, alices_idea):
+    client = signed_in(alice)
+    assert "Delete this idea?" in client.get(f"/ideas/{alices_idea.pk}/delete/").content.decode()
+    alices_idea.refresh_from_db()
+    assert not alices_idea.is_deleted
+    response = client.post(f"/ideas/{alices_idea.pk}/delete/")
+    assert response.status_code == 302
+    alices_idea.refresh_from_db()
+    assert alices_idea.is_deleted
+
+
+def test_someone_else_cannot_delete(signed_in, bob, alices_idea):
+    client = signed_in(bob)
+    assert client.get(f"/ideas/{alices_idea.pk}/delete/").status_code == 403
+    assert client.post(f"/ideas/{alices_idea.pk}/delete/").status_code == 403
+    alices_idea.refresh_from_db()
+    assert not alices_idea.is_deleted
+
+
+def test_pages_send_a_strict_content_security_policy(client, alices_idea):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "object-src 'none'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_pages_have_no_inline_script(client, alices_idea):
+    for url in ["/", alices_idea.get_absolute_url(), "/accounts/login/", "/accounts/signup/"]:
+        page = client.get(url).content.decode()
+        assert "<script>" not in page and "onclick" not in page
+
+
+def test_signin_page_uses_the_site_layout(client, db):
+    page = client.get("/accounts/login/").content.decode()
+    assert 'class="site-header"' in page and 'name="password"' in page

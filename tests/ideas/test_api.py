@@ -1,0 +1,210 @@
+"""The ideas and categories API: shapes, permissions, bad input, query counts."""
+
+import pytest
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from ideas.models import BODY_MAX, Idea
+from tests.factories import IdeaFactory
+
+LIST = "/api/v1/ideas/"
+
+
+def detail(idea) -> str:
+    return f"/api/v1/ideas/{idea.pk}/"
+
+
+def test_visitor_lists_ideas_newest_first(api, alice, drinks):
+    first = IdeaFactory(author=alice, category=drinks)
+    second = IdeaFactory(author=alice, category=drinks)
+    response = api.get(LIST)
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["results"]] == [second.pk, first.pk]
+
+
+def test_idea_has_the_documented_fields(api, alices_idea):
+    data = api.get(detail(alices_idea)).json()
+    assert data["title"] == "Oat milk at no extra charge"
+    assert data["body_html"] == "<p>Please, <strong>yes</strong>.</p>"
+    assert data["status"] == "new" and data["status_label"] == "New"
+    assert data["author"] == {"id": alices_idea.author_id, "name": "Alice"}
+    assert data["category"]["slug"] == "drinks" and data["category"]["parent"] == "product"
+    assert data["url"].endswith(f"/ideas/{alices_idea.pk}/")
+    for key in ["upvotes", "downvotes", "score", "comment_count", "tags", "created_at"]:
+        assert key in data
+
+
+def test_list_filters_by_category_status_and_words(api, alice, drinks, experience):
+    oat = IdeaFactory(author=alice, category=drinks, title="Oat milk for everyone")
+    IdeaFactory(author=alice, category=experience, title="Oat bar in the lobby")
+    assert [i["id"] for i in api.get(LIST, {"category": "product", "q": "oat"}).json()["results"]] == [oat.pk]
+    assert api.get(LIST, {"status": "launched"}).json()["results"] == []
+
+
+def test_list_refuses_unknown_filter_values_with_400(api, alices_idea):
+    response = api.get(LIST, {"category": "no-such", "status": "sideways"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid" and set(body["fields"]) == {"category", "status"}
+
+
+def test_list_pages_with_a_cursor(api, alice, drinks):
+    ideas = [IdeaFactory(author=alice, category=drinks) for _ in range(5)]
+    first = api.get(LIST, {"page_size": 2}).json()
+    second = api.get(first["next"]).json()
+    assert [i["id"] for i in first["results"] + second["results"]] == [i.pk for i in reversed(ideas)][:4]
+
+
+def test_list_runs_the_same_queries_for_5_and_50_ideas(api, alice, drinks, django_assert_num_queries):
+    for _ in range(5):
+        IdeaFactory(author=alice, category=drinks)
+    with django_assert_num_queries(2) as few:
+        api.get(LIST)
+    for _ in range(45):
+        IdeaFactory(author=alice, category=drinks)
+    with django_assert_num_queries(2) as many:
+        assert len(api.get(LIST, {"page_size": 50}).json()["results"]) == 50
+    assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_member_submits_an_idea(api_as, alice, drinks):
+    response = api_as(alice).post(
+        LIST, {"title": "Oat milk at no extra charge", "body": "**Yes**", "category": drinks.pk, "tags": ["milk"]}
+    )
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert data["body_html"] == "<p><strong>Yes</strong></p>" and data["tags"] == ["milk"]
+    assert Idea.objects.get().author == alice
+
+
+def test_visitor_cannot_submit(api, drinks):
+    response = api.post(LIST, {"title": "Oat milk at no extra charge", "body": "b", "category": drinks.pk})
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert not Idea.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"title": "", "body": "b"}, "title"),
+        ({"title": "x" * 121, "body": "b"}, "title"),
+        ({"title": "Long enough", "body": ""}, "body"),
+        ({"title": "Long enough", "body": "x" * (BODY_MAX + 1)}, "body"),
+        ({"title": "Long enough", "body": "b", "category": 999999}, "category"),
+        ({"title": "Long enough", "body": "b", "category": "drinks"}, "category"),
+        ({"title": ["a list"], "body": "b"}, "title"),
+        ({"title": "Long enough", "body": "b", "tags": "not-a-list"}, "tags"),
+        ({"body": "b"}, "title"),
+    ],
+)
+def test_bad_submissions_get_400_with_field_messages(api_as, alice, drinks, payload, field):
+    payload = {"category": drinks.pk, **payload}
+    response = api_as(alice).post(LIST, payload, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid" and field in body["fields"] and body["detail"]
+    assert not Idea.objects.exists()
+
+
+def test_malformed_json_gets_400(api_as, alice):
+    response = api_as(alice).post(LIST, "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+
+
+def test_author_edits_with_patch(api_as, alice, alices_idea):
+    response = api_as(alice).patch(detail(alices_idea), {"body": "_new_"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["body_html"] == "<p><em>new</em></p>"
+    assert response.json()["title"] == "Oat milk at no extra charge"
+
+
+def test_someone_else_cannot_edit(api_as, bob, alices_idea):
+    response = api_as(bob).patch(detail(alices_idea), {"title": "Mine now, thank you"}, format="json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    alices_idea.refresh_from_db()
+    assert alices_idea.title == "Oat milk at no extra charge"
+
+
+def test_bad_edit_gets_400_and_changes_nothing(api_as, alice, alices_idea):
+    response = api_as(alice).patch(detail(alices_idea), {"title": "no"}, format="json")
+    assert response.status_code == 400 and "title" in response.json()["fields"]
+    alices_idea.refresh_from_db()
+    assert alices_idea.title == "Oat milk at no extra charge"
+
+
+def test_author_deletes_and_the_idea_is_gone(api_as, api, alice, alices_idea):
+    assert api_as(alice).delete(detail(alices_idea)).status_code == 204
+    assert api.get(detail(alices_idea)).status_code == 404
+    assert api.get(LIST).json()["results"] == []
+
+
+def test_moderator_deletes_someone_elses_idea(api_as, mo, alices_idea):
+    assert api_as(mo).delete(detail(alices_idea)).status_code == 204
+
+
+def test_member_cannot_delete_someone_elses_idea(api_as, bob, alices_idea):
+    assert api_as(bob).delete(detail(alices_idea)).status_code == 403
+    alices_idea.refresh_from_db()
+    assert not alices_idea.is_deleted
+
+
+def test_missing_and_deleted_ideas_are_404_in_the_json_shape(api, alice, drinks):
+    gone = IdeaFactory(author=alice, category=drinks, deleted_at=timezone.now())
+    for path in [detail(gone), "/api/v1/ideas/999999/"]:
+        response = api.get(path)
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+
+
+def test_similar_finds_ideas_like_a_title(api, alices_idea):
+    response = api.get("/api/v1/ideas/similar/", {"title": "free oat milk"})
+    assert response.status_code == 200
+    assert response.json()[0]["id"] == alices_idea.pk
+    assert api.get("/api/v1/ideas/similar/", {"title": "x" * 5000}).status_code == 200
+    assert api.get("/api/v1/ideas/similar/").json() == []
+
+
+def test_categories_list_parents_then_children(api, product, drinks, experience):
+    data = api.get("/api/v1/categories/").json()
+    assert [c["slug"] for c in data] == ["product", "drinks", "experience"]
+
+
+def test_token_auth_for_scripts(api, alice, drinks):
+    response = api.post("/api/v1/auth/token/", {"email": "alice@example.com", "password": "correct-horse-battery"})
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert Token.objects.get(user=alice).key == token
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    created = api.post(LIST, {"title": "By a script today", "body": "b", "category": drinks.pk}, format="json")
+    assert created.status_code == 201
+
+
+def test_token_refused_for_wrong_password(api, alice):
+    response = api.post("/api/v1/auth/token/", {"email": "alice@example.com", "password": "wrong"})
+    assert response.status_code == 400 and "password" in response.json()["fields"]
+
+
+def test_bad_token_is_401(api, drinks):
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert api.get(LIST).status_code == 401
+
+
+def test_session_writes_need_csrf(alice, drinks):
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(LIST, {"title": "No token no write", "body": "b", "category": drinks.pk}, format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+def test_schema_and_docs_are_served(api, db):
+    schema = api.get("/api/v1/schema/")
+    assert schema.status_code == 200 and b"/api/v1/ideas/" in schema.content
+    docs = api.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    assert b"<script>" not in docs.content.replace(b" ", b"")

@@ -1,0 +1,9 @@
+"""App configuration for voting."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VotingConfig(AppConfig):
+    name = "voting"
+    verbose_name = _("Voting")
