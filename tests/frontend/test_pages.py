@@ -196,3 +196,34 @@ def test_pages_have_no_inline_script(client, alices_idea):
 def test_signin_page_uses_the_site_layout(client, db):
     page = client.get("/accounts/login/").content.decode()
     assert 'class="site-header"' in page and 'name="password"' in page
+
+
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [
+        ("/ideas/new/", 3),
+        ("/ideas/{pk}/edit/", 5),
+        ("/ideas/{pk}/delete/", 4),
+    ],
+)
+def test_form_pages_run_a_fixed_number_of_queries(
+    signed_in, alice, alices_idea, path, queries, django_assert_num_queries
+):
+    client = signed_in(alice)
+    with django_assert_num_queries(queries):
+        assert client.get(path.format(pk=alices_idea.pk)).status_code == 200
+
+
+def test_seed_demo_is_idempotent(db, capsys):
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    call_command("seed_demo")
+    counts = (Idea.objects.count(), User.objects.count())
+    call_command("seed_demo")
+    assert (Idea.objects.count(), User.objects.count()) == counts
+    assert counts[0] >= 40
+    assert User.objects.get(email="mo@example.com").is_moderator
+    assert User.objects.get(email="pat@example.com").is_product_team
+    assert "idea-forum-demo" in capsys.readouterr().out

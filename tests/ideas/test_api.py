@@ -208,3 +208,10 @@ def test_schema_and_docs_are_served(api, db):
     docs = api.get("/api/v1/docs/")
     assert docs.status_code == 200
     assert b"<script>" not in docs.content.replace(b" ", b"")
+
+
+@pytest.mark.parametrize(("path", "queries"), [("/api/v1/categories/", 1), ("/api/v1/me/", 1)])
+def test_other_endpoints_run_a_fixed_number_of_queries(api_as, alice, drinks, path, queries, django_assert_num_queries):
+    client = api_as(alice)
+    with django_assert_num_queries(queries):
+        assert client.get(path).status_code == 200
