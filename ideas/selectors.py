@@ -41,21 +41,25 @@ def idea_get(*, pk: int) -> Idea:
 
 
 def idea_similar(*, title: str, exclude_pk: int | None = None, limit: int = 5) -> list[Idea]:
-    """Ideas whose titles share the most meaningful words with a title being typed."""
-    words = [w for w in search_words(title) if len(w) > 2 and w not in SIMILAR_STOPWORDS]
+    """Ideas whose titles share meaningful whole words with a title being typed, most shared first.
+
+    One shared word is enough for a one-word title; longer titles need two, so a common word
+    such as "free" alone does not pull in every idea that mentions it.
+    """
+    words = {w for w in search_words(title) if len(w) > 2 and w not in SIMILAR_STOPWORDS}
     if not words:
         return []
+    needed = min(len(words), 2)
     match = Q()
     for word in words:
         match |= Q(title__icontains=word)
-    candidates = _visible().filter(match).select_related("category").order_by("-score", "-created_at")
+    candidates = _visible().filter(match).order_by("-score", "-created_at")
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
-
-    def shared(idea: Idea) -> int:
-        return len(set(words) & set(search_words(idea.title)))
-
-    return sorted(candidates[:50], key=shared, reverse=True)[:limit]
+    scored = [(len(words & set(search_words(idea.title))), idea) for idea in candidates[:100]]
+    scored = [pair for pair in scored if pair[0] >= needed]
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    return [idea for _shared, idea in scored[:limit]]
 
 
 def categories_in_order() -> QuerySet[Category]:

@@ -50,10 +50,15 @@ def test_idea_get_hides_deleted_ideas(alice, drinks):
 def test_similar_ideas_share_meaningful_title_words(alice, drinks):
     oat = IdeaFactory(author=alice, category=drinks, title="Oat milk at no extra charge")
     IdeaFactory(author=alice, category=drinks, title="Longer opening hours")
-    soy = IdeaFactory(author=alice, category=drinks, title="Soy milk too")
-    found = idea_similar(title="Free oat milk please")
-    assert found[0] == oat
-    assert soy in found and len(found) == 2
+    IdeaFactory(author=alice, category=drinks, title="Soy milk too")
+    IdeaFactory(author=alice, category=drinks, title="Sugar-free syrups")
+    assert idea_similar(title="Free oat milk please") == [oat]
+    assert len(idea_similar(title="milk")) == 2
+
+
+def test_similar_needs_whole_words(alice, drinks):
+    IdeaFactory(author=alice, category=drinks, title="Oatmeal in the morning")
+    assert idea_similar(title="oat") == []
 
 
 def test_similar_ignores_common_words_and_can_exclude_one(alice, drinks):
