@@ -37,7 +37,8 @@ class IdeaSerializer(serializers.ModelSerializer):
         model = Idea
         fields = [
             "id", "title", "body", "body_html", "category", "tags", "status", "status_label", "author",
-            "upvotes", "downvotes", "score", "comment_count", "follower_count", "created_at", "updated_at", "url",
+            "upvotes", "downvotes", "score", "comment_count", "follower_count", "created_at", "updated_at",
+            "edited_at", "url",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -83,6 +83,7 @@ class Idea(models.Model):
     follower_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

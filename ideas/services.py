@@ -95,7 +95,8 @@ def idea_edit(
     with transaction.atomic():
         idea.title, idea.body, idea.category = title, body, category
         idea.body_html = render_markdown(body)
-        idea.save(update_fields=["title", "body", "body_html", "category", "updated_at"])
+        idea.edited_at = timezone.now()
+        idea.save(update_fields=["title", "body", "body_html", "category", "edited_at", "updated_at"])
         if tags is not None:
             _set_tags(idea, tags)
     return idea

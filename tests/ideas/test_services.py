@@ -83,6 +83,7 @@ def test_author_edits_their_idea_and_the_html_is_rendered_again(alice, alices_id
     assert alices_idea.title == "Oat milk for free"
     assert alices_idea.body_html == "<p>Now <em>please</em>.</p>"
     assert alices_idea.category == experience
+    assert alices_idea.edited_at is not None
 
 
 def test_edit_without_tags_keeps_the_tags(alice, alices_idea, drinks):
