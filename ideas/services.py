@@ -11,6 +11,8 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from config.errors import NotAllowed
+from config.live import publish
+from ideas import events
 from ideas.content import render_markdown
 from ideas.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Category, Idea, Tag
 
@@ -80,6 +82,7 @@ def idea_submit(*, author: User, title: str, body: str, category: Category | Non
             author=author, title=title, body=body, body_html=render_markdown(body), category=category
         )
         _set_tags(idea, tags)
+    publish(*events.idea_created(idea))
     return idea
 
 
@@ -99,6 +102,7 @@ def idea_edit(
         idea.save(update_fields=["title", "body", "body_html", "category", "edited_at", "updated_at"])
         if tags is not None:
             _set_tags(idea, tags)
+    publish(*events.idea_changed(idea))
     return idea
 
 
@@ -108,3 +112,4 @@ def idea_delete(*, idea: Idea, actor: User) -> None:
         raise NotAllowed(_("Only the author or staff can delete this idea."))
     idea.deleted_at = timezone.now()
     idea.save(update_fields=["deleted_at", "updated_at"])
+    publish(*events.idea_changed(idea))

@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,95 +17,160 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=40, unique=True, verbose_name='slug')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=40, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=40, unique=True, verbose_name="slug")),
             ],
             options={
-                'verbose_name': 'tag',
-                'verbose_name_plural': 'tags',
-                'ordering': ['name'],
+                "verbose_name": "tag",
+                "verbose_name_plural": "tags",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='slug')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('is_active', models.BooleanField(default=True, verbose_name='open for new ideas')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='ideas.category', verbose_name='parent')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="slug")),
+                ("description", models.CharField(blank=True, max_length=200, verbose_name="description")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("is_active", models.BooleanField(default=True, verbose_name="open for new ideas")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="ideas.category",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['position', 'name'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Idea',
+            name="Idea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, verbose_name='title')),
-                ('body', models.TextField(max_length=10000, verbose_name='description')),
-                ('body_html', models.TextField(editable=False)),
-                ('status', models.CharField(choices=[('new', 'New'), ('under_review', 'Under review'), ('reviewed', 'Reviewed'), ('coming_soon', 'Coming soon'), ('launched', 'Launched'), ('declined', 'Not planned'), ('merged', 'Merged')], default='new', max_length=20, verbose_name='status')),
-                ('upvotes', models.PositiveIntegerField(default=0)),
-                ('downvotes', models.PositiveIntegerField(default=0)),
-                ('score', models.IntegerField(default=0)),
-                ('comment_count', models.PositiveIntegerField(default=0)),
-                ('follower_count', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('edited_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='edited')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='ideas', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ideas', to='ideas.category', verbose_name='category')),
-                ('tags', models.ManyToManyField(blank=True, related_name='ideas', to='ideas.tag', verbose_name='tags')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=120, verbose_name="title")),
+                ("body", models.TextField(max_length=10000, verbose_name="description")),
+                ("body_html", models.TextField(editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("under_review", "Under review"),
+                            ("reviewed", "Reviewed"),
+                            ("coming_soon", "Coming soon"),
+                            ("launched", "Launched"),
+                            ("declined", "Not planned"),
+                            ("merged", "Merged"),
+                        ],
+                        default="new",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("upvotes", models.PositiveIntegerField(default=0)),
+                ("downvotes", models.PositiveIntegerField(default=0)),
+                ("score", models.IntegerField(default=0)),
+                ("comment_count", models.PositiveIntegerField(default=0)),
+                ("follower_count", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("edited_at", models.DateTimeField(blank=True, editable=False, null=True, verbose_name="edited")),
+                ("deleted_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="ideas",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ideas",
+                        to="ideas.category",
+                        verbose_name="category",
+                    ),
+                ),
+                ("tags", models.ManyToManyField(blank=True, related_name="ideas", to="ideas.tag", verbose_name="tags")),
             ],
             options={
-                'verbose_name': 'idea',
-                'verbose_name_plural': 'ideas',
+                "verbose_name": "idea",
+                "verbose_name_plural": "ideas",
             },
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='ideas_category_unique_name_in_parent'),
+            model_name="category",
+            constraint=models.UniqueConstraint(fields=("parent", "name"), name="ideas_category_unique_name_in_parent"),
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='ideas_category_not_own_parent'),
+            model_name="category",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("id")), _negated=True), name="ideas_category_not_own_parent"
+            ),
         ),
         migrations.AddIndex(
-            model_name='idea',
-            index=models.Index(fields=['-created_at', '-id'], name='ideas_idea_new'),
+            model_name="idea",
+            index=models.Index(fields=["-created_at", "-id"], name="ideas_idea_new"),
         ),
         migrations.AddIndex(
-            model_name='idea',
-            index=models.Index(fields=['status', '-created_at', '-id'], name='ideas_idea_status_new'),
+            model_name="idea",
+            index=models.Index(fields=["status", "-created_at", "-id"], name="ideas_idea_status_new"),
         ),
         migrations.AddIndex(
-            model_name='idea',
-            index=models.Index(fields=['category', '-created_at', '-id'], name='ideas_idea_category_new'),
+            model_name="idea",
+            index=models.Index(fields=["category", "-created_at", "-id"], name="ideas_idea_category_new"),
         ),
         migrations.AddIndex(
-            model_name='idea',
-            index=models.Index(fields=['author', '-created_at'], name='ideas_idea_author_new'),
+            model_name="idea",
+            index=models.Index(fields=["author", "-created_at"], name="ideas_idea_author_new"),
         ),
         migrations.AddConstraint(
-            model_name='idea',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['new', 'under_review', 'reviewed', 'coming_soon', 'launched', 'declined', 'merged'])), name='ideas_idea_status_valid'),
+            model_name="idea",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["new", "under_review", "reviewed", "coming_soon", "launched", "declined", "merged"])
+                ),
+                name="ideas_idea_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='idea',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.GreaterThanOrEqual(django.db.models.functions.text.Length('title'), 5), name='ideas_idea_title_min_length'),
+            model_name="idea",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.GreaterThanOrEqual(
+                    django.db.models.functions.text.Length("title"), 5
+                ),
+                name="ideas_idea_title_min_length",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='idea',
-            constraint=models.CheckConstraint(condition=models.Q(('score', django.db.models.expressions.CombinedExpression(models.F('upvotes'), '-', models.F('downvotes')))), name='ideas_idea_score_is_net'),
+            model_name="idea",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "score",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("upvotes"), "-", models.F("downvotes")
+                        ),
+                    )
+                ),
+                name="ideas_idea_score_is_net",
+            ),
         ),
     ]

@@ -1,0 +1,80 @@
+"""Live updates: the one helper that announces events after commit, and the registry of topics.
+
+Services call `publish(...)` with events built by their app's events.py; the event reaches the
+topic's subscribers only once the transaction commits, and never if it rolls back. Apps register
+each topic they own with a function that says whether a member may see it; the one consumer
+(config/consumers.py) asks that function before it subscribes anyone.
+"""
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from functools import partial
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+_TOPIC = re.compile(r"^(?P<name>[a-z_]{1,30})(?::(?P<arg>[0-9]{1,18}))?$")
+
+
+@dataclass(frozen=True)
+class LiveEvent:
+    topic: str
+    event: str
+    data: dict
+
+
+class Access(Enum):
+    ALLOWED = "allowed"
+    FORBIDDEN = "forbidden"
+    UNKNOWN = "unknown_topic"
+
+
+# name -> (takes an id?, check(user, id) -> Access); checks run synchronously and only read.
+_topics: dict[str, tuple[bool, Callable]] = {}
+
+
+def register_topic(name: str, check: Callable, *, with_id: bool = False) -> None:
+    """Let members subscribe to `name` (or `name:<id>`) when `check(user, id)` allows it."""
+    _topics[name] = (with_id, check)
+
+
+def topic_access(user, topic: str) -> Access:
+    """May this user subscribe to this topic? Reads the database; never writes."""
+    match = _TOPIC.match(topic)
+    if not match or match["name"] not in _topics:
+        return Access.UNKNOWN
+    with_id, check = _topics[match["name"]]
+    if with_id != (match["arg"] is not None):
+        return Access.UNKNOWN
+    return check(user, int(match["arg"])) if with_id else check(user)
+
+
+def group_name(topic: str) -> str:
+    """Channels group names allow only letters, digits, hyphens, underscores and periods."""
+    return "live." + topic.replace(":", ".")
+
+
+def publish(*events: LiveEvent) -> None:
+    """Send the events to their topics once the current transaction commits."""
+    for event in events:
+        transaction.on_commit(partial(_send, event), robust=True)
+
+
+def _send(event: LiveEvent) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(
+            group_name(event.topic),
+            {"type": "live.event", "topic": event.topic, "event": event.event, "data": event.data},
+        )
+    except Exception:
+        # A lost live event must never fail the write that caused it; pages refetch on reconnect.
+        logger.exception("Could not send %s to %s", event.event, event.topic)

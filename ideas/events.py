@@ -1,0 +1,47 @@
+"""What the ideas app announces live, and who may listen: the `ideas` and `idea:<id>` topics."""
+
+from config.live import Access, LiveEvent
+from ideas.models import Idea
+
+ALL_IDEAS = "ideas"
+
+
+def idea_topic(idea_id: int) -> str:
+    return f"idea:{idea_id}"
+
+
+def _public(idea: Idea) -> dict:
+    """What anyone who may see the idea may know of it: counts, status, title."""
+    return {
+        "id": idea.pk,
+        "title": idea.title,
+        "status": idea.status,
+        "upvotes": idea.upvotes,
+        "downvotes": idea.downvotes,
+        "score": idea.score,
+        "comment_count": idea.comment_count,
+        "url": idea.get_absolute_url(),
+        "updated_at": idea.updated_at.isoformat(),
+    }
+
+
+def idea_created(idea: Idea) -> list[LiveEvent]:
+    return [LiveEvent(ALL_IDEAS, "idea.created", _public(idea))]
+
+
+def idea_changed(idea: Idea) -> list[LiveEvent]:
+    """An edit or a deletion; a deleted idea tells only that it is gone."""
+    data = {"id": idea.pk, "deleted": True} if idea.is_deleted else {**_public(idea), "deleted": False}
+    return [LiveEvent(ALL_IDEAS, "idea.changed", data), LiveEvent(idea_topic(idea.pk), "idea.changed", data)]
+
+
+def can_watch_all_ideas(user) -> Access:
+    return Access.ALLOWED
+
+
+def can_watch_idea(user, idea_id: int) -> Access:
+    """Anyone who may see the idea; a deleted idea is seen by no one."""
+    found = Idea.objects.filter(pk=idea_id).values_list("deleted_at", flat=True)
+    if not found:
+        return Access.UNKNOWN
+    return Access.FORBIDDEN if found[0] is not None else Access.ALLOWED

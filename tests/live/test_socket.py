@@ -1,0 +1,266 @@
+"""The /ws/live/ socket through Channels' WebsocketCommunicator: topics, permissions, bad input, events."""
+
+import json
+import time
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.db import transaction
+from django.test import Client
+
+from config.asgi import application
+from config.consumers import MAX_SUBSCRIPTIONS
+from ideas.services import idea_delete, idea_edit, idea_submit
+from tests.factories import IdeaFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+def socket(user=None, origin=ORIGIN) -> WebsocketCommunicator:
+    headers = [origin] if origin else []
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
+    return WebsocketCommunicator(application, "/ws/live/", headers=headers)
+
+
+def run(coroutine_function):
+    """Run an async test body; database calls inside it run on this thread's test connection."""
+    return async_to_sync(coroutine_function)()
+
+
+async def connected(user=None) -> WebsocketCommunicator:
+    communicator = await database_sync_to_async(socket)(user)
+    ok, _ = await communicator.connect()
+    assert ok
+    return communicator
+
+
+async def subscribe(communicator, topic) -> dict:
+    await communicator.send_json_to({"type": "subscribe", "topic": topic})
+    return await communicator.receive_json_from()
+
+
+async def expect_nothing(communicator):
+    assert await communicator.receive_nothing(timeout=0.2)
+
+
+def test_anyone_subscribes_to_ideas_and_gets_new_ideas(alice, drinks):
+    async def body():
+        ws = await connected()
+        assert await subscribe(ws, "ideas") == {"type": "subscribed", "topic": "ideas"}
+        idea = await database_sync_to_async(idea_submit)(
+            author=alice, title="Oat milk at no extra charge", body="b", category=drinks
+        )
+        message = await ws.receive_json_from(timeout=2)
+        assert message["type"] == "event" and message["topic"] == "ideas"
+        assert message["event"] == "idea.created"
+        assert message["data"]["id"] == idea.pk and message["data"]["title"] == "Oat milk at no extra charge"
+        await ws.disconnect()
+
+    run(body)
+
+
+def test_edit_is_announced_on_ideas_and_on_the_idea(alice, alices_idea, drinks):
+    async def body():
+        everything, one = await connected(), await connected()
+        await subscribe(everything, "ideas")
+        await subscribe(one, f"idea:{alices_idea.pk}")
+        await database_sync_to_async(idea_edit)(
+            idea=alices_idea, editor=alice, title="Oat milk for free", body="b", category=drinks
+        )
+        for ws, topic in [(everything, "ideas"), (one, f"idea:{alices_idea.pk}")]:
+            message = await ws.receive_json_from(timeout=2)
+            assert (message["topic"], message["event"]) == (topic, "idea.changed")
+            assert message["data"]["title"] == "Oat milk for free" and message["data"]["deleted"] is False
+            await ws.disconnect()
+
+    run(body)
+
+
+def test_deletion_is_announced_without_the_content(alice, alices_idea):
+    async def body():
+        ws = await connected()
+        await subscribe(ws, f"idea:{alices_idea.pk}")
+        await database_sync_to_async(idea_delete)(idea=alices_idea, actor=alice)
+        message = await ws.receive_json_from(timeout=2)
+        assert message["data"] == {"id": alices_idea.pk, "deleted": True}
+        await ws.disconnect()
+
+    run(body)
+
+
+def test_rolled_back_transaction_announces_nothing(alice, drinks):
+    def submit_then_fail():
+        with transaction.atomic():
+            idea_submit(author=alice, title="Never to be seen", body="b", category=drinks)
+            raise RuntimeError("boom")
+
+    async def body():
+        ws = await connected()
+        await subscribe(ws, "ideas")
+        with pytest.raises(RuntimeError):
+            await database_sync_to_async(submit_then_fail)()
+        await expect_nothing(ws)
+        await ws.disconnect()
+
+    run(body)
+
+
+def test_event_waits_for_the_outer_transaction_to_commit(alice, drinks):
+    def submit_inside_outer_transaction(ws_check):
+        with transaction.atomic():
+            idea_submit(author=alice, title="Announced after commit", body="b", category=drinks)
+            time.sleep(0.3)  # the event loop runs on another thread: time enough to deliver an early event
+            ws_check()
+
+    async def body():
+        ws = await connected()
+        await subscribe(ws, "ideas")
+        seen_inside = []
+        await database_sync_to_async(submit_inside_outer_transaction)(
+            lambda: seen_inside.append(ws.output_queue.qsize())
+        )
+        assert seen_inside == [0]
+        assert (await ws.receive_json_from(timeout=2))["event"] == "idea.created"
+        await ws.disconnect()
+
+    run(body)
+
+
+def test_unsubscribed_connection_gets_no_events(alice, drinks):
+    async def body():
+        ws = await connected()
+        await subscribe(ws, "ideas")
+        await ws.send_json_to({"type": "unsubscribe", "topic": "ideas"})
+        assert await ws.receive_json_from() == {"type": "unsubscribed", "topic": "ideas"}
+        await database_sync_to_async(idea_submit)(author=alice, title="Quiet please", body="b", category=drinks)
+        await expect_nothing(ws)
+        await ws.disconnect()
+
+    run(body)
+
+
+def test_deleted_idea_topic_is_forbidden_and_missing_one_unknown(alice, alices_idea):
+    async def body():
+        await database_sync_to_async(idea_delete)(idea=alices_idea, actor=alice)
+        ws = await connected(alice)
+        assert await subscribe(ws, f"idea:{alices_idea.pk}") == {
+            "type": "error",
+            "topic": f"idea:{alices_idea.pk}",
+            "code": "forbidden",
+        }
+        assert (await subscribe(ws, "idea:999999"))["code"] == "unknown_topic"
+        assert (await subscribe(ws, "ideas"))["type"] == "subscribed"
+        await ws.disconnect()
+
+    run(body)
+
+
+@pytest.mark.parametrize(
+    ("sent", "code"),
+    [
+        ("{not json", "bad_request"),
+        ("[1, 2]", "bad_request"),
+        (json.dumps({"type": "dance", "topic": "ideas"}), "bad_request"),
+        (json.dumps({"type": "subscribe"}), "bad_request"),
+        (json.dumps({"type": "subscribe", "topic": ""}), "bad_request"),
+        (json.dumps({"type": "subscribe", "topic": 42}), "bad_request"),
+        (json.dumps({"type": "subscribe", "topic": "weather"}), "unknown_topic"),
+        (json.dumps({"type": "subscribe", "topic": "idea"}), "unknown_topic"),
+        (json.dumps({"type": "subscribe", "topic": "ideas:3"}), "unknown_topic"),
+        (json.dumps({"type": "subscribe", "topic": "idea:abc"}), "unknown_topic"),
+        (json.dumps({"type": "subscribe", "topic": "idea:1:2"}), "unknown_topic"),
+    ],
+)
+def test_bad_messages_get_an_error_and_the_connection_stays(db, sent, code):
+    async def body():
+        ws = await connected()
+        await ws.send_to(text_data=sent)
+        reply = await ws.receive_json_from()
+        assert reply["type"] == "error" and reply["code"] == code
+        assert (await subscribe(ws, "ideas"))["type"] == "subscribed"
+        await ws.disconnect()
+
+    run(body)
+
+
+def test_binary_garbage_gets_an_error(db):
+    async def body():
+        ws = await connected()
+        await ws.send_to(bytes_data=b"\xff\xfe\x00")
+        assert (await ws.receive_json_from())["code"] == "bad_request"
+        await ws.disconnect()
+
+    run(body)
+
+
+def test_messages_over_4kb_are_refused_and_the_connection_closed(db):
+    async def body():
+        ws = await connected()
+        await ws.send_to(text_data=json.dumps({"type": "subscribe", "topic": "x" * 5000}))
+        assert (await ws.receive_json_from())["code"] == "bad_request"
+        closed = await ws.receive_output()
+        assert closed == {"type": "websocket.close", "code": 1009}
+
+    run(body)
+
+
+def test_more_than_50_subscriptions_are_refused(alice, drinks):
+    async def body():
+        ideas = await database_sync_to_async(lambda: [IdeaFactory(author=alice, category=drinks) for _ in range(51)])()
+        ws = await connected()
+        for idea in ideas[:MAX_SUBSCRIPTIONS]:
+            assert (await subscribe(ws, f"idea:{idea.pk}"))["type"] == "subscribed"
+        refused = await subscribe(ws, f"idea:{ideas[-1].pk}")
+        assert refused["type"] == "error" and refused["code"] == "bad_request"
+        assert "50" in refused["detail"]
+        # Subscribing again to a topic already held is not a new subscription.
+        assert (await subscribe(ws, f"idea:{ideas[0].pk}"))["type"] == "subscribed"
+        await ws.disconnect()
+
+    run(body)
+
+
+@pytest.mark.parametrize("origin", [b"http://evil.example", b"null"])
+def test_foreign_origin_handshake_is_rejected(db, origin):
+    async def body():
+        ok, _ = await socket(origin=(b"origin", origin)).connect()
+        assert not ok
+
+    run(body)
+
+
+def test_handshake_without_origin_is_rejected(db):
+    async def body():
+        ok, _ = await socket(origin=None).connect()
+        assert not ok
+
+    run(body)
+
+
+def test_signed_in_member_connects_with_their_session(alice):
+    from config.consumers import LiveConsumer
+
+    seen = {}
+    original = LiveConsumer.connect
+
+    async def spy(self):
+        seen["user"] = self.scope["user"]
+        await original(self)
+
+    LiveConsumer.connect = spy
+    try:
+
+        async def body():
+            ws = await connected(alice)
+            await ws.disconnect()
+
+        run(body)
+    finally:
+        LiveConsumer.connect = original
+    assert seen["user"].pk == alice.pk
