@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.idea_list, name="idea_list"),
     path("ideas/new/", views.idea_submit, name="idea_submit"),
     path("ideas/<int:pk>/", views.idea_detail, name="idea_detail"),
+    path("ideas/<int:pk>/card/", views.idea_card, name="idea_card"),
     path("ideas/<int:pk>/edit/", views.idea_edit, name="idea_edit"),
     path("ideas/<int:pk>/delete/", views.idea_delete, name="idea_delete"),
 ]

@@ -4,14 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from config.errors import DomainError
 from frontend.forms import IdeaForm
-from ideas import selectors, services
+from ideas import events, selectors, services
 from ideas.filters import IdeaFilter
 from ideas.models import Idea
 
@@ -33,8 +33,26 @@ def idea_list(request):
     return render(
         request,
         "ideas/list.html",
-        {"filters": filters, "page": page, "ideas": page.object_list, "query": query.urlencode()},
+        {
+            "filters": filters,
+            "page": page,
+            "ideas": page.object_list,
+            "query": query.urlencode(),
+            "live_topics": [events.ALL_IDEAS],
+        },
     )
+
+
+@require_GET
+def idea_card(request, pk: int):
+    """One idea's card for the live list, only if it matches the list's filters (else 204)."""
+    filters = IdeaFilter(request.GET, queryset=selectors.idea_list().filter(pk=pk))
+    idea = next(iter(filters.qs), None)
+    if idea is None:
+        if not selectors.idea_list().filter(pk=pk).exists():
+            raise Http404(_("No idea with that number."))
+        return HttpResponse(status=204)
+    return render(request, "ideas/_idea_card.html", {"idea": idea, "is_new": request.GET.get("new") == "1"})
 
 
 def idea_detail(request, pk: int):
@@ -46,6 +64,7 @@ def idea_detail(request, pk: int):
             "idea": idea,
             "can_edit": services.can_edit(idea, request.user),
             "can_delete": services.can_delete(idea, request.user),
+            "live_topics": [events.idea_topic(idea.pk)],
         },
     )
 

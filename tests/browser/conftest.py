@@ -49,24 +49,26 @@ def live_url(daphne_server, transactional_db):
     return daphne_server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module: Playwright's loop must not outlive the module, for the
+    tests after it that run their own event loops on this thread."""
     if not shutil.which(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: the test command installs Debian's chromium package")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's sync API keeps an event loop in this thread while the browser lives; the ORM
+    # calls in these tests are ordinary synchronous ones, so tell Django they are safe here.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
 
 
 @pytest.fixture
-def new_page(browser, monkeypatch):
+def new_page(browser):
     """Open a page in a fresh browser context (its own cookies); closed after the test."""
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls in these tests are
-    # ordinary synchronous ones, so tell Django they are safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     contexts = []
 
     def open_page(width: int = 1200):
@@ -82,3 +84,29 @@ def new_page(browser, monkeypatch):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def own_daphne(django_db_setup, django_db_blocker, transactional_db):
+    """A daphne of this test's own that it may stop and start again on the same port."""
+    processes: list[DaphneProcess] = []
+
+    def start(port: int = 0) -> int:
+        with django_db_blocker.unblock():
+            connections.close_all()
+        process = DaphneProcess("127.0.0.1", partial(_asgi_application), setup=django_db_blocker.unblock, port=port)
+        process.start()
+        if not process.ready.wait(timeout=30):
+            pytest.fail("daphne did not start")
+        processes.append(process)
+        return process.port.value
+
+    def stop() -> None:
+        process = processes.pop()
+        process.terminate()
+        process.join(timeout=10)
+
+    start.stop = stop
+    yield start
+    while processes:
+        stop()

@@ -41,7 +41,7 @@ def test_sign_up_submit_markdown_and_see_it_rendered(live_url, new_page, categor
     expect(page.get_by_role("heading", level=1)).to_have_text("Oat milk at no extra charge")
     expect(page.locator(".prose strong")).to_have_text("same")
     expect(page.locator(".prose li")).to_have_count(2)
-    expect(page.locator(".message")).to_contain_text("Your idea is posted")
+    expect(page.locator(".messages")).to_contain_text("Your idea is posted")
     assert page.title() != "pwned"
     idea = Idea.objects.get()
     assert page.url.endswith(idea.get_absolute_url())

@@ -1,5 +1,7 @@
 // Idea Forum's browser client: small, no build step, loaded as a module (CSP allows only 'self').
-// Pages work fully without it; it adds conveniences on top.
+// Pages work fully without it; it adds live updates and conveniences on top.
+
+import { startLive } from "./live.js";
 
 const debounce = (fn, ms) => {
   let timer;
@@ -56,3 +58,6 @@ function similarIdeas(form) {
 }
 
 document.querySelectorAll("form[data-similar-url]").forEach(similarIdeas);
+
+const liveTopics = (document.body.dataset.liveTopics || "").split(" ").filter(Boolean);
+if (liveTopics.length) startLive(liveTopics);
