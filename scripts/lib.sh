@@ -74,3 +74,25 @@ stop_postgres() {
   rm -rf "$PG_DIR"
   PG_DIR=""
 }
+
+# start_redis: a throwaway Redis on 127.0.0.1 and a free port, nothing saved to disk; sets REDIS_URL.
+start_redis() {
+  REDIS_DIR=$(mktemp -d /tmp/idea-forum-redis.XXXXXX)
+  local port
+  port=$(free_port)
+  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$REDIS_DIR" \
+    --daemonize yes --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log"
+  for _ in $(seq 50); do
+    redis-cli -p "$port" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  export REDIS_URL="redis://127.0.0.1:$port/0"
+  echo "Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2) on 127.0.0.1:$port"
+}
+
+stop_redis() {
+  [ -n "${REDIS_DIR:-}" ] || return 0
+  kill "$(cat "$REDIS_DIR/redis.pid" 2>/dev/null)" 2>/dev/null || true
+  rm -rf "$REDIS_DIR"
+  REDIS_DIR=""
+}

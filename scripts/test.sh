@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# The test command (make test): installs what the tests need, then lint, Django's checks, and the
-# suite on SQLite and again on PostgreSQL (a throwaway cluster unless DATABASE_URL is given).
+# The test command (make test): installs what the tests need, then lint, Django's checks, the
+# suite on SQLite with the in-memory channel layer (the embedded default), and the suite again on
+# PostgreSQL with Redis (the scale setup): throwaway servers unless DATABASE_URL / REDIS_URL are given.
 # Extra arguments go to pytest, e.g. `make test ARGS="-k vote"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_venv requirements-dev.txt
-ensure_debian_packages chromium
+ensure_debian_packages chromium redis-server
 export DJANGO_SETTINGS_MODULE=config.settings.test
 export PATH="$PWD/.venv/bin:$PATH"
 
@@ -19,12 +20,11 @@ step "manage.py check and migrations"
 python manage.py check --fail-level WARNING
 python manage.py makemigrations --check --dry-run
 
-step "Tests on SQLite"
-(unset DATABASE_URL; pytest "$@")
+step "Tests on SQLite, in-memory channel layer"
+(unset DATABASE_URL REDIS_URL; pytest "$@")
 
-step "Tests on PostgreSQL"
-if [ -z "${DATABASE_URL:-}" ]; then
-  trap stop_postgres EXIT
-  start_postgres
-fi
+step "Tests on PostgreSQL and Redis"
+trap 'stop_postgres; stop_redis' EXIT
+[ -n "${DATABASE_URL:-}" ] || start_postgres
+[ -n "${REDIS_URL:-}" ] || start_redis
 pytest "$@"

@@ -264,3 +264,12 @@ def test_signed_in_member_connects_with_their_session(alice):
     finally:
         LiveConsumer.connect = original
     assert seen["user"].pk == alice.pk
+
+
+def test_channel_layer_follows_redis_url(settings):
+    import os
+
+    from channels.layers import get_channel_layer
+
+    layer = type(get_channel_layer()).__name__
+    assert layer == ("RedisChannelLayer" if os.environ.get("REDIS_URL") else "InMemoryChannelLayer")
