@@ -227,3 +227,30 @@ def test_seed_demo_is_idempotent(db, capsys):
     assert User.objects.get(email="mo@example.com").is_moderator
     assert User.objects.get(email="pat@example.com").is_product_team
     assert "idea-forum-demo" in capsys.readouterr().out
+
+
+def test_card_fragment_renders_one_idea_marked_new(client, alices_idea, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        response = client.get(f"/ideas/{alices_idea.pk}/card/", {"new": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.strip().startswith(f'<li class="idea-card is-new" id="idea-{alices_idea.pk}"')
+    assert "Just in" in page and "<html" not in page
+
+
+def test_card_fragment_is_empty_when_the_idea_does_not_match_the_lists_filters(client, alices_idea):
+    assert client.get(f"/ideas/{alices_idea.pk}/card/", {"category": "drinks", "q": "oat"}).status_code == 200
+    assert client.get(f"/ideas/{alices_idea.pk}/card/", {"q": "nothing-like-it"}).status_code == 204
+    assert client.get(f"/ideas/{alices_idea.pk}/card/", {"status": "launched"}).status_code == 204
+
+
+def test_card_fragment_of_a_deleted_or_missing_idea_is_404(client, alice, drinks):
+    gone = IdeaFactory(author=alice, category=drinks, deleted_at=timezone.now())
+    assert client.get(f"/ideas/{gone.pk}/card/").status_code == 404
+    assert client.get("/ideas/999999/card/").status_code == 404
+
+
+def test_pages_name_their_live_topics(client, alices_idea):
+    assert 'data-live-topics="ideas"' in client.get("/").content.decode()
+    assert f'data-live-topics="idea:{alices_idea.pk}"' in client.get(alices_idea.get_absolute_url()).content.decode()
+    assert "data-live-topics" not in client.get("/accounts/login/").content.decode()

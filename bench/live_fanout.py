@@ -1,0 +1,239 @@
+"""Live fan-out: N WebSocket clients on one topic of a real daphne server, M events, latency from
+commit to receipt (p50, p99), with the in-memory channel layer and with Redis; beside it the same
+clients against a minimal broadcast server written with the websockets library (the floor).
+
+Each event is an edit of one idea through the API; the event carries the idea's updated_at, set
+when the row is saved inside the committing transaction, and each client takes receipt time minus
+that. The floor's publisher stamps its own send time the same way.
+
+Run: .venv/bin/python bench/live_fanout.py [--clients 100 1000] [--events 20]
+Needs redis-server on PATH (or REDIS_URL) for the Redis rows; everything binds 127.0.0.1.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+from websockets.asyncio.client import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listening on {port}")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def server_env(database: str, redis_url: str | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        SECRET_KEY="bench-only-secret",
+        SECURE_COOKIES="false",
+        DATABASE_URL=f"sqlite:///{database}",
+        ALLOWED_HOSTS="127.0.0.1",
+        LOG_LEVEL="WARNING",
+    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+def prepare_database(database: str) -> tuple[int, str]:
+    """A fresh database with one member, one idea and the member's API token."""
+    env = server_env(database, None)
+    script = (
+        "import django; django.setup()\n"
+        "from django.core.management import call_command; call_command('migrate', verbosity=0)\n"
+        "from accounts.models import User; from accounts.services import api_token_issue\n"
+        "from ideas.models import Category; from ideas.services import idea_submit\n"
+        "u = User.objects.create_user(email='bench@example.com', password='x')\n"
+        "c = Category.objects.create(name='Bench', slug='bench')\n"
+        "i = idea_submit(author=u, title='Fan-out benchmark idea', body='b', category=c)\n"
+        "print(i.pk, api_token_issue(user=u))\n"
+    )
+    out = subprocess.run([PYTHON, "-c", script], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    idea, token = out.stdout.split()
+    return int(idea), token
+
+
+async def open_clients(url: str, topic: str, count: int, origin: str) -> list:
+    async def one():
+        ws = await connect(url, origin=origin, max_size=2**20, open_timeout=60, ping_interval=None)
+        await ws.send(json.dumps({"type": "subscribe", "topic": topic}))
+        reply = json.loads(await ws.recv())
+        assert reply["type"] == "subscribed", reply
+        return ws
+
+    clients = []
+    for start in range(0, count, 100):  # open in batches, as a crowd arriving, not all at once
+        clients += await asyncio.gather(*(one() for _ in range(start, min(count, start + 100))))
+    return clients
+
+
+async def collect(clients: list, events: int, stamp_of) -> list[float]:
+    """Each client reads `events` events and records receipt time minus the event's stamp (ms)."""
+    latencies: list[float] = []
+
+    async def reader(ws):
+        for _ in range(events):
+            message = json.loads(await ws.recv())
+            latencies.append((time.time() - stamp_of(message)) * 1000)
+
+    await asyncio.gather(*(reader(ws) for ws in clients))
+    return latencies
+
+
+async def run_daphne(port: int, idea: int, token: str, clients: int, events: int) -> list[float]:
+    url, origin = f"ws://127.0.0.1:{port}/ws/live/", f"http://127.0.0.1:{port}"
+    sockets = await open_clients(url, f"idea:{idea}", clients, origin)
+    received = asyncio.create_task(
+        collect(sockets, events, lambda m: datetime.fromisoformat(m["data"]["updated_at"]).timestamp())
+    )
+    loop = asyncio.get_running_loop()
+    for n in range(events):
+        body = json.dumps({"title": f"Fan-out benchmark idea, edit {n}"}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/ideas/{idea}/",
+            data=body,
+            method="PATCH",
+            headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+        )
+        await loop.run_in_executor(None, lambda r=request: urllib.request.urlopen(r, timeout=30).read())
+        await asyncio.sleep(0.05)
+    latencies = await asyncio.wait_for(received, timeout=120)
+    await asyncio.gather(*(ws.close() for ws in sockets))
+    return latencies
+
+
+async def run_floor(port: int, clients: int, events: int) -> list[float]:
+    url, origin = f"ws://127.0.0.1:{port}/", f"http://127.0.0.1:{port}"
+    sockets = await open_clients(url, "idea:1", clients, origin)
+    publisher = await connect(url, origin=origin)
+    received = asyncio.create_task(collect(sockets, events, lambda m: m["data"]["sent"]))
+    for _ in range(events):
+        await publisher.send(json.dumps({"type": "publish", "data": {"sent": time.time()}}))
+        await asyncio.sleep(0.05)
+    latencies = await asyncio.wait_for(received, timeout=120)
+    await asyncio.gather(*(ws.close() for ws in [*sockets, publisher]))
+    return latencies
+
+
+def start(command: list[str], env: dict | None = None) -> subprocess.Popen:
+    """A server whose output goes to a log file (a pipe nobody reads would stall it)."""
+    log = tempfile.NamedTemporaryFile(prefix="idea-forum-bench-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process.log_path = log.name
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    Path(process.log_path).unlink(missing_ok=True)
+
+
+def start_redis(workdir: str) -> tuple[str, subprocess.Popen | None]:
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"], None
+    if not shutil.which("redis-server"):
+        raise SystemExit("redis-server not found: install it or set REDIS_URL")
+    port = free_port()
+    process = start(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", workdir])
+    wait_for_port(port, process)
+    return f"redis://127.0.0.1:{port}/0", process
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--events", type=int, default=20)
+    args = parser.parse_args()
+
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+
+    workdir = tempfile.mkdtemp(prefix="idea-forum-bench-")
+    database = f"{workdir}/bench.sqlite3"
+    idea, token = prepare_database(database)
+    redis_url, redis = start_redis(workdir)
+    rows = []
+    try:
+        floors = {}
+        for clients in args.clients:
+            port = free_port()
+            server = start([PYTHON, "bench/floor_server.py", str(port)])
+            wait_for_port(port, server)
+            floors[clients] = asyncio.run(run_floor(port, clients, args.events))
+            stop(server)
+        for layer, url in [("in-memory", None), ("redis", redis_url)]:
+            for clients in args.clients:
+                port = free_port()
+                server = start(
+                    [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                    server_env(database, url),
+                )
+                wait_for_port(port, server)
+                try:
+                    ours = asyncio.run(run_daphne(port, idea, token, clients, args.events))
+                except Exception:
+                    print(Path(server.log_path).read_text()[-5000:], file=sys.stderr)
+                    raise
+                finally:
+                    stop(server)
+                floor = floors[clients]
+                rows.append((layer, clients, ours, floor))
+    finally:
+        if redis is not None:
+            stop(redis)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"\nlive fan-out: {args.events} events to every client on one topic; latency commit -> receipt, ms")
+    header = ("layer", "clients", "received", "p50", "p99", "floor p50", "floor p99", "p50 x", "p99 x")
+    print("{:<10} {:>7} {:>9} {:>8} {:>8} {:>10} {:>10} {:>6} {:>6}".format(*header))
+    for layer, clients, ours, floor in rows:
+        p50, p99 = statistics.median(ours), percentile(ours, 0.99)
+        f50, f99 = statistics.median(floor), percentile(floor, 0.99)
+        print(
+            f"{layer:<10} {clients:>7} {len(ours):>9} {p50:>8.1f} {p99:>8.1f} {f50:>10.1f} {f99:>10.1f}"
+            f" {p50 / f50:>6.1f} {p99 / f99:>6.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
