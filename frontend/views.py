@@ -69,33 +69,30 @@ def idea_detail(request, pk: int):
     )
 
 
-def _save(request, form: IdeaForm, save, success: str):
-    """Run a service with the form's input; its field errors land on the form, nothing half-stored."""
-    if not form.is_valid():
-        return None
-    try:
-        idea = save(**form.service_arguments())
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
-    messages.success(request, success)
-    return redirect(idea)
+def _idea_form_page(request, idea: Idea | None, save, success: str):
+    """The submit and edit pages: on POST, run the service with the form's input; its field
+    errors land on the form, and nothing is stored half-way."""
+    form = IdeaForm(request.POST or None, idea=idea)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(**form.service_arguments())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, success)
+            return redirect(saved)
+    return render(request, "ideas/form.html", {"form": form, "idea": idea})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def idea_submit(request):
-    form = IdeaForm(request.POST or None)
-    if request.method == "POST":
-        done = _save(
-            request,
-            form,
-            lambda **values: services.idea_submit(author=request.user, **values),
-            _("Your idea is posted. Thank you!"),
-        )
-        if done:
-            return done
-    return render(request, "ideas/form.html", {"form": form, "idea": None})
+    return _idea_form_page(
+        request,
+        None,
+        lambda **values: services.idea_submit(author=request.user, **values),
+        _("Your idea is posted. Thank you!"),
+    )
 
 
 @login_required
@@ -104,17 +101,12 @@ def idea_edit(request, pk: int):
     idea = _get_idea(pk)
     if not services.can_edit(idea, request.user):
         return render(request, "403.html", {"message": _("Only the author can edit this idea.")}, status=403)
-    form = IdeaForm(request.POST or None, idea=idea)
-    if request.method == "POST":
-        done = _save(
-            request,
-            form,
-            lambda **values: services.idea_edit(idea=idea, editor=request.user, **values),
-            _("Your changes are saved."),
-        )
-        if done:
-            return done
-    return render(request, "ideas/form.html", {"form": form, "idea": idea})
+    return _idea_form_page(
+        request,
+        idea,
+        lambda **values: services.idea_edit(idea=idea, editor=request.user, **values),
+        _("Your changes are saved."),
+    )
 
 
 @login_required
