@@ -8,7 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from accounts.services import api_token_issue
+from accounts.selectors import member_export
+from accounts.services import account_delete, api_token_issue, profile_update
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -17,21 +18,64 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "display_name", "name", "roles", "date_joined"]
+        fields = ["id", "email", "display_name", "name", "bio", "bio_html", "avatar_url", "roles", "date_joined"]
         read_only_fields = fields
 
     def get_roles(self, user: User) -> list[str]:
         return sorted(user.role_names)
 
 
+class ProfileSerializer(serializers.Serializer):
+    display_name = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    bio = serializers.CharField(max_length=10_000, allow_blank=True, required=False, trim_whitespace=False)
+
+
+class DeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(required=False, trim_whitespace=False)
+    confirm = serializers.CharField(required=False, help_text="Your e-mail address, for accounts without a password.")
+
+
 class MeView(APIView):
-    """The signed-in member."""
+    """The signed-in member: read, change the profile, or delete the account."""
 
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         return Response(MeSerializer(request.user).data)
+
+    @extend_schema(request=ProfileSerializer, responses=MeSerializer)
+    def patch(self, request):
+        data = ProfileSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = {"display_name": request.user.display_name, "bio": request.user.bio, **data.validated_data}
+        return Response(MeSerializer(profile_update(user=request.user, **values)).data)
+
+    @extend_schema(request=DeleteSerializer, responses={204: None})
+    def delete(self, request):
+        """Delete the account: confirm with the password, or, without one, with the e-mail address."""
+        data = DeleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user
+        if user.has_usable_password():
+            if not user.check_password(data.validated_data.get("password", "")):
+                raise serializers.ValidationError({"password": [_("Confirm with your password.")]})
+        elif data.validated_data.get("confirm", "").strip().lower() != user.email.lower():
+            raise serializers.ValidationError({"confirm": [_("Confirm with your e-mail address.")]})
+        account_delete(user=user)
+        return Response(status=204)
+
+
+class ExportView(APIView):
+    """All the forum holds about the signed-in member, as JSON."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        response = Response(member_export(user=request.user))
+        response["Content-Disposition"] = 'attachment; filename="idea-forum-export.json"'
+        return response
 
 
 class TokenRequestSerializer(serializers.Serializer):

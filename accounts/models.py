@@ -5,7 +5,10 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+BIO_MAX = 2000
 
 
 class Role(models.TextChoices):
@@ -43,6 +46,9 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    bio = models.TextField(_("about you"), max_length=BIO_MAX, blank=True)
+    bio_html = models.TextField(blank=True, editable=False)
+    avatar_url = models.URLField(_("picture"), max_length=500, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -62,6 +68,16 @@ class User(AbstractUser):
     def public_name(self) -> str:
         """What other people see: the display name, else the part of the e-mail before the @."""
         return self.display_name or self.email.split("@", 1)[0]
+
+    @property
+    def initials(self) -> str:
+        """One or two letters for the generated avatar."""
+        words = [w for w in self.public_name.replace(".", " ").split() if w[:1].isalnum()]
+        letters = "".join(w[0] for w in words[:2]) or self.email[:1]
+        return letters.upper()
+
+    def get_absolute_url(self) -> str:
+        return reverse("member_profile", args=[self.pk])
 
     @cached_property
     def role_names(self) -> frozenset[str]:

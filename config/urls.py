@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import MeView, TokenView
+from accounts.api import ExportView, MeView, TokenView
 from ideas.api import CategoryViewSet, IdeaViewSet
 
 router = DefaultRouter()
@@ -15,6 +15,7 @@ router.register("categories", CategoryViewSet, basename="category")
 api_urls = [
     path("", include(router.urls)),
     path("me/", MeView.as_view(), name="me"),
+    path("me/export/", ExportView.as_view(), name="me-export"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

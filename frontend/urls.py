@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend import views
+from frontend import account_views, views
 
 urlpatterns = [
     path("", views.idea_list, name="idea_list"),
@@ -11,4 +11,9 @@ urlpatterns = [
     path("ideas/<int:pk>/card/", views.idea_card, name="idea_card"),
     path("ideas/<int:pk>/edit/", views.idea_edit, name="idea_edit"),
     path("ideas/<int:pk>/delete/", views.idea_delete, name="idea_delete"),
+    path("members/<int:pk>/", account_views.member_profile, name="member_profile"),
+    path("account/", account_views.account, name="account"),
+    path("account/token/", account_views.account_token, name="account_token"),
+    path("account/export/", account_views.account_export, name="account_export"),
+    path("account/delete/", account_views.account_delete, name="account_delete"),
 ]

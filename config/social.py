@@ -1,0 +1,92 @@
+"""Social sign-in providers from the environment: the five named ones and any OpenID Connect ones.
+
+Each provider is an allauth app configured here (or in the admin), so adding one needs no
+migration. A provider is trusted to prove an e-mail address only when configured so
+(`<NAME>_TRUST_EMAIL=true`, or `"trust_email": true` in OIDC_PROVIDERS); only then can a social
+sign-in whose verified e-mail matches an existing account sign into that account.
+"""
+
+import json
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool
+
+# allauth provider -> (environment prefix, settings of the provider)
+NAMED = {
+    "google": ("GOOGLE", {"SCOPE": ["openid", "profile", "email"], "OAUTH_PKCE_ENABLED": True}),
+    "facebook": ("FACEBOOK", {"METHOD": "oauth2", "SCOPE": ["email", "public_profile"]}),
+    "github": ("GITHUB", {"SCOPE": ["read:user", "user:email"]}),
+    "microsoft": ("MICROSOFT", {"TENANT": "common", "OAUTH_PKCE_ENABLED": True}),
+}
+LINKEDIN = {"provider_id": "linkedin", "name": "LinkedIn", "server_url": "https://www.linkedin.com/oauth"}
+OIDC_KEYS = {"id", "name", "server_url", "client_id", "secret"}
+
+
+def _app(prefix: str) -> dict | None:
+    client_id = os.environ.get(f"{prefix}_CLIENT_ID", "").strip()
+    if not client_id:
+        return None
+    secret = os.environ.get(f"{prefix}_CLIENT_SECRET", "").strip()
+    if not secret:
+        raise ImproperlyConfigured(f"{prefix}_CLIENT_ID is set, so set {prefix}_CLIENT_SECRET too.")
+    return {
+        "client_id": client_id,
+        "secret": secret,
+        "settings": {"email_authentication": env_bool(f"{prefix}_TRUST_EMAIL", False)},
+    }
+
+
+def _oidc_apps(raw: str) -> list[dict]:
+    try:
+        entries = json.loads(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"OIDC_PROVIDERS is not valid JSON: {error}") from None
+    if not isinstance(entries, list):
+        raise ImproperlyConfigured("OIDC_PROVIDERS must be a JSON list of objects.")
+    apps, seen = [], set()
+    for entry in entries:
+        if not isinstance(entry, dict) or not set(entry) >= OIDC_KEYS:
+            raise ImproperlyConfigured(f"Each OIDC_PROVIDERS entry needs the keys {sorted(OIDC_KEYS)}.")
+        if not all(isinstance(entry[key], str) and entry[key] for key in OIDC_KEYS):
+            raise ImproperlyConfigured("OIDC_PROVIDERS values must be non-empty strings.")
+        if entry["id"] in seen or not entry["id"].replace("-", "").replace("_", "").isalnum():
+            raise ImproperlyConfigured(f"OIDC_PROVIDERS id {entry['id']!r} must be unique letters, digits, - or _.")
+        seen.add(entry["id"])
+        apps.append(
+            {
+                "provider_id": entry["id"],
+                "name": entry["name"],
+                "client_id": entry["client_id"],
+                "secret": entry["secret"],
+                "settings": {
+                    "server_url": entry["server_url"],
+                    "oauth_pkce_enabled": True,
+                    "email_authentication": bool(entry.get("trust_email", False)),
+                },
+            }
+        )
+    return apps
+
+
+def social_providers() -> dict:
+    """SOCIALACCOUNT_PROVIDERS for allauth, from the environment."""
+    providers: dict = {}
+    for provider, (prefix, provider_settings) in NAMED.items():
+        app = _app(prefix)
+        providers[provider] = {**provider_settings, "APPS": [app] if app else []}
+    oidc_apps = []
+    linkedin = _app("LINKEDIN")
+    if linkedin:
+        oidc_apps.append(
+            {
+                **linkedin,
+                "provider_id": LINKEDIN["provider_id"],
+                "name": LINKEDIN["name"],
+                "settings": {**linkedin["settings"], "server_url": LINKEDIN["server_url"], "oauth_pkce_enabled": True},
+            }
+        )
+    oidc_apps += _oidc_apps(os.environ.get("OIDC_PROVIDERS", "") or "[]")
+    providers["openid_connect"] = {"OAUTH_PKCE_ENABLED": True, "APPS": oidc_apps}
+    return providers

@@ -1,0 +1,98 @@
+"""Member pages: public profiles, one's account settings, data export and account deletion."""
+
+import json
+
+from allauth.account.decorators import reauthentication_required
+from allauth.socialaccount.models import SocialAccount
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+from rest_framework.authtoken.models import Token
+
+from accounts import selectors, services
+from accounts.models import BIO_MAX, User
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label=gettext_lazy("Display name"),
+        required=False,
+        strip=False,
+        widget=forms.TextInput(attrs={"maxlength": services.DISPLAY_NAME_MAX}),
+    )
+    bio = forms.CharField(
+        label=gettext_lazy("About you"),
+        required=False,
+        strip=False,
+        help_text=gettext_lazy("Shown on your profile. Markdown works."),
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": BIO_MAX}),
+    )
+
+
+@require_GET
+def member_profile(request, pk: int):
+    try:
+        member = selectors.member_get(pk=pk)
+    except User.DoesNotExist:
+        raise Http404(_("No member with that number.")) from None
+    ideas = selectors.member_ideas(user=member)[:50]
+    return render(request, "members/profile.html", {"member": member, "ideas": ideas})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request):
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={"display_name": user.display_name, "bio": user.bio})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("account")
+    context = {
+        "form": form,
+        "connections": SocialAccount.objects.filter(user=user).order_by("provider"),
+        "token": Token.objects.filter(user=user).values_list("key", flat=True).first(),
+    }
+    return render(request, "members/account.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def account_token(request):
+    services.api_token_issue(user=request.user)
+    messages.success(request, _("Your API token is ready."))
+    return redirect("account")
+
+
+@login_required
+@require_GET
+def account_export(request):
+    data = json.dumps(selectors.member_export(user=request.user), cls=DjangoJSONEncoder, indent=2)
+    response = HttpResponse(data, content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="idea-forum-export.json"'
+    return response
+
+
+@login_required
+@reauthentication_required(allow_get=True)
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    """Deleting needs a fresh sign-in (password, or the provider again) within the last minutes."""
+    if request.method == "POST":
+        services.account_delete(user=request.user)
+        logout(request)
+        messages.success(request, _("Your account is deleted. Your ideas stay, under “Deleted member”."))
+        return redirect("idea_list")
+    return render(request, "members/confirm_delete.html")

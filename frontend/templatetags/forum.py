@@ -1,0 +1,33 @@
+"""Template helpers of the pages: avatars and provider icons."""
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+
+register = template.Library()
+
+PROVIDER_ICONS = {"google", "facebook", "github", "microsoft", "linkedin"}
+
+
+@register.simple_tag
+def avatar(user, size: str = "sm"):
+    """The member's picture from their provider, else their initials in a coloured circle."""
+    if user is None:
+        return format_html('<span class="avatar avatar-{} avatar-initials" aria-hidden="true">?</span>', size)
+    if user.avatar_url:
+        return format_html(
+            '<img class="avatar avatar-{}" src="{}" alt="" referrerpolicy="no-referrer">', size, user.avatar_url
+        )
+    return format_html(
+        '<span class="avatar avatar-{} avatar-initials avatar-hue-{}" aria-hidden="true">{}</span>',
+        size,
+        (user.pk or 0) % 6,
+        user.initials,
+    )
+
+
+@register.filter
+def provider_icon(provider_id: str) -> str:
+    """The icon of a sign-in provider; OpenID Connect providers of one's own get a generic one."""
+    name = provider_id if provider_id in PROVIDER_ICONS else "openid"
+    return static(f"frontend/providers/{name}.svg")
