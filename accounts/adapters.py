@@ -1,9 +1,30 @@
-"""allauth adapters: a social sign-in fills the profile from what the provider says."""
+"""allauth adapters: a social sign-in fills the profile from what the provider says, and never
+slips into an existing account by e-mail unless the provider is trusted for it."""
 
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.shortcuts import render
+
+from accounts.models import User
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def pre_social_login(self, request, sociallogin):
+        """A sign-in from a provider not yet connected, with the e-mail of an existing account.
+
+        allauth has already signed into that account if the provider is trusted for e-mail and
+        says the address is verified (its lookup runs first). Otherwise we stop here: no account
+        is made, and the member is told to sign in as usual and connect the provider.
+        """
+        if sociallogin.is_existing or sociallogin.state.get("process") == "connect":
+            return
+        emails = {address.email.lower() for address in sociallogin.email_addresses if address.email}
+        if sociallogin.user.email:
+            emails.add(sociallogin.user.email.lower())
+        if emails and User.objects.filter(email__in=emails).exists():
+            context = {"provider": sociallogin.provider.name}
+            raise ImmediateHttpResponse(render(request, "socialaccount/email_in_use.html", context, status=409))
+
     def populate_user(self, request, sociallogin, data):
         """A new member from a provider starts with the provider's name and picture."""
         user = super().populate_user(request, sociallogin, data)

@@ -1,0 +1,206 @@
+"""Social sign-in, end to end: Chromium, the forum on daphne, and a real OpenID Connect provider
+(allauth's own IdP module, tests/oidc_provider) on loopback, with the authorization-code flow and PKCE."""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from allauth.socialaccount.models import SocialAccount
+from playwright.sync_api import expect
+
+from accounts.models import User
+from config.social import social_providers
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+PROVIDER_ID = "loopback"
+PROVIDER_NAME = "Loopback ID"
+CLIENT_ID, CLIENT_SECRET = "idea-forum", "provider-secret-for-tests"
+NINA = {"email": "nina@example.com", "password": "nina-at-the-provider", "name": "Nina Nordmann", "verified": True}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def oidc(tmp_path, settings, own_daphne, monkeypatch):
+    """Start a provider with the given members, point the forum at it (through OIDC_PROVIDERS),
+    start the forum; returns (forum URL, provider URL)."""
+    processes = []
+
+    def start(users=(NINA,), trust_email=False):
+        forum_port, provider_port = free_port(), free_port()
+        provider = f"http://127.0.0.1:{provider_port}"
+        config = {
+            "client_id": CLIENT_ID,
+            "secret": CLIENT_SECRET,
+            "redirect_uri": f"http://127.0.0.1:{forum_port}/accounts/oidc/{PROVIDER_ID}/login/callback/",
+            "users": list(users),
+        }
+        env = {**os.environ, "OIDC_PROVIDER_DB": str(tmp_path / "provider.sqlite3")}
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.oidc_provider.serve", str(provider_port), json.dumps(config)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(tmp_path / "provider.log", "w"),  # noqa: SIM115
+        )
+        processes.append(process)
+        deadline = time.monotonic() + 30
+        while socket.socket().connect_ex(("127.0.0.1", provider_port)) != 0:
+            assert process.poll() is None, (tmp_path / "provider.log").read_text()
+            assert time.monotonic() < deadline, "the provider did not start"
+            time.sleep(0.1)
+        oidc_providers = [
+            {
+                "id": PROVIDER_ID,
+                "name": PROVIDER_NAME,
+                "server_url": f"{provider}/",
+                "client_id": CLIENT_ID,
+                "secret": CLIENT_SECRET,
+                "trust_email": trust_email,
+            }
+        ]
+        monkeypatch.setenv("OIDC_PROVIDERS", json.dumps(oidc_providers))
+        settings.SOCIALACCOUNT_PROVIDERS = social_providers()
+        own_daphne(forum_port)
+        return f"http://127.0.0.1:{forum_port}", provider
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def start_social_sign_in(page, forum):
+    page.goto(f"{forum}/accounts/login/")
+    provider_link = page.get_by_role("link", name=f"Continue with {PROVIDER_NAME}")
+    expect(provider_link.locator("img")).to_have_attribute("src", "/static/frontend/providers/openid.svg")
+    provider_link.click()
+    page.get_by_role("button", name="Continue").click()
+
+
+def sign_in_at_provider(page, email, password):
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def test_sign_in_with_openid_connect_end_to_end(oidc, new_page):
+    forum, provider = oidc()
+    page = new_page()
+    authorize_requests = []
+    page.on(
+        "request",
+        lambda r: authorize_requests.append(r.url) if r.url.startswith(provider) and "authorize" in r.url else None,
+    )
+
+    # 1. Sign in: the forum sends us to the provider, we sign in there and consent.
+    start_social_sign_in(page, forum)
+    expect(page).to_have_url(re.compile("^" + re.escape(provider)))
+    sign_in_at_provider(page, NINA["email"], NINA["password"])
+    page.get_by_role("button", name="Authorize").click()
+
+    # 2. Back on the forum, signed in with the provider's name and e-mail.
+    expect(page.locator(".who")).to_have_text("Nina Nordmann")
+    nina = User.objects.get(email="nina@example.com")
+    assert nina.display_name == "Nina Nordmann" and not nina.has_usable_password()
+    assert SocialAccount.objects.get(user=nina).provider == PROVIDER_ID
+    query = parse_qs(urlsplit(authorize_requests[0]).query)
+    assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) >= 43
+    assert query["response_type"] == ["code"]
+
+    # 3. Sign out and in again: the same account.
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    start_social_sign_in(page, forum)
+    if page.get_by_role("button", name="Authorize").count():
+        page.get_by_role("button", name="Authorize").click()
+    expect(page.locator(".who")).to_have_text("Nina Nordmann")
+    assert User.objects.count() == 1 and SocialAccount.objects.count() == 1
+
+    # 4. The account page lists the connection; it cannot be removed while it is the only way in.
+    page.goto(f"{forum}/account/")
+    expect(page.locator(".connections")).to_contain_text(PROVIDER_NAME)
+    page.get_by_role("link", name="Connect or disconnect accounts").click()
+    page.get_by_role("radio").check()
+    page.get_by_role("button", name="Remove").click()
+    expect(page.locator("body")).to_contain_text("Your account has no password set up.")
+    assert SocialAccount.objects.filter(user=nina).exists()
+
+    # 5. With a password as another way in, disconnecting works.
+    page.goto(f"{forum}/accounts/password/set/")
+    page.get_by_label("Password:", exact=True).fill("a-long-passphrase")
+    page.get_by_label("Password (again)").fill("a-long-passphrase")
+    page.get_by_role("button", name="Set Password").click()
+    page.goto(f"{forum}/accounts/3rdparty/")
+    page.get_by_role("radio").check()
+    page.get_by_role("button", name="Remove").click()
+    expect(page.locator("body")).to_contain_text("The third-party account has been disconnected")
+    assert not SocialAccount.objects.filter(user=nina).exists()
+
+
+def test_denied_consent_makes_no_account(oidc, new_page):
+    forum, _provider = oidc()
+    page = new_page()
+    start_social_sign_in(page, forum)
+    sign_in_at_provider(page, NINA["email"], NINA["password"])
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in cancelled")
+    expect(page.get_by_role("link", name="Back to sign in")).to_be_visible()
+    assert not User.objects.exists()
+
+
+def test_same_email_as_a_local_account_is_not_linked_unless_trusted(oidc, new_page, alice):
+    forum, _provider = oidc(users=[{**NINA, "email": "alice@example.com"}], trust_email=False)
+    page = new_page()
+    start_social_sign_in(page, forum)
+    sign_in_at_provider(page, "alice@example.com", NINA["password"])
+    page.get_by_role("button", name="Authorize").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You already have an account")
+    expect(page.locator("main")).to_contain_text(f"connect {PROVIDER_NAME} from your account page")
+    assert User.objects.count() == 1 and not SocialAccount.objects.exists()
+
+    # The member signs in the usual way, then connects the provider from the account page.
+    page.get_by_role("link", name="Sign in with e-mail").click()
+    page.get_by_label("Email").fill("alice@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name=f"Connect {PROVIDER_NAME}").click()
+    page.get_by_role("button", name="Continue").click()
+    if page.get_by_role("button", name="Authorize").count():
+        page.get_by_role("button", name="Authorize").click()
+    expect(page.locator("body")).to_contain_text("The third-party account has been connected")
+    assert SocialAccount.objects.get().user == alice
+
+
+def test_trusted_provider_with_verified_email_signs_into_the_existing_account(oidc, new_page, alice):
+    forum, _provider = oidc(users=[{**NINA, "email": "alice@example.com"}], trust_email=True)
+    page = new_page()
+    start_social_sign_in(page, forum)
+    sign_in_at_provider(page, "alice@example.com", NINA["password"])
+    page.get_by_role("button", name="Authorize").click()
+    expect(page.locator(".who")).to_have_text("Alice")
+    assert User.objects.count() == 1 and SocialAccount.objects.get().user == alice
+
+
+def test_trusted_provider_with_unverified_email_is_not_linked(oidc, new_page, alice):
+    forum, _provider = oidc(users=[{**NINA, "email": "alice@example.com", "verified": False}], trust_email=True)
+    page = new_page()
+    start_social_sign_in(page, forum)
+    sign_in_at_provider(page, "alice@example.com", NINA["password"])
+    page.get_by_role("button", name="Authorize").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You already have an account")
+    assert User.objects.count() == 1 and not SocialAccount.objects.exists()
