@@ -13,5 +13,8 @@ class SignupForm(forms.Form):
     )
 
     def signup(self, request, user):
-        user.display_name = self.cleaned_data["display_name"].strip()
-        user.save(update_fields=["display_name"])
+        """A name typed here wins; left empty, a name from a sign-in provider stays."""
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if name:
+            user.display_name = name
+            user.save(update_fields=["display_name"])

@@ -61,7 +61,7 @@ def _oidc_apps(raw: str) -> list[dict]:
                 "client_id": entry["client_id"],
                 "secret": entry["secret"],
                 "settings": {
-                    "server_url": entry["server_url"],
+                    "server_url": entry["server_url"].rstrip("/"),
                     "oauth_pkce_enabled": True,
                     "email_authentication": bool(entry.get("trust_email", False)),
                 },

@@ -93,7 +93,7 @@ def start_social_sign_in(page, forum):
 
 
 def sign_in_at_provider(page, email, password):
-    page.get_by_label("Email").fill(email)
+    page.locator("input[name=login]").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
 
@@ -204,3 +204,18 @@ def test_trusted_provider_with_unverified_email_is_not_linked(oidc, new_page, al
     page.get_by_role("button", name="Authorize").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You already have an account")
     assert User.objects.count() == 1 and not SocialAccount.objects.exists()
+
+
+def test_provider_without_an_email_asks_for_one_before_making_the_account(oidc, new_page):
+    forum, _provider = oidc(users=[{"username": "noemail", "password": NINA["password"], "name": "Nora Nomail"}])
+    page = new_page()
+    start_social_sign_in(page, forum)
+    sign_in_at_provider(page, "noemail", NINA["password"])
+    page.get_by_role("button", name="Authorize").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign Up")
+    expect(page.locator("main")).to_contain_text(f"You are about to use your {PROVIDER_NAME} account")
+    assert not User.objects.exists()
+    page.get_by_label("Email").fill("nora@example.com")
+    page.get_by_role("button", name="Sign Up").click()
+    expect(page.locator(".who")).to_have_text("Nora Nomail")
+    assert User.objects.get().email == "nora@example.com"

@@ -1,7 +1,8 @@
 """Start the test identity provider on 127.0.0.1:PORT with one member and one client.
 
 Usage: python -m tests.oidc_provider.serve PORT CONFIG_JSON
-CONFIG_JSON: {"client_id", "secret", "redirect_uri", "users": [{"email", "password", "name", "verified"}]}
+CONFIG_JSON: {"client_id", "secret", "redirect_uri", "users": [{"username", "email", "password", "name", "verified"}]}
+A user without "email" has no address at the provider, so the provider sends none.
 """
 
 import json
@@ -23,11 +24,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     for entry in config["users"]:
         first, _, last = entry.get("name", "").partition(" ")
+        email = entry.get("email", "")
         user = get_user_model().objects.create_user(
-            username=entry["email"].split("@")[0], email=entry["email"], password=entry["password"],
+            username=entry.get("username") or email.split("@")[0], email=email, password=entry["password"],
             first_name=first, last_name=last,
         )  # fmt: skip
-        EmailAddress.objects.create(user=user, email=entry["email"], primary=True, verified=entry.get("verified", True))
+        if email:
+            EmailAddress.objects.create(user=user, email=email, primary=True, verified=entry.get("verified", True))
     client = Client(id=config["client_id"], name="Idea Forum")
     client.set_secret(config["secret"])
     client.set_redirect_uris([config["redirect_uri"]])
