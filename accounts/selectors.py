@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from ideas.models import Idea
+from ideas.selectors import idea_list
 
 
 def member_get(*, pk: int) -> User:
@@ -12,11 +13,8 @@ def member_get(*, pk: int) -> User:
 
 
 def member_ideas(*, user: User) -> QuerySet[Idea]:
-    return (
-        Idea.objects.filter(author=user, deleted_at__isnull=True)
-        .select_related("category__parent")
-        .order_by("-created_at", "-id")
-    )
+    """The member's visible ideas, newest first, with what a card shows."""
+    return idea_list().filter(author=user)
 
 
 def member_export(*, user: User) -> dict:

@@ -1,0 +1,195 @@
+"""Profiles, the data export and account deletion: services, API and pages."""
+
+import json
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from accounts.models import User
+from accounts.selectors import member_export
+from accounts.services import account_delete, api_token_issue, profile_update
+from ideas.models import Idea
+from tests.conftest import PASSWORD
+from tests.factories import IdeaFactory
+
+
+def test_profile_update_renders_the_bio_safely(alice):
+    profile_update(user=alice, display_name="  Alice   Andersen ", bio="I like **oat milk** <script>x</script>")
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice Andersen"
+    assert alice.bio_html == "<p>I like <strong>oat milk</strong> x</p>"
+
+
+@pytest.mark.parametrize(("name", "bio", "field"), [("x" * 61, "", "display_name"), ("ok", "x" * 2001, "bio")])
+def test_profile_update_refuses_too_long_values(alice, name, bio, field):
+    with pytest.raises(ValidationError) as caught:
+        profile_update(user=alice, display_name=name, bio=bio)
+    assert field in caught.value.message_dict
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice"
+
+
+def test_initials_for_the_generated_avatar(db):
+    assert User(email="x@example.com", display_name="Nina Nordmann").initials == "NN"
+    assert User(email="sam@example.com").initials == "S"
+
+
+def test_export_holds_the_members_data_and_nobody_elses(alice, bob, drinks):
+    mine = IdeaFactory(author=alice, category=drinks, title="Alice's idea here")
+    IdeaFactory(author=bob, category=drinks, title="Bob's idea here")
+    EmailAddress.objects.create(user=alice, email=alice.email, verified=True, primary=True)
+    SocialAccount.objects.create(user=alice, provider="github", uid="42")
+    data = member_export(user=alice)
+    assert data["profile"]["email"] == "alice@example.com"
+    assert [i["id"] for i in data["ideas"]] == [mine.pk]
+    assert data["connections"] == [
+        {"provider": "github", "uid": "42", "date_joined": data["connections"][0]["date_joined"]}
+    ]
+    assert data["email_addresses"][0]["verified"] is True
+    json.dumps(data)
+
+
+def test_export_api_is_for_the_member_only(api, api_as, alice, bob, alices_idea):
+    assert api.get("/api/v1/me/export/").status_code == 401
+    data = api_as(bob).get("/api/v1/me/export/").json()
+    assert data["profile"]["email"] == "bob@example.com" and data["ideas"] == []
+    response = api_as(alice).get("/api/v1/me/export/")
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response.json()["ideas"][0]["title"] == "Oat milk at no extra charge"
+
+
+def test_export_page_downloads_json(client, alice, alices_idea, django_assert_max_num_queries):
+    client.force_login(alice)
+    with django_assert_max_num_queries(8):
+        response = client.get("/account/export/")
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["ideas"][0]["id"] == alices_idea.pk
+
+
+def test_account_delete_keeps_ideas_under_deleted_member(alice, alices_idea):
+    api_token_issue(user=alice)
+    SocialAccount.objects.create(user=alice, provider="github", uid="42")
+    account_delete(user=alice)
+    assert not User.objects.filter(email="alice@example.com").exists()
+    assert not Token.objects.exists() and not SocialAccount.objects.exists()
+    alices_idea.refresh_from_db()
+    assert alices_idea.author is None
+
+
+def test_deleted_member_shows_as_deleted_member(client, alice, alices_idea):
+    account_delete(user=alice)
+    page = client.get(alices_idea.get_absolute_url()).content.decode()
+    assert "Deleted member" in page and "Alice" not in page
+
+
+def test_deleting_ends_every_session(client, alice):
+    other = type(client)()
+    client.force_login(alice)
+    other.force_login(alice)
+    account_delete(user=alice)
+    assert other.get("/api/v1/me/").status_code == 401
+
+
+def test_api_delete_needs_the_password(api_as, alice):
+    client = api_as(alice)
+    response = client.delete("/api/v1/me/", {"password": "wrong"})
+    assert response.status_code == 400 and "password" in response.json()["fields"]
+    assert User.objects.filter(pk=alice.pk).exists()
+    assert client.delete("/api/v1/me/", {"password": PASSWORD}).status_code == 204
+    assert not User.objects.filter(pk=alice.pk).exists()
+
+
+def test_api_delete_twice_is_refused(api, alice):
+    token = api_token_issue(user=alice)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.delete("/api/v1/me/", {"password": PASSWORD}).status_code == 204
+    assert api.delete("/api/v1/me/", {"password": PASSWORD}).status_code == 401
+
+
+def test_api_delete_without_a_password_confirms_with_the_email(api_as, db):
+    social_only = User.objects.create_user(email="nina@example.com")
+    client = api_as(social_only)
+    assert client.delete("/api/v1/me/", {"confirm": "someone@example.com"}).status_code == 400
+    assert client.delete("/api/v1/me/", {"confirm": "NINA@example.com"}).status_code == 204
+
+
+def test_api_profile_update(api_as, alice):
+    response = api_as(alice).patch("/api/v1/me/", {"bio": "*hi*"})
+    assert response.status_code == 200 and response.json()["bio_html"] == "<p><em>hi</em></p>"
+    assert api_as(alice).patch("/api/v1/me/", {"display_name": "x" * 61}).status_code == 400
+
+
+def test_account_page_saves_the_profile(client, alice, django_assert_max_num_queries):
+    client.force_login(alice)
+    with django_assert_max_num_queries(6):
+        assert client.get("/account/").status_code == 200
+    response = client.post("/account/", {"display_name": "Alice A.", "bio": "Hello"})
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice A."
+    page = client.post("/account/", {"display_name": "x" * 61, "bio": ""}).content.decode()
+    assert "60 characters or fewer" in page
+
+
+def test_account_pages_need_sign_in(client, db):
+    for path in ["/account/", "/account/export/", "/account/delete/"]:
+        response = client.get(path)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_account_page_makes_an_api_token(client, alice):
+    client.force_login(alice)
+    client.post("/account/token/")
+    assert Token.objects.get(user=alice).key in client.get("/account/").content.decode()
+
+
+def test_delete_page_asks_for_the_password_then_deletes_and_signs_out(client, alice, alices_idea):
+    client.force_login(alice)
+    assert "Delete your account?" in client.get("/account/delete/").content.decode()
+    response = client.post("/account/delete/")
+    assert response.status_code == 302 and "/accounts/reauthenticate/" in response["Location"]
+    assert User.objects.filter(pk=alice.pk).exists()
+
+    wrong = client.post(response["Location"], {"password": "wrong"})
+    assert wrong.status_code == 200 and User.objects.filter(pk=alice.pk).exists()
+    # The confirmed password resumes the suspended deletion.
+    confirmed = client.post(response["Location"], {"password": PASSWORD}, follow=True)
+    assert "Your account is deleted" in confirmed.content.decode()
+    assert not User.objects.filter(pk=alice.pk).exists()
+    assert client.get("/api/v1/me/").status_code == 401
+    assert Idea.objects.get(pk=alices_idea.pk).author is None
+
+
+def test_social_only_member_confirms_on_the_page(client, db):
+    nina = User.objects.create_user(email="nina@example.com")
+    SocialAccount.objects.create(user=nina, provider="github", uid="7")
+    client.force_login(nina)
+    assert client.post("/account/delete/").status_code == 302
+    assert not User.objects.filter(pk=nina.pk).exists()
+
+
+def test_member_profile_page_lists_their_ideas(client, alice, alices_idea, django_assert_num_queries):
+    profile_update(user=alice, display_name="Alice", bio="Coffee *lover*")
+    with django_assert_num_queries(4):
+        page = client.get(f"/members/{alice.pk}/").content.decode()
+    assert "Coffee <em>lover</em>" in page and "Oat milk at no extra charge" in page
+    assert client.get("/members/999999/").status_code == 404
+
+
+def test_inactive_member_profile_is_404(client, alice):
+    alice.is_active = False
+    alice.save()
+    assert client.get(f"/members/{alice.pk}/").status_code == 404
+
+
+def test_profile_lists_the_members_ideas_with_a_fixed_number_of_queries(
+    client, alice, drinks, django_assert_num_queries
+):
+    for _ in range(20):
+        IdeaFactory(author=alice, category=drinks, created_at=timezone.now())
+    with django_assert_num_queries(4):
+        client.get(f"/members/{alice.pk}/")

@@ -1,0 +1,139 @@
+"""Social sign-in configuration and its failure pages (the full flow is in tests/browser)."""
+
+import json
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from accounts.models import User
+from config.social import social_providers
+
+LOOPBACK = {
+    "id": "loopback",
+    "name": "Loopback ID",
+    "server_url": "http://127.0.0.1:9/",
+    "client_id": "a",
+    "secret": "b",
+}
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for prefix in ["GOOGLE", "FACEBOOK", "GITHUB", "MICROSOFT", "LINKEDIN"]:
+        for suffix in ["CLIENT_ID", "CLIENT_SECRET", "TRUST_EMAIL"]:
+            monkeypatch.delenv(f"{prefix}_{suffix}", raising=False)
+    monkeypatch.delenv("OIDC_PROVIDERS", raising=False)
+    return monkeypatch
+
+
+def test_no_variables_means_no_providers(clean_env):
+    providers = social_providers()
+    assert all(entry["APPS"] == [] for entry in providers.values())
+
+
+def test_named_providers_come_from_their_variables(clean_env):
+    clean_env.setenv("GOOGLE_CLIENT_ID", "g-id")
+    clean_env.setenv("GOOGLE_CLIENT_SECRET", "g-secret")
+    clean_env.setenv("GOOGLE_TRUST_EMAIL", "true")
+    clean_env.setenv("LINKEDIN_CLIENT_ID", "l-id")
+    clean_env.setenv("LINKEDIN_CLIENT_SECRET", "l-secret")
+    providers = social_providers()
+    google = providers["google"]["APPS"][0]
+    assert (google["client_id"], google["secret"], google["settings"]["email_authentication"]) == (
+        "g-id",
+        "g-secret",
+        True,
+    )
+    linkedin = providers["openid_connect"]["APPS"][0]
+    assert (
+        linkedin["provider_id"] == "linkedin" and linkedin["settings"]["server_url"] == "https://www.linkedin.com/oauth"
+    )
+    assert linkedin["settings"]["email_authentication"] is False
+
+
+def test_client_id_without_secret_is_refused(clean_env):
+    clean_env.setenv("GITHUB_CLIENT_ID", "x")
+    with pytest.raises(ImproperlyConfigured, match="GITHUB_CLIENT_SECRET"):
+        social_providers()
+
+
+def test_oidc_providers_become_apps_with_pkce(clean_env):
+    clean_env.setenv("OIDC_PROVIDERS", json.dumps([{**LOOPBACK, "trust_email": True}]))
+    app = social_providers()["openid_connect"]["APPS"][0]
+    assert app["provider_id"] == "loopback" and app["name"] == "Loopback ID"
+    assert app["settings"] == {
+        "server_url": "http://127.0.0.1:9",
+        "oauth_pkce_enabled": True,
+        "email_authentication": True,
+    }
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "not json",
+        json.dumps({"id": "x"}),
+        json.dumps([{"id": "x"}]),
+        json.dumps([{**LOOPBACK, "secret": ""}]),
+        json.dumps([LOOPBACK, LOOPBACK]),
+        json.dumps([{**LOOPBACK, "id": "bad id!"}]),
+    ],
+)
+def test_bad_oidc_providers_are_refused_at_start(clean_env, raw):
+    clean_env.setenv("OIDC_PROVIDERS", raw)
+    with pytest.raises(ImproperlyConfigured, match="OIDC_PROVIDERS"):
+        social_providers()
+
+
+@pytest.fixture
+def loopback(settings, clean_env):
+    clean_env.setenv("OIDC_PROVIDERS", json.dumps([LOOPBACK]))
+    clean_env.setenv("GITHUB_CLIENT_ID", "gh")
+    clean_env.setenv("GITHUB_CLIENT_SECRET", "gh-secret")
+    settings.SOCIALACCOUNT_PROVIDERS = social_providers()
+
+
+def test_sign_in_page_lists_exactly_the_configured_providers_above_the_form(client, db, loopback):
+    page = client.get("/accounts/login/").content.decode()
+    assert page.count('class="provider provider-') == 2
+    assert "Continue with GitHub" in page and "Continue with Loopback ID" in page
+    assert "/static/frontend/providers/github.svg" in page and "/static/frontend/providers/openid.svg" in page
+    assert "Google" not in page
+    assert page.index("Continue with GitHub") < page.index('name="password"')
+
+
+def test_sign_in_page_without_providers_shows_only_the_form(client, db, settings, clean_env):
+    settings.SOCIALACCOUNT_PROVIDERS = social_providers()
+    page = client.get("/accounts/login/").content.decode()
+    assert 'class="provider ' not in page and 'name="password"' in page
+
+
+def test_forged_state_gets_a_clear_page_and_no_account(client, db, loopback):
+    response = client.get("/accounts/oidc/loopback/login/callback/", {"code": "stolen", "state": "forged"})
+    assert response.status_code == 401
+    page = response.content.decode()
+    assert "Sign-in did not work" in page and "Back to sign in" in page
+    assert not User.objects.exists()
+
+
+def test_provider_error_with_a_forged_state_gets_the_clear_page(client, db, loopback):
+    response = client.get("/accounts/oidc/loopback/login/callback/", {"error": "access_denied", "state": "x"})
+    assert response.status_code == 401 and "Sign-in did not work" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_unreachable_provider_gets_a_clear_page_not_a_500(client, db, loopback):
+    response = client.post("/accounts/oidc/loopback/login/")
+    assert response.status_code == 502
+    assert "did not answer" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_failed_sign_ins_are_rate_limited_on_the_cache(client, alice):
+    from tests.conftest import PASSWORD
+
+    for _ in range(5):
+        client.post("/accounts/login/", {"login": "alice@example.com", "password": "wrong"})
+    response = client.post("/accounts/login/", {"login": "alice@example.com", "password": PASSWORD})
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
