@@ -51,5 +51,8 @@ def api_token_issue(*, user: User) -> str:
 def account_delete(*, user: User) -> None:
     """Erase a member: personal data, e-mail addresses, connections and tokens go; their ideas stay,
     shown under "Deleted member". Their sessions end because the user they point to is gone."""
+    from voting.services import votes_withdraw_all
+
     with transaction.atomic():
+        votes_withdraw_all(voter=user)
         user.delete()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("ideas/new/", views.idea_submit, name="idea_submit"),
     path("ideas/<int:pk>/", views.idea_detail, name="idea_detail"),
     path("ideas/<int:pk>/card/", views.idea_card, name="idea_card"),
+    path("ideas/<int:pk>/vote/", views.idea_vote, name="idea_vote"),
     path("ideas/<int:pk>/edit/", views.idea_edit, name="idea_edit"),
     path("ideas/<int:pk>/delete/", views.idea_delete, name="idea_delete"),
     path("members/<int:pk>/", account_views.member_profile, name="member_profile"),

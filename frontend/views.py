@@ -2,51 +2,93 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.errors import DomainError
 from frontend.forms import IdeaForm
 from ideas import events, selectors, services
-from ideas.filters import IdeaFilter
+from ideas.filters import SORT_CHOICES, IdeaFilter
 from ideas.models import Idea
+from voting.services import vote_cast, vote_withdraw
 
 PAGE_SIZE = 20
 
 
-def _get_idea(pk: int) -> Idea:
+def _get_idea(pk: int, viewer=None) -> Idea:
     try:
-        return selectors.idea_get(pk=pk)
+        return selectors.idea_get(pk=pk, viewer=viewer)
     except Idea.DoesNotExist:
         raise Http404(_("No idea with that number.")) from None
 
 
 def idea_list(request):
-    filters = IdeaFilter(request.GET, queryset=selectors.idea_list())
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = IdeaFilter(request.GET, queryset=selectors.idea_list(viewer=request.user))
+    sort = filters.form.cleaned_data.get("sort") if filters.is_valid() else None
+    sort = sort or selectors.DEFAULT_SORT
+    cursor = request.GET.get("cursor")
+    try:
+        page = selectors.idea_page(filters.qs, sort=sort, cursor=cursor, size=PAGE_SIZE)
+    except selectors.BadCursor:
+        cursor, page = None, selectors.idea_page(filters.qs, sort=sort, size=PAGE_SIZE)
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("cursor", None)
+    tabs = []
+    for value, label in SORT_CHOICES:
+        tab_query = query.copy()
+        tab_query["sort"] = value
+        tabs.append({"value": value, "label": label, "query": tab_query.urlencode(), "current": value == sort})
+    following = query.copy()
+    following["cursor"] = page.next_cursor or ""
     return render(
         request,
         "ideas/list.html",
         {
             "filters": filters,
-            "page": page,
-            "ideas": page.object_list,
-            "query": query.urlencode(),
+            "ideas": page.ideas,
+            "sort": sort,
+            "tabs": tabs,
+            "first_page": not cursor,
+            "start_query": query.urlencode(),
+            "next_query": following.urlencode() if page.next_cursor else None,
+            "live_newest": not cursor and sort in {"new", "hot"},
             "live_topics": [events.ALL_IDEAS],
         },
     )
 
 
+@require_http_methods(["POST"])
+def idea_vote(request, pk: int):
+    """The vote buttons without JavaScript: a click votes; clicking one's current vote takes it back."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(_get_idea(pk).get_absolute_url())
+    value = request.POST.get("value")
+    current = _get_idea(pk, viewer=request.user).my_vote
+    try:
+        if value in {"1", "-1"} and int(value) != current:
+            vote_cast(voter=request.user, idea_id=pk, value=int(value))
+        elif value in {"1", "-1"}:
+            vote_withdraw(voter=request.user, idea_id=pk)
+        else:
+            messages.error(request, _("Choose up or down."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("idea_detail", args=[pk])
+    return redirect(back)
+
+
 @require_GET
 def idea_card(request, pk: int):
     """One idea's card for the live list, only if it matches the list's filters (else 204)."""
-    filters = IdeaFilter(request.GET, queryset=selectors.idea_list().filter(pk=pk))
+    filters = IdeaFilter(request.GET, queryset=selectors.idea_list(viewer=request.user).filter(pk=pk))
     idea = next(iter(filters.qs), None)
     if idea is None:
         if not selectors.idea_list().filter(pk=pk).exists():
@@ -56,7 +98,7 @@ def idea_card(request, pk: int):
 
 
 def idea_detail(request, pk: int):
-    idea = _get_idea(pk)
+    idea = _get_idea(pk, viewer=request.user)
     return render(
         request,
         "ideas/detail.html",

@@ -2,15 +2,17 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from ideas import selectors, services
 from ideas.filters import IdeaFilter
 from ideas.models import BODY_MAX, TITLE_MAX, Category, Idea
+from voting.services import vote_cast, vote_withdraw
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -32,15 +34,20 @@ class IdeaSerializer(serializers.ModelSerializer):
     author = AuthorSerializer(read_only=True, allow_null=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     url = serializers.SerializerMethodField()
+    my_vote = serializers.SerializerMethodField()
 
     class Meta:
         model = Idea
         fields = [
             "id", "title", "body", "body_html", "category", "tags", "status", "status_label", "author",
             "upvotes", "downvotes", "score", "comment_count", "follower_count", "created_at", "updated_at",
-            "edited_at", "url",
+            "edited_at", "my_vote", "url",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_my_vote(self, idea: Idea) -> int | None:
+        """1 or -1 if the signed-in member voted, else null."""
+        return getattr(idea, "my_vote", None)
 
     def get_url(self, idea: Idea) -> str:
         request = self.context.get("request")
@@ -66,11 +73,53 @@ class SimilarIdeaSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "status", "status_label", "score", "url"]
 
 
-class IdeaCursorPagination(CursorPagination):
-    ordering = ("-created_at", "-id")
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
+class IdeaKeysetPagination(BasePagination):
+    """?sort= (hot, top, new, trending, discussed) and ?cursor=: page 1,000 costs what page 1 does."""
+
+    page_size, max_page_size = 20, 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        try:
+            size = min(max(int(request.query_params.get("page_size", self.page_size)), 1), self.max_page_size)
+        except ValueError:
+            size = self.page_size
+        sort = request.query_params.get("sort") or selectors.DEFAULT_SORT
+        try:
+            self.page = selectors.idea_page(queryset, sort=sort, cursor=request.query_params.get("cursor"), size=size)
+        except selectors.BadCursor:
+            raise serializers.ValidationError({"cursor": [_("This cursor is not valid.")]}) from None
+        return self.page.ideas
+
+    def get_paginated_response(self, data):
+        cursor = self.page.next_cursor
+        following = replace_query_param(self.request.build_absolute_uri(), "cursor", cursor) if cursor else None
+        return Response({"next": following, "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {"next": {"type": "string", "nullable": True, "format": "uri"}, "results": schema},
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}},
+            {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer", "maximum": 100}},
+        ]
+
+
+class VoteSerializer(serializers.Serializer):
+    value = serializers.ChoiceField(choices=[1, -1])
+
+
+class VoteResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="idea.id")
+    upvotes = serializers.IntegerField(source="idea.upvotes")
+    downvotes = serializers.IntegerField(source="idea.downvotes")
+    score = serializers.IntegerField(source="idea.score")
+    my_vote = serializers.IntegerField(allow_null=True)
 
 
 class IdeaViewSet(
@@ -85,19 +134,19 @@ class IdeaViewSet(
 
     serializer_class = IdeaSerializer
     filterset_class = IdeaFilter
-    pagination_class = IdeaCursorPagination
+    pagination_class = IdeaKeysetPagination
 
     def get_queryset(self):
-        return selectors.idea_list()
+        return selectors.idea_list(viewer=self.request.user)
 
     def get_object(self) -> Idea:
         try:
-            return selectors.idea_get(pk=int(self.kwargs["pk"]))
+            return selectors.idea_get(pk=int(self.kwargs["pk"]), viewer=self.request.user)
         except (Idea.DoesNotExist, ValueError):
             raise NotFound(_("No idea with that id.")) from None
 
     def _respond(self, idea: Idea, code: int) -> Response:
-        idea = selectors.idea_get(pk=idea.pk)
+        idea = selectors.idea_get(pk=idea.pk, viewer=self.request.user)
         return Response(IdeaSerializer(idea, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(request=IdeaWriteSerializer, responses={201: IdeaSerializer})
@@ -120,6 +169,19 @@ class IdeaViewSet(
     def destroy(self, request, *args, **kwargs):
         services.idea_delete(idea=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=VoteSerializer, responses=VoteResultSerializer, methods=["PUT"])
+    @extend_schema(request=None, responses=VoteResultSerializer, methods=["DELETE"])
+    @action(detail=True, methods=["put", "delete"], permission_classes=[permissions.IsAuthenticated])
+    def vote(self, request, pk=None):
+        """Vote an idea up (1) or down (-1), or change the vote; DELETE withdraws it."""
+        if request.method == "DELETE":
+            result = vote_withdraw(voter=request.user, idea_id=int(pk))
+        else:
+            data = VoteSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            result = vote_cast(voter=request.user, idea_id=int(pk), value=data.validated_data["value"])
+        return Response(VoteResultSerializer(result).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("title", str, description=str(_("The title being typed.")))],

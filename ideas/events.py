@@ -29,9 +29,14 @@ def idea_created(idea: Idea) -> list[LiveEvent]:
     return [LiveEvent(ALL_IDEAS, "idea.created", _public(idea))]
 
 
+def idea_changed_data(idea: Idea) -> dict:
+    """A deleted idea tells only that it is gone."""
+    return {"id": idea.pk, "deleted": True} if idea.is_deleted else {**_public(idea), "deleted": False}
+
+
 def idea_changed(idea: Idea) -> list[LiveEvent]:
-    """An edit or a deletion; a deleted idea tells only that it is gone."""
-    data = {"id": idea.pk, "deleted": True} if idea.is_deleted else {**_public(idea), "deleted": False}
+    """An edit or a deletion, on the list of all ideas and on the idea's own topic."""
+    data = idea_changed_data(idea)
     return [LiveEvent(ALL_IDEAS, "idea.changed", data), LiveEvent(idea_topic(idea.pk), "idea.changed", data)]
 
 

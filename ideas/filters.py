@@ -7,6 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from ideas.models import Status
 from ideas.selectors import categories_in_order, search_words
 
+SORT_CHOICES = [
+    ("hot", _("Hot")),
+    ("top", _("Top")),
+    ("new", _("New")),
+    ("trending", _("Trending")),
+    ("discussed", _("Most discussed")),
+]
+
 
 class IdeaFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(
@@ -18,6 +26,11 @@ class IdeaFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("Any status"))
     q = django_filters.CharFilter(label=_("Search"), method="filter_words", max_length=200)
+    # Validated here with the filters; applied by selectors.idea_page, which sorts and pages by keyset.
+    sort = django_filters.ChoiceFilter(label=_("Sort"), choices=SORT_CHOICES, method="keep", empty_label=None)
+
+    def keep(self, queryset, name, value):
+        return queryset
 
     def filter_category(self, queryset, name, category):
         """A category includes its subcategories."""

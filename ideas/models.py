@@ -62,6 +62,9 @@ class Status(models.TextChoices):
     MERGED = "merged", _("Merged")
 
 
+VOTING_CLOSED = frozenset({Status.LAUNCHED, Status.DECLINED, Status.MERGED})
+
+
 class Idea(models.Model):
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     body = models.TextField(_("description"), max_length=BODY_MAX)
@@ -81,6 +84,10 @@ class Idea(models.Model):
     score = models.IntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
     follower_count = models.PositiveIntegerField(default=0)
+    # Sort keys, stored and indexed, recomputed only when votes (or comments) change: voting/ranking.py.
+    hot = models.FloatField(default=0.0)
+    wilson = models.FloatField(default=0.0)
+    trending = models.FloatField(default=0.0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
@@ -92,6 +99,14 @@ class Idea(models.Model):
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="ideas_idea_new"),
             models.Index(fields=["status", "-created_at", "-id"], name="ideas_idea_status_new"),
+            models.Index(fields=["-hot", "-id"], name="ideas_idea_hot"),
+            models.Index(fields=["status", "-hot", "-id"], name="ideas_idea_status_hot"),
+            models.Index(fields=["-wilson", "-id"], name="ideas_idea_top"),
+            models.Index(fields=["status", "-wilson", "-id"], name="ideas_idea_status_top"),
+            models.Index(fields=["-trending", "-id"], name="ideas_idea_trending"),
+            models.Index(fields=["status", "-trending", "-id"], name="ideas_idea_status_trending"),
+            models.Index(fields=["-comment_count", "-id"], name="ideas_idea_discussed"),
+            models.Index(fields=["status", "-comment_count", "-id"], name="ideas_idea_status_discussed"),
             models.Index(fields=["category", "-created_at", "-id"], name="ideas_idea_category_new"),
             models.Index(fields=["author", "-created_at"], name="ideas_idea_author_new"),
         ]
@@ -110,6 +125,10 @@ class Idea(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("idea_detail", args=[self.pk])
+
+    @property
+    def voting_open(self) -> bool:
+        return self.status not in VOTING_CLOSED
 
     @property
     def is_deleted(self) -> bool:

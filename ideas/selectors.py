@@ -1,8 +1,12 @@
 """Reads on ideas that pages and the API share, each with a fixed number of queries."""
 
+import base64
+import json
 import re
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from ideas.models import Category, Idea, Tag
@@ -30,14 +34,73 @@ def search_words(text: str) -> list[str]:
     return _WORD.findall(text.lower())[:10]
 
 
-def idea_list() -> QuerySet[Idea]:
-    """Visible ideas, newest first, with what a list shows of each; ideas.filters narrows it."""
-    return _with_relations(_visible()).order_by("-created_at", "-id")
+def idea_list(*, viewer=None) -> QuerySet[Idea]:
+    """Visible ideas, newest first, with what a list shows of each (and the viewer's vote);
+    ideas.filters narrows it, idea_page sorts and pages it."""
+    return with_my_vote(_with_relations(_visible()), viewer).order_by("-created_at", "-id")
 
 
-def idea_get(*, pk: int) -> Idea:
-    """One visible idea, or Idea.DoesNotExist."""
-    return _with_relations(_visible()).get(pk=pk)
+def with_my_vote(ideas: QuerySet[Idea], viewer) -> QuerySet[Idea]:
+    """Annotate `my_vote` (1, -1 or None) for a signed-in viewer, in the same query."""
+    if viewer is None or not viewer.is_authenticated:
+        return ideas
+    from voting.models import Vote
+
+    mine = Vote.objects.filter(idea=OuterRef("pk"), voter=viewer).values("value")[:1]
+    return ideas.annotate(my_vote=Subquery(mine))
+
+
+# sort name -> the stored key it orders by (descending, then by id descending); each has an index.
+SORTS = {"hot": "hot", "top": "wilson", "new": "created_at", "trending": "trending", "discussed": "comment_count"}
+DEFAULT_SORT = "hot"
+
+
+class BadCursor(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class IdeaPage:
+    ideas: list[Idea]
+    next_cursor: str | None
+
+
+def _encode_cursor(value, pk: int) -> str:
+    raw = json.dumps([value.isoformat() if isinstance(value, datetime) else value, pk])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, field: str) -> tuple:
+    try:
+        value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if field == "created_at":
+            value = datetime.fromisoformat(value)
+        elif not isinstance(value, int | float) or isinstance(value, bool):
+            raise TypeError
+        if not isinstance(pk, int):
+            raise TypeError
+    except (ValueError, TypeError, UnicodeDecodeError) as error:
+        raise BadCursor(str(error)) from None
+    return value, pk
+
+
+def idea_page(ideas: QuerySet[Idea], *, sort: str, cursor: str | None = None, size: int = 20) -> IdeaPage:
+    """One page of ideas in a sort, by keyset: the page after a cursor costs the same as the first."""
+    field = SORTS[sort]
+    ideas = ideas.order_by(f"-{field}", "-id")
+    if cursor:
+        value, pk = _decode_cursor(cursor, field)
+        ideas = ideas.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
+    rows = list(ideas[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = _encode_cursor(getattr(rows[-1], field), rows[-1].pk) if more else None
+    return IdeaPage(rows, next_cursor)
+
+
+def idea_get(*, pk: int, viewer=None) -> Idea:
+    """One visible idea (with the viewer's vote), or Idea.DoesNotExist."""
+    return with_my_vote(_with_relations(_visible()), viewer).get(pk=pk)
 
 
 def idea_similar(*, title: str, exclude_pk: int | None = None, limit: int = 5) -> list[Idea]:

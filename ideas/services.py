@@ -15,6 +15,7 @@ from config.live import publish
 from ideas import events
 from ideas.content import render_markdown
 from ideas.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Category, Idea, Tag
+from voting import ranking
 
 TAGS_MAX = 5
 TAG_MAX = 40
@@ -81,6 +82,8 @@ def idea_submit(*, author: User, title: str, body: str, category: Category | Non
         idea = Idea.objects.create(
             author=author, title=title, body=body, body_html=render_markdown(body), category=category
         )
+        idea.hot = ranking.hot(0, idea.created_at)
+        idea.save(update_fields=["hot"])
         _set_tags(idea, tags)
     publish(*events.idea_created(idea))
     return idea

@@ -1,7 +1,7 @@
 // Idea Forum's browser client: small, no build step, loaded as a module (CSP allows only 'self').
 // Pages work fully without it; it adds live updates and conveniences on top.
 
-import { startLive } from "./live.js";
+import { showCounts, startLive } from "./live.js";
 
 const debounce = (fn, ms) => {
   let timer;
@@ -58,6 +58,48 @@ function similarIdeas(form) {
 }
 
 document.querySelectorAll("form[data-similar-url]").forEach(similarIdeas);
+
+// Vote buttons: without JavaScript they are forms; with it, the API, and no reload.
+async function vote(form, button) {
+  const pressed = button.getAttribute("aria-pressed") === "true";
+  const csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  form.classList.add("is-busy");
+  form.querySelector(".vote-error")?.remove();
+  try {
+    const response = await fetch(form.dataset.voteApi, {
+      method: pressed ? "DELETE" : "PUT",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
+      body: pressed ? null : JSON.stringify({ value: Number(button.value) }),
+      credentials: "same-origin",
+    });
+    const data = await response.json();
+    if (!response.ok) {
+      const error = document.createElement("p");
+      error.className = "vote-error";
+      error.setAttribute("role", "alert");
+      error.textContent = data.detail;
+      form.append(error);
+      return;
+    }
+    showCounts(data);
+    document.querySelectorAll(`form.vote[data-idea-id="${data.id}"]`).forEach((each) => {
+      each.querySelector(".vote-up").setAttribute("aria-pressed", String(data.my_vote === 1));
+      each.querySelector(".vote-down").setAttribute("aria-pressed", String(data.my_vote === -1));
+    });
+  } catch {
+    form.submit(); // the network failed: fall back to the plain form
+  } finally {
+    form.classList.remove("is-busy");
+  }
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form.vote");
+  // Signed out, the plain form takes the visitor to the sign-in page and back.
+  if (!form || form.hasAttribute("data-signed-out") || !event.submitter) return;
+  event.preventDefault();
+  vote(form, event.submitter);
+});
 
 const liveTopics = (document.body.dataset.liveTopics || "").split(" ").filter(Boolean);
 if (liveTopics.length) startLive(liveTopics);

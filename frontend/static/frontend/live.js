@@ -49,7 +49,21 @@ function cardUrl(list, id, extra) {
   return url;
 }
 
+// New counts for an idea, wherever the page shows it; nothing moves, so the reader keeps their place.
+export function showCounts(data) {
+  document.querySelectorAll(`form.vote[data-idea-id="${data.id}"] [data-score]`).forEach((score) => {
+    score.textContent = data.score;
+    if (score.dataset.titleTemplate) {
+      score.title = score.dataset.titleTemplate.replace("{up}", data.upvotes).replace("{down}", data.downvotes);
+    }
+  });
+}
+
 const handlers = {
+  async "vote.changed"(data) {
+    showCounts(data);
+  },
+
   async "idea.created"(data) {
     const list = document.querySelector("[data-live-newest]");
     if (!list || document.getElementById(`idea-${data.id}`)) return;
@@ -61,6 +75,11 @@ const handlers = {
 
   async "idea.changed"(data) {
     const card = document.getElementById(`idea-${data.id}`);
+    const title = card?.querySelector(".idea-title a")?.textContent;
+    if (card && !data.deleted && title === data.title) {
+      showCounts(data); // a vote: counts change in place
+      return;
+    }
     if (card) {
       const list = card.closest("[data-card-url]") || document.querySelector("[data-card-url]");
       if (data.deleted || !list) {

@@ -14,6 +14,8 @@ from accounts.services import role_grant
 from ideas.demo import ADMIN, CATEGORIES, IDEAS, MEMBERS, MODERATOR, PRODUCT_TEAM, idea_body
 from ideas.models import Category, Idea
 from ideas.services import idea_submit
+from voting.ranking import hot
+from voting.services import vote_cast
 
 DEMO_PASSWORD = "idea-forum-demo"
 
@@ -67,6 +69,15 @@ class Command(BaseCommand):
                 author=author, title=title, body=idea_body(why, how), category=categories[slug], tags=tags
             )
             # Spread the demo ideas over the past weeks, newest last in the list above.
-            Idea.objects.filter(pk=idea.pk).update(created_at=now - timedelta(hours=7 * (len(IDEAS) - number)))
+            created_at = now - timedelta(hours=7 * (len(IDEAS) - number))
+            Idea.objects.filter(pk=idea.pk).update(created_at=created_at, hot=hot(0, created_at))
+            self._votes(idea.pk, number, author, members)
             created += 1
         return created
+
+    def _votes(self, idea_id: int, number: int, author: User, members: list[User]) -> None:
+        """A spread of votes, the same on every run: some ideas popular, some divisive."""
+        voters = [m for m in members if m != author]
+        for position, voter in enumerate(voters[: (number * 7) % len(voters) + 1]):
+            value = -1 if (number + position) % 5 == 0 else 1
+            vote_cast(voter=voter, idea_id=idea_id, value=value)
