@@ -1,7 +1,11 @@
 """Shared fixtures: the named people of the tests (alice, bob, mo, pat, visitor) and their ideas."""
 
+from functools import partial
+
 import pytest
+from daphne.testing import DaphneProcess
 from django.contrib.auth.models import AnonymousUser
+from django.db import connections
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -87,3 +91,58 @@ def api_as():
         return client
 
     return make
+
+
+def _asgi_application():
+    from channels.routing import get_default_application
+
+    return get_default_application()
+
+
+@pytest.fixture(scope="session")
+def daphne_server(django_db_setup, django_db_blocker):
+    """One daphne process for the session, forked after the test database exists so it uses it."""
+    with django_db_blocker.unblock():
+        # The child must not share the parent's open database sockets.
+        connections.close_all()
+    # The forked child inherits pytest-django's database blocker; lift it there (setup runs in the child).
+    process = DaphneProcess("127.0.0.1", partial(_asgi_application), setup=django_db_blocker.unblock)
+    process.start()
+    if not process.ready.wait(timeout=30):
+        process.terminate()
+        pytest.fail("daphne did not start")
+    yield f"http://127.0.0.1:{process.port.value}"
+    process.terminate()
+    process.join(timeout=10)
+
+
+@pytest.fixture
+def live_url(daphne_server, transactional_db):
+    """The live server's address; tests using it see committed data, flushed after each test."""
+    return daphne_server
+
+
+@pytest.fixture
+def own_daphne(django_db_setup, django_db_blocker, transactional_db):
+    """A daphne of this test's own that it may stop and start again on the same port."""
+    processes: list[DaphneProcess] = []
+
+    def start(port: int = 0) -> int:
+        with django_db_blocker.unblock():
+            connections.close_all()
+        process = DaphneProcess("127.0.0.1", partial(_asgi_application), setup=django_db_blocker.unblock, port=port)
+        process.start()
+        if not process.ready.wait(timeout=30):
+            pytest.fail("daphne did not start")
+        processes.append(process)
+        return process.port.value
+
+    def stop() -> None:
+        process = processes.pop()
+        process.terminate()
+        process.join(timeout=10)
+
+    start.stop = stop
+    yield start
+    while processes:
+        stop()

@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from ideas.content import render_markdown
 from ideas.models import Category, Idea
+from voting import ranking
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -30,9 +31,17 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 class IdeaFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Idea
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Idea number {n} for the forum")
     body = factory.Faker("paragraph")
     body_html = factory.LazyAttribute(lambda idea: render_markdown(idea.body))
     category = factory.SubFactory(CategoryFactory)
     author = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def sort_keys(idea, create, extracted, **kwargs):
+        """As idea_submit does: the hot value of the idea's age and score."""
+        if create:
+            idea.hot = ranking.hot(idea.score, idea.created_at)
+            Idea.objects.filter(pk=idea.pk).update(hot=idea.hot)

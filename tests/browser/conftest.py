@@ -1,12 +1,9 @@
-"""Browser-test harness: a real daphne server on 127.0.0.1 and Debian's Chromium driven by Playwright."""
+"""Browser-test harness: Debian's Chromium driven by Playwright (the live daphne fixtures are in tests/conftest.py)."""
 
 import os
 import shutil
-from functools import partial
 
 import pytest
-from daphne.testing import DaphneProcess
-from django.db import connections
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -18,35 +15,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def _asgi_application():
-    from channels.routing import get_default_application
-
-    return get_default_application()
-
-
-@pytest.fixture(scope="session")
-def daphne_server(django_db_setup, django_db_blocker):
-    """One daphne process for the session, forked after the test database exists so it uses it."""
-    with django_db_blocker.unblock():
-        # The child must not share the parent's open database sockets.
-        connections.close_all()
-    # The forked child inherits pytest-django's database blocker; lift it there (setup runs in the child).
-    process = DaphneProcess("127.0.0.1", partial(_asgi_application), setup=django_db_blocker.unblock)
-    process.start()
-    if not process.ready.wait(timeout=30):
-        process.terminate()
-        pytest.fail("daphne did not start")
-    yield f"http://127.0.0.1:{process.port.value}"
-    process.terminate()
-    process.join(timeout=10)
-
-
-@pytest.fixture
-def live_url(daphne_server, transactional_db):
-    """The live server's address; tests using it see committed data, flushed after each test."""
-    return daphne_server
 
 
 @pytest.fixture(scope="module")
@@ -84,29 +52,3 @@ def new_page(browser):
     yield open_page
     for context in contexts:
         context.close()
-
-
-@pytest.fixture
-def own_daphne(django_db_setup, django_db_blocker, transactional_db):
-    """A daphne of this test's own that it may stop and start again on the same port."""
-    processes: list[DaphneProcess] = []
-
-    def start(port: int = 0) -> int:
-        with django_db_blocker.unblock():
-            connections.close_all()
-        process = DaphneProcess("127.0.0.1", partial(_asgi_application), setup=django_db_blocker.unblock, port=port)
-        process.start()
-        if not process.ready.wait(timeout=30):
-            pytest.fail("daphne did not start")
-        processes.append(process)
-        return process.port.value
-
-    def stop() -> None:
-        process = processes.pop()
-        process.terminate()
-        process.join(timeout=10)
-
-    start.stop = stop
-    yield start
-    while processes:
-        stop()

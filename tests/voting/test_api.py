@@ -1,0 +1,175 @@
+"""Voting through the API and the page forms; sorts and keyset pages on fixed data."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from ideas.models import Idea, Status
+from tests.factories import IdeaFactory, UserFactory
+from voting import ranking
+from voting.models import Vote
+from voting.services import vote_cast
+
+
+def vote_url(idea) -> str:
+    return f"/api/v1/ideas/{idea.pk}/vote/"
+
+
+def test_put_votes_and_the_idea_shows_my_vote(api_as, bob, alices_idea):
+    client = api_as(bob)
+    response = client.put(vote_url(alices_idea), {"value": 1})
+    assert response.status_code == 200
+    assert response.json() == {"id": alices_idea.pk, "upvotes": 1, "downvotes": 0, "score": 1, "my_vote": 1}
+    assert client.get(f"/api/v1/ideas/{alices_idea.pk}/").json()["my_vote"] == 1
+    assert client.get("/api/v1/ideas/").json()["results"][0]["my_vote"] == 1
+
+
+def test_put_changes_and_delete_withdraws(api_as, bob, alices_idea):
+    client = api_as(bob)
+    client.put(vote_url(alices_idea), {"value": 1})
+    assert client.put(vote_url(alices_idea), {"value": -1}).json()["score"] == -1
+    response = client.delete(vote_url(alices_idea))
+    assert response.status_code == 200 and response.json()["my_vote"] is None and response.json()["score"] == 0
+    assert not Vote.objects.exists()
+
+
+@pytest.mark.parametrize("payload", [{"value": 0}, {"value": 2}, {"value": "up"}, {}, {"value": None}, {"value": [1]}])
+def test_bad_values_get_400_and_change_nothing(api_as, bob, alices_idea, payload):
+    response = api_as(bob).put(vote_url(alices_idea), payload)
+    assert response.status_code == 400 and "value" in response.json()["fields"]
+    assert not Vote.objects.exists()
+
+
+def test_voting_on_own_idea_is_403(api_as, alice, alices_idea):
+    response = api_as(alice).put(vote_url(alices_idea), {"value": 1})
+    assert response.status_code == 403
+    assert response.json() == {"detail": "You cannot vote on your own idea.", "code": "own_idea"}
+
+
+def test_voting_on_a_launched_idea_is_409(api_as, bob, alices_idea):
+    Idea.objects.filter(pk=alices_idea.pk).update(status=Status.LAUNCHED)
+    response = api_as(bob).put(vote_url(alices_idea), {"value": 1})
+    assert response.status_code == 409 and response.json()["code"] == "voting_closed"
+
+
+def test_voting_on_missing_or_deleted_ideas_is_404(api_as, bob, alices_idea):
+    assert api_as(bob).put("/api/v1/ideas/999999/vote/", {"value": 1}).status_code == 404
+    Idea.objects.filter(pk=alices_idea.pk).update(deleted_at=timezone.now())
+    assert api_as(bob).put(vote_url(alices_idea), {"value": 1}).status_code == 404
+    assert api_as(bob).delete(vote_url(alices_idea)).status_code == 404
+
+
+def test_signed_out_voting_is_401(api, alices_idea):
+    assert api.put(vote_url(alices_idea), {"value": 1}).status_code == 401
+    assert api.delete(vote_url(alices_idea)).status_code == 401
+    alices_idea.refresh_from_db()
+    assert alices_idea.score == 0
+
+
+@pytest.fixture
+def ranked(alice, drinks):
+    """Five ideas with known votes, ages and comments."""
+    now = timezone.now()
+    voters = [UserFactory() for _ in range(12)]
+
+    def make(title, age_hours, ups, downs, comments=0):
+        idea = IdeaFactory(author=alice, category=drinks, title=title)
+        created_at = now - timedelta(hours=age_hours)
+        Idea.objects.filter(pk=idea.pk).update(
+            created_at=created_at, comment_count=comments, hot=ranking.hot(0, created_at)
+        )
+        for voter in voters[:ups]:
+            vote_cast(voter=voter, idea_id=idea.pk, value=1)
+        for voter in voters[ups : ups + downs]:
+            vote_cast(voter=voter, idea_id=idea.pk, value=-1)
+        return idea
+
+    return {
+        "fresh": make("Fresh with one vote", 1, 1, 0),
+        "popular": make("Old but popular idea", 72, 10, 1, comments=2),
+        "divisive": make("Divisive idea for all", 24, 6, 6, comments=9),
+        "sure": make("Small but sure thing", 48, 3, 0),
+        "disliked": make("Disliked one we all hate", 2, 0, 4),
+    }
+
+
+def order(api, sort) -> list[str]:
+    return [i["title"] for i in api.get("/api/v1/ideas/", {"sort": sort}).json()["results"]]
+
+
+def test_each_sort_orders_fixed_data(api, ranked):
+    titles = {key: idea.title for key, idea in ranked.items()}
+    t = [titles[k] for k in ["fresh", "popular", "divisive", "sure", "disliked"]]
+    assert order(api, "new") == [t[0], t[4], t[2], t[3], t[1]]
+    assert order(api, "top") == [t[1], t[3], t[2], t[0], t[4]]
+    assert order(api, "hot") == [t[0], t[4], t[2], t[3], t[1]]
+    assert order(api, "discussed")[:2] == [t[2], t[1]]
+    assert order(api, "trending")[-1] == t[4]
+    assert order(api, "hot") == order(api, "") == [i["title"] for i in api.get("/api/v1/ideas/").json()["results"]]
+
+
+@pytest.mark.parametrize("sort", ["hot", "top", "new", "trending", "discussed"])
+def test_keyset_pages_visit_every_idea_once_even_with_ties(api, alice, drinks, sort):
+    ideas = [IdeaFactory(author=alice, category=drinks) for _ in range(11)]
+    seen, url = [], "/api/v1/ideas/"
+    params = {"sort": sort, "page_size": 3}
+    while url:
+        data = api.get(url, params).json()
+        seen += [i["id"] for i in data["results"]]
+        url, params = data["next"], None
+    assert sorted(seen) == sorted(i.pk for i in ideas) and len(seen) == 11
+
+
+def test_unknown_sort_and_forged_cursor_are_400(api, alices_idea):
+    response = api.get("/api/v1/ideas/", {"sort": "random"})
+    assert response.status_code == 400 and "sort" in response.json()["fields"]
+    response = api.get("/api/v1/ideas/", {"cursor": "bm9wZQ"})
+    assert response.status_code == 400 and "cursor" in response.json()["fields"]
+
+
+@pytest.mark.parametrize("sort", ["hot", "top", "new", "trending", "discussed"])
+def test_list_queries_stay_fixed_with_votes_and_my_vote(api_as, bob, alice, drinks, sort, django_assert_num_queries):
+    client = api_as(bob)
+    for _ in range(5):
+        vote_cast(voter=bob, idea_id=IdeaFactory(author=alice, category=drinks).pk, value=1)
+    with django_assert_num_queries(2):
+        client.get("/api/v1/ideas/", {"sort": sort})
+    for _ in range(30):
+        vote_cast(voter=bob, idea_id=IdeaFactory(author=alice, category=drinks).pk, value=-1)
+    with django_assert_num_queries(2):
+        assert len(client.get("/api/v1/ideas/", {"sort": sort, "page_size": 50}).json()["results"]) == 35
+
+
+def test_page_vote_form_votes_and_toggles_without_javascript(client, bob, alices_idea):
+    client.force_login(bob)
+    response = client.post(f"/ideas/{alices_idea.pk}/vote/", {"value": "1", "next": "/?sort=top"})
+    assert response.status_code == 302 and response["Location"] == "/?sort=top"
+    assert Vote.objects.get().value == 1
+    client.post(f"/ideas/{alices_idea.pk}/vote/", {"value": "1"})
+    assert not Vote.objects.exists()
+    page = client.get(alices_idea.get_absolute_url()).content.decode()
+    assert 'aria-pressed="false"' in page
+
+
+def test_page_vote_form_sends_visitors_to_sign_in(client, alices_idea):
+    response = client.post(f"/ideas/{alices_idea.pk}/vote/", {"value": "1"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not Vote.objects.exists()
+
+
+def test_page_vote_form_explains_refusals_and_ignores_foreign_next(client, alice, alices_idea):
+    client.force_login(alice)
+    response = client.post(
+        f"/ideas/{alices_idea.pk}/vote/", {"value": "1", "next": "https://evil.example/"}, follow=True
+    )
+    assert "You cannot vote on your own idea." in response.content.decode()
+    assert response.redirect_chain[0][0] == alices_idea.get_absolute_url()
+    bad = client.post(f"/ideas/{alices_idea.pk}/vote/", {"value": "7"}, follow=True)
+    assert "Choose up or down." in bad.content.decode()
+
+
+def test_own_idea_shows_disabled_vote_buttons(client, alice, alices_idea):
+    client.force_login(alice)
+    page = client.get(alices_idea.get_absolute_url()).content.decode()
+    assert 'title="Your idea" disabled' in page
