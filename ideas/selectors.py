@@ -90,7 +90,9 @@ def idea_page(ideas: QuerySet[Idea], *, sort: str, cursor: str | None = None, si
     ideas = ideas.order_by(f"-{field}", "-id")
     if cursor:
         value, pk = _decode_cursor(cursor, field)
-        ideas = ideas.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
+        # "key <= value" first: a range on the sort index that both SQLite and PostgreSQL walk in
+        # order and stop after one page; the rest only settles ties at the boundary.
+        ideas = ideas.filter(Q(**{f"{field}__lte": value}), Q(**{f"{field}__lt": value}) | Q(pk__lt=pk))
     rows = list(ideas[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
