@@ -1,0 +1,179 @@
+"""Votes under load: 50 concurrent clients voting through the API against a real daphne server.
+
+Prints votes per second beside the same clients calling a trivial endpoint of the same server
+(GET /api/v1/me/), the ratio, and the votes lost or doubled (must be 0): every member's last
+vote on every idea must be the one row in the vote table, and every idea's counts its rows.
+
+Run: .venv/bin/python bench/votes.py [--clients 50] [--votes 40]   (SQLite in a temp dir, or
+DATABASE_URL for PostgreSQL; everything on 127.0.0.1)
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+IDEAS = 100
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def django_env(database_url: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        SECRET_KEY="bench-only-secret",
+        SECURE_COOKIES="false",
+        DATABASE_URL=database_url,
+        ALLOWED_HOSTS="127.0.0.1",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def django_script(database_url: str, script: str) -> dict:
+    prelude = "import django, json; django.setup()\n"
+    out = subprocess.run(
+        [sys.executable, "-c", prelude + script],
+        env=django_env(database_url),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+SETUP = """
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from accounts.models import User
+from accounts.services import api_token_issue
+from ideas.models import Category
+from ideas.services import idea_submit
+author = User.objects.create_user(email="author@example.com", password="x")
+category = Category.objects.create(name="Bench", slug="bench")
+ideas = [idea_submit(author=author, title=f"Vote benchmark idea {n}", body="b", category=category).pk
+         for n in range(IDEAS)]
+tokens = [api_token_issue(user=User.objects.create_user(email=f"v{n}@example.com", password="x"))
+          for n in range(CLIENTS)]
+print(json.dumps({"ideas": ideas, "tokens": tokens}))
+"""
+
+CHECK = """
+from django.db.models import Count, Q
+from ideas.models import Idea
+from voting.models import Vote
+from rest_framework.authtoken.models import Token
+by_token = dict(Token.objects.values_list("user_id", "key"))
+votes = [[by_token[v], i, value] for v, i, value in Vote.objects.values_list("voter_id", "idea_id", "value")]
+wrong = 0
+counted = Idea.objects.annotate(
+    up=Count("votes", filter=Q(votes__value=1)), down=Count("votes", filter=Q(votes__value=-1))
+)
+for idea in counted:
+    wrong += (idea.upvotes, idea.downvotes, idea.score) != (idea.up, idea.down, idea.up - idea.down)
+print(json.dumps({"votes": votes, "ideas_with_wrong_counts": wrong}))
+"""
+
+
+def client(port: int, token: str, work: list, results: list, expected: dict) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    for method, path, body, key, value in work:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        results.append(response.status)
+        if response.status == 200 and key is not None:
+            expected[key] = value
+
+
+def run(port: int, plans: dict) -> tuple[float, list[int], dict]:
+    results: list[int] = []
+    expected: dict = {}
+    threads = [
+        threading.Thread(target=client, args=(port, token, work, results, expected)) for token, work in plans.items()
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, results, expected
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--votes", type=int, default=40, help="per client")
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="idea-forum-votes-")
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir}/votes.sqlite3"
+    setup = django_script(database_url, SETUP.replace("IDEAS", str(IDEAS)).replace("CLIENTS", str(args.clients)))
+    port = free_port()
+    log = open(Path(workdir) / "daphne.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        cwd=ROOT,
+        env=django_env(database_url),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
+            time.sleep(0.1)
+        rng = random.Random(7)
+        vote_plans, trivial_plans = {}, {}
+        for token in setup["tokens"]:
+            work = []
+            for _ in range(args.votes):
+                idea = rng.choice(setup["ideas"])
+                if rng.random() < 0.15:
+                    work.append(("DELETE", f"/api/v1/ideas/{idea}/vote/", None, (token, idea), None))
+                else:
+                    value = rng.choice([1, 1, -1])
+                    body = json.dumps({"value": value})
+                    work.append(("PUT", f"/api/v1/ideas/{idea}/vote/", body, (token, idea), value))
+            vote_plans[token] = work
+            trivial_plans[token] = [("GET", "/api/v1/me/", None, None, None)] * args.votes
+        vote_seconds, vote_statuses, expected = run(port, vote_plans)
+        trivial_seconds, trivial_statuses, _ = run(port, trivial_plans)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=10)
+    check = django_script(database_url, CHECK)
+
+    stored = {(token, idea): value for token, idea, value in check["votes"]}
+    wanted = {key: value for key, value in expected.items() if value is not None}
+    lost = sum(1 for key, value in wanted.items() if stored.get(key) != value)
+    doubled = sum(1 for key in stored if key not in wanted) + (len(check["votes"]) - len(stored))
+    total = len(vote_statuses)
+    vote_rate, trivial_rate = total / vote_seconds, len(trivial_statuses) / trivial_seconds
+    engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+    print(f"\nvotes: {args.clients} clients x {args.votes} requests on one daphne, {engine}")
+    print(f"  vote requests     {total:>6}  {vote_rate:>8.0f} /s   non-200: {sum(s != 200 for s in vote_statuses)}")
+    print(f"  GET /api/v1/me/   {len(trivial_statuses):>6}  {trivial_rate:>8.0f} /s")
+    print(f"  ratio votes / trivial: {vote_rate / trivial_rate:.2f}")
+    print(
+        f"  lost votes: {lost}, doubled votes: {doubled}, ideas with wrong counts: {check['ideas_with_wrong_counts']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
