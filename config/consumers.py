@@ -75,11 +75,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "unsubscribed", "topic": topic})
 
     async def live_event(self, message):
-        """An event from a service, sent to a topic's group after commit."""
+        """An event from a service, sent to a topic's group after commit, already serialised."""
         if message["topic"] in self.topics:
-            await self.send_json(
-                {"type": "event", "topic": message["topic"], "event": message["event"], "data": message["data"]}
-            )
+            await self.send(text_data=message["text"])
 
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content, separators=(",", ":")))

@@ -6,6 +6,7 @@ each topic they own with a function that says whether a member may see it; the o
 (config/consumers.py) asks that function before it subscribes anyone.
 """
 
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -70,10 +71,13 @@ def _send(event: LiveEvent) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    # Serialised once here, not once per subscriber: a popular topic has thousands.
+    text = json.dumps(
+        {"type": "event", "topic": event.topic, "event": event.event, "data": event.data}, separators=(",", ":")
+    )
     try:
         async_to_sync(layer.group_send)(
-            group_name(event.topic),
-            {"type": "live.event", "topic": event.topic, "event": event.event, "data": event.data},
+            group_name(event.topic), {"type": "live.event", "topic": event.topic, "text": text}
         )
     except Exception:
         # A lost live event must never fail the write that caused it; pages refetch on reconnect.
