@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ideas.models import Idea
+from tests.browser.pages import sign_in
 from tests.factories import CategoryFactory, IdeaFactory
 
 pytestmark = pytest.mark.browser
@@ -57,10 +58,7 @@ def test_sign_up_submit_markdown_and_see_it_rendered(live_url, new_page, categor
 def test_similar_ideas_appear_while_typing_a_title(live_url, new_page, categories, alice):
     IdeaFactory(title="Oat milk at no extra charge", category=categories, author=alice)
     page = new_page()
-    page.goto(f"{live_url}/accounts/login/?next=/ideas/new/")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign In").click()
+    sign_in(page, live_url, "alice@example.com", "/ideas/new/")
     expect(page).to_have_url(re.compile(r"/ideas/new/$"))
     similar = page.locator("#similar-ideas")
     expect(similar).to_be_hidden()
@@ -72,10 +70,7 @@ def test_similar_ideas_appear_while_typing_a_title(live_url, new_page, categorie
 
 def test_form_errors_keep_what_was_typed(live_url, new_page, categories, alice):
     page = new_page(width=360)
-    page.goto(f"{live_url}/accounts/login/?next=/ideas/new/")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign In").click()
+    sign_in(page, live_url, "alice@example.com", "/ideas/new/")
     page.get_by_label("Title").fill("Oat")
     page.get_by_label("Description").fill("A body I do not want to type again")
     page.get_by_role("button", name="Post idea").click()

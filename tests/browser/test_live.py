@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ideas.models import Idea
-from tests.conftest import PASSWORD
+from tests.browser.pages import sign_in
 from tests.factories import CategoryFactory, IdeaFactory
 
 pytestmark = pytest.mark.browser
@@ -14,13 +14,6 @@ pytestmark = pytest.mark.browser
 def drinks_live(live_url):
     product = CategoryFactory(name="Product", slug="product")
     return CategoryFactory(name="Drinks", slug="drinks", parent=product)
-
-
-def sign_in(page, base, email, then):
-    page.goto(f"{base}/accounts/login/?next={then}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 def wait_subscribed(page):

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from config.social import social_providers
-from tests.conftest import PASSWORD
+from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,6 +98,13 @@ def sign_in_at_provider(page, email, password):
     page.get_by_role("button", name="Sign In").click()
 
 
+def social_sign_in(page, forum, email, password=NINA["password"]):
+    """From the forum's sign-in page through the provider's sign-in and consent, back to the forum."""
+    start_social_sign_in(page, forum)
+    sign_in_at_provider(page, email, password)
+    page.get_by_role("button", name="Authorize").click()
+
+
 def test_sign_in_with_openid_connect_end_to_end(oidc, new_page):
     forum, provider = oidc()
     page = new_page()
@@ -166,18 +173,14 @@ def test_denied_consent_makes_no_account(oidc, new_page):
 def test_same_email_as_a_local_account_is_not_linked_unless_trusted(oidc, new_page, alice):
     forum, _provider = oidc(users=[{**NINA, "email": "alice@example.com"}], trust_email=False)
     page = new_page()
-    start_social_sign_in(page, forum)
-    sign_in_at_provider(page, "alice@example.com", NINA["password"])
-    page.get_by_role("button", name="Authorize").click()
+    social_sign_in(page, forum, "alice@example.com")
     expect(page.get_by_role("heading", level=1)).to_have_text("You already have an account")
     expect(page.locator("main")).to_contain_text(f"connect {PROVIDER_NAME} from your account page")
     assert User.objects.count() == 1 and not SocialAccount.objects.exists()
 
     # The member signs in the usual way, then connects the provider from the account page.
-    page.get_by_role("link", name="Sign in with e-mail").click()
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name="Sign in with e-mail")).to_be_visible()
+    sign_in(page, forum, "alice@example.com", "/accounts/3rdparty/")
     page.get_by_role("link", name=f"Connect {PROVIDER_NAME}").click()
     page.get_by_role("button", name="Continue").click()
     if page.get_by_role("button", name="Authorize").count():
@@ -189,9 +192,7 @@ def test_same_email_as_a_local_account_is_not_linked_unless_trusted(oidc, new_pa
 def test_trusted_provider_with_verified_email_signs_into_the_existing_account(oidc, new_page, alice):
     forum, _provider = oidc(users=[{**NINA, "email": "alice@example.com"}], trust_email=True)
     page = new_page()
-    start_social_sign_in(page, forum)
-    sign_in_at_provider(page, "alice@example.com", NINA["password"])
-    page.get_by_role("button", name="Authorize").click()
+    social_sign_in(page, forum, "alice@example.com")
     expect(page.locator(".who")).to_have_text("Alice")
     assert User.objects.count() == 1 and SocialAccount.objects.get().user == alice
 
@@ -199,9 +200,7 @@ def test_trusted_provider_with_verified_email_signs_into_the_existing_account(oi
 def test_trusted_provider_with_unverified_email_is_not_linked(oidc, new_page, alice):
     forum, _provider = oidc(users=[{**NINA, "email": "alice@example.com", "verified": False}], trust_email=True)
     page = new_page()
-    start_social_sign_in(page, forum)
-    sign_in_at_provider(page, "alice@example.com", NINA["password"])
-    page.get_by_role("button", name="Authorize").click()
+    social_sign_in(page, forum, "alice@example.com")
     expect(page.get_by_role("heading", level=1)).to_have_text("You already have an account")
     assert User.objects.count() == 1 and not SocialAccount.objects.exists()
 
@@ -209,9 +208,7 @@ def test_trusted_provider_with_unverified_email_is_not_linked(oidc, new_page, al
 def test_provider_without_an_email_asks_for_one_before_making_the_account(oidc, new_page):
     forum, _provider = oidc(users=[{"username": "noemail", "password": NINA["password"], "name": "Nora Nomail"}])
     page = new_page()
-    start_social_sign_in(page, forum)
-    sign_in_at_provider(page, "noemail", NINA["password"])
-    page.get_by_role("button", name="Authorize").click()
+    social_sign_in(page, forum, "noemail")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign Up")
     expect(page.locator("main")).to_contain_text(f"You are about to use your {PROVIDER_NAME} account")
     assert not User.objects.exists()

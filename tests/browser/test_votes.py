@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.browser.pages import sign_in
 from tests.factories import IdeaFactory
 from voting.models import Vote
 
@@ -19,10 +19,7 @@ def test_vote_without_reload_and_see_it_live_elsewhere(live_url, new_page, drink
     order_before = watcher.locator(".idea-card").evaluate_all("cards => cards.map(c => c.id)")
 
     voter = new_page()
-    voter.goto(f"{live_url}/accounts/login/?next=/%3Fsort%3Dtop")
-    voter.get_by_label("Email").fill("bob@example.com")
-    voter.get_by_label("Password").fill(PASSWORD)
-    voter.get_by_role("button", name="Sign in").click()
+    sign_in(voter, live_url, "bob@example.com", "/?sort=top")
     voter.evaluate("window.notReloaded = true")
     card = voter.locator(f"#idea-{target.pk}")
     card.get_by_role("button", name="Vote up").click()
@@ -53,8 +50,5 @@ def test_visitor_who_votes_is_asked_to_sign_in(live_url, new_page, drinks, alice
 def test_own_idea_cannot_be_voted_on_in_the_page(live_url, new_page, drinks, alice):
     idea = IdeaFactory(author=alice, category=drinks)
     page = new_page()
-    page.goto(f"{live_url}/accounts/login/?next=/ideas/{idea.pk}/")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_url, "alice@example.com", f"/ideas/{idea.pk}/")
     expect(page.get_by_role("button", name="Vote up")).to_be_disabled()
