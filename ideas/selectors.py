@@ -90,10 +90,14 @@ def idea_page(ideas: QuerySet[Idea], *, sort: str, cursor: str | None = None, si
     ideas = ideas.order_by(f"-{field}", "-id")
     if cursor:
         value, pk = _decode_cursor(cursor, field)
-        # "key <= value" first: a range on the sort index that both SQLite and PostgreSQL walk in
-        # order and stop after one page; the rest only settles ties at the boundary.
-        ideas = ideas.filter(Q(**{f"{field}__lte": value}), Q(**{f"{field}__lt": value}) | Q(pk__lt=pk))
-    rows = list(ideas[: size + 1])
+        # Two seeks on the (key, id) index instead of one OR, which SQLite cannot seek: first the
+        # rest of the ideas that share the cursor's key, then those below it. Either way a page
+        # reads one page of rows, however many ideas share a key (ties are common: 0 comments).
+        rows = list(ideas.filter(**{field: value, "pk__lt": pk})[: size + 1])
+        if len(rows) <= size:
+            rows += list(ideas.filter(**{f"{field}__lt": value})[: size + 1 - len(rows)])
+    else:
+        rows = list(ideas[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     next_cursor = _encode_cursor(getattr(rows[-1], field), rows[-1].pk) if more else None
