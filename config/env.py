@@ -56,7 +56,9 @@ def env_database(name: str, default: str) -> dict:
     scheme = url.split(":", 1)[0]
     if scheme not in {"sqlite", "postgres", "postgresql"}:
         raise ImproperlyConfigured(f"{name} must start with sqlite:// or postgres://, not {scheme!r}.")
-    config = dj_database_url.parse(url, conn_max_age=0 if scheme == "sqlite" else 60)
+    # No persistent connections: under ASGI each request may run on a thread of its own, and a
+    # connection kept per thread would pile up until PostgreSQL refuses more clients.
+    config = dj_database_url.parse(url, conn_max_age=0)
     if scheme == "sqlite":
         if config["NAME"] and config["NAME"] != ":memory:":
             Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -67,6 +69,4 @@ def env_database(name: str, default: str) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-    else:
-        config["CONN_HEALTH_CHECKS"] = True
     return config
