@@ -212,7 +212,8 @@ def main() -> None:
                 try:
                     ours = asyncio.run(run_daphne(port, idea, token, clients, args.events))
                 except Exception:
-                    print(Path(server.log_path).read_text()[-5000:], file=sys.stderr)
+                    log = Path(server.log_path).read_text().splitlines()
+                    print("\n".join(line for line in log if "WSCONNECT" not in line)[-5000:], file=sys.stderr)
                     raise
                 finally:
                     stop(server)

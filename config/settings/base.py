@@ -95,7 +95,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHANNEL_PREFIX", "idea-forum")},
+            # redis-py's default 5 s socket timeout equals channels-redis's 5 s blocking pop, so an
+            # answer that comes a moment late killed the consumer (error 1011) under load.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}],
+                "prefix": env_str("CHANNEL_PREFIX", "idea-forum"),
+            },
         }
     }
 else:

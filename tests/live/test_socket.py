@@ -273,3 +273,23 @@ def test_channel_layer_follows_redis_url(settings):
 
     layer = type(get_channel_layer()).__name__
     assert layer == ("RedisChannelLayer" if os.environ.get("REDIS_URL") else "InMemoryChannelLayer")
+
+
+def test_a_subscription_survives_an_idle_spell_longer_than_the_blocking_pop(alice, drinks):
+    """With Redis, consumers wait in 5-second blocking pops; an idle socket must not time out."""
+    import os
+
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("Redis only")
+
+    async def body():
+        import asyncio
+
+        ws = await connected()
+        await subscribe(ws, "ideas")
+        await asyncio.sleep(11)
+        await database_sync_to_async(idea_submit)(author=alice, title="After a quiet spell", body="b", category=drinks)
+        assert (await ws.receive_json_from(timeout=5))["event"] == "idea.created"
+        await ws.disconnect()
+
+    run(body)
