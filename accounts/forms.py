@@ -14,7 +14,8 @@ class SignupForm(forms.Form):
 
     def signup(self, request, user):
         """A name typed here wins; left empty, a name from a sign-in provider stays."""
-        name = " ".join(self.cleaned_data["display_name"].split())
-        if name:
-            user.display_name = name
-            user.save(update_fields=["display_name"])
+        from accounts.services import profile_update
+
+        name = self.cleaned_data["display_name"]
+        if name.strip():
+            profile_update(user=user, display_name=name, bio=user.bio)

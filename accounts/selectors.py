@@ -17,10 +17,23 @@ def member_ideas(*, user: User) -> QuerySet[Idea]:
     return idea_list().filter(author=user)
 
 
+def member_connections(*, user: User):
+    """The member's social sign-in connections, for the account page and the export."""
+    from allauth.socialaccount.models import SocialAccount
+
+    return SocialAccount.objects.filter(user=user).order_by("provider")
+
+
+def member_token(*, user: User) -> str | None:
+    """The member's API token, if they made one."""
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.filter(user=user).values_list("key", flat=True).first()
+
+
 def member_export(*, user: User) -> dict:
     """Everything the forum holds about a member, for GDPR export. Later features add their parts."""
     from allauth.account.models import EmailAddress
-    from allauth.socialaccount.models import SocialAccount
 
     ideas = (
         Idea.objects.filter(author=user)
@@ -45,7 +58,7 @@ def member_export(*, user: User) -> dict:
         ],
         "connections": [
             {"provider": a.provider, "uid": a.uid, "date_joined": a.date_joined.isoformat()}
-            for a in SocialAccount.objects.filter(user=user).order_by("provider")
+            for a in member_connections(user=user)
         ],
         "ideas": [
             {

@@ -3,7 +3,6 @@
 import json
 
 from allauth.account.decorators import reauthentication_required
-from allauth.socialaccount.models import SocialAccount
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -15,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework.authtoken.models import Token
 
 from accounts import selectors, services
 from accounts.models import BIO_MAX, User
@@ -62,8 +60,8 @@ def account(request):
             return redirect("account")
     context = {
         "form": form,
-        "connections": SocialAccount.objects.filter(user=user).order_by("provider"),
-        "token": Token.objects.filter(user=user).values_list("key", flat=True).first(),
+        "connections": selectors.member_connections(user=user),
+        "token": selectors.member_token(user=user),
     }
     return render(request, "members/account.html", context)
 
