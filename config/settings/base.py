@@ -95,10 +95,19 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py's default 5 s socket timeout equals channels-redis's 5 s blocking pop, so an
-            # answer that comes a moment late killed the consumer (error 1011) under load.
+            # No socket timeout: redis-py's default 5 s equals channels-redis's 5 s blocking pop, so a
+            # late answer killed consumers (1011) under load; and with any timeout redis-py sends through
+            # asyncio.wait_for, which on Python 3.11 can swallow the cancellation that stops a consumer
+            # whose socket closed, leaving it polling Redis forever. Keepalive finds dead peers instead.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        "socket_keepalive": True,
+                        "socket_connect_timeout": 5,
+                    }
+                ],
                 "prefix": env_str("CHANNEL_PREFIX", "idea-forum"),
             },
         }

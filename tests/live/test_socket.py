@@ -206,6 +206,9 @@ def test_messages_over_4kb_are_refused_and_the_connection_closed(db):
         assert (await ws.receive_json_from())["code"] == "bad_request"
         closed = await ws.receive_output()
         assert closed == {"type": "websocket.close", "code": 1009}
+        # As daphne does once the close handshake ends: the consumer then stops in a running loop.
+        # Left running, it would be cancelled at loop shutdown, where a pending Redis receive can hang.
+        await ws.disconnect()
 
     run(body)
 
@@ -291,5 +294,26 @@ def test_a_subscription_survives_an_idle_spell_longer_than_the_blocking_pop(alic
         await database_sync_to_async(idea_submit)(author=alice, title="After a quiet spell", body="b", category=drinks)
         assert (await ws.receive_json_from(timeout=5))["event"] == "idea.created"
         await ws.disconnect()
+
+    run(body)
+
+
+def test_a_consumer_stops_when_its_socket_closes_at_any_moment(db):
+    """Closing right after connecting cancels the layer's receive mid-command; it must still stop.
+
+    With a Redis socket timeout, redis-py sent through asyncio.wait_for, which on Python 3.11 could
+    swallow that cancellation: the consumer then polled Redis forever (and hung CI at loop shutdown).
+    """
+
+    async def body():
+        import asyncio
+
+        for attempt in range(60):
+            ws = await connected()
+            await asyncio.sleep(attempt % 30 * 0.0002)
+            await ws.send_input({"type": "websocket.disconnect", "code": 1000})
+            stopped, _ = await asyncio.wait([ws.future], timeout=4)
+            await ws.wait()
+            assert stopped, f"the consumer did not stop (attempt {attempt})"
 
     run(body)
