@@ -9,7 +9,8 @@
   adding an event at time t is max(a, b) + log2(1 + 2^-|a - b|) with b = (t - EPOCH) / HALF_LIFE,
   one row update per event, and ordering by the stored value orders by the decayed sum at any
   moment (all sums decay by the same factor). Nothing scans the votes on a request. An event's
-  weight is under 1 % of a new one after 7 days, which is the window PRODUCT asks for.
+  weight is under 1 % of a new one after 7 days, which is the window PRODUCT asks for. Taking an
+  event back (a withdrawn upvote) subtracts the same term: a + log2(1 - 2^(b - a)).
 """
 
 import math
@@ -38,8 +39,22 @@ def wilson(upvotes: int, downvotes: int) -> float:
     return (centre - margin) / (1 + z2 / n)
 
 
+TRENDING_NONE = 0.0  # the stored value of no activity: one event at the epoch, long faded
+
+
+def _trending_exponent(at: datetime, weight: float) -> float:
+    return (at - TRENDING_EPOCH).total_seconds() / TRENDING_HALF_LIFE_SECONDS + math.log2(weight)
+
+
 def trending_add(current: float, at: datetime, weight: float = 1.0) -> float:
     """The stored trending value after one more event of `weight` at time `at`."""
-    b = (at - TRENDING_EPOCH).total_seconds() / TRENDING_HALF_LIFE_SECONDS + math.log2(weight)
-    a = current
+    a, b = current, _trending_exponent(at, weight)
     return max(a, b) + math.log2(1 + 2 ** -abs(a - b))
+
+
+def trending_remove(current: float, at: datetime, weight: float = 1.0) -> float:
+    """The stored trending value without an event of `weight` at `at` that was added before."""
+    remaining = 1 - 2 ** (_trending_exponent(at, weight) - current)
+    if remaining < 1e-12:  # it was all there was, give or take rounding
+        return TRENDING_NONE
+    return current + math.log2(remaining)

@@ -1,11 +1,11 @@
 """Casting, changing and withdrawing votes; counts and sort keys change in the same transaction."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,9 +46,10 @@ def _check(idea: Idea, voter: User) -> None:
         raise VotingClosed()
 
 
-def _apply(idea: Idea, up: int, down: int, *, upvoted_now: bool) -> Idea:
+def _apply(idea: Idea, up: int, down: int, *, upvoted_at: datetime | None, unupvoted: datetime | None) -> Idea:
     """Add to the counts in the database (no read-modify-write), then recompute the sort keys
-    from the row this transaction holds locked."""
+    from the row this transaction holds locked. An upvote made at `upvoted_at` adds to trending;
+    one taken back (made at `unupvoted`) leaves it."""
     Idea.objects.filter(pk=idea.pk).update(
         upvotes=F("upvotes") + up, downvotes=F("downvotes") + down, score=F("score") + up - down
     )
@@ -57,8 +58,10 @@ def _apply(idea: Idea, up: int, down: int, *, upvoted_now: bool) -> Idea:
         "hot": ranking.hot(counts["score"], idea.created_at),
         "wilson": ranking.wilson(counts["upvotes"], counts["downvotes"]),
     }
-    if upvoted_now:
-        keys["trending"] = ranking.trending_add(counts["trending"], timezone.now())
+    if unupvoted is not None:
+        keys["trending"] = counts["trending"] = ranking.trending_remove(counts["trending"], unupvoted)
+    if upvoted_at is not None:
+        keys["trending"] = ranking.trending_add(counts["trending"], upvoted_at)
     Idea.objects.filter(pk=idea.pk).update(**keys)
     for name, value in {**counts, **keys}.items():
         setattr(idea, name, value)
@@ -82,12 +85,14 @@ def vote_cast(*, voter: User, idea_id: int, value: int) -> VoteResult:
         old = vote.value if vote else None
         if old == value:
             return VoteResult(idea, value)
+        unupvoted = vote.updated_at if old == Vote.Value.UP else None
         if vote:
             vote.value = value
             vote.save(update_fields=["value", "updated_at"])
         else:
-            Vote.objects.create(voter=voter, idea=idea, value=value)
-        _apply(idea, *_delta(old, value), upvoted_now=value == Vote.Value.UP)
+            vote = Vote.objects.create(voter=voter, idea=idea, value=value)
+        upvoted_at = vote.updated_at if value == Vote.Value.UP else None
+        _apply(idea, *_delta(old, value), upvoted_at=upvoted_at, unupvoted=unupvoted)
     publish(*events.vote_changed(idea))
     return VoteResult(idea, value)
 
@@ -108,7 +113,8 @@ def _withdraw(idea: Idea, voter: User) -> bool:
     if vote is None:
         return False
     vote.delete()
-    _apply(idea, *_delta(vote.value, None), upvoted_now=False)
+    unupvoted = vote.updated_at if vote.value == Vote.Value.UP else None
+    _apply(idea, *_delta(vote.value, None), upvoted_at=None, unupvoted=unupvoted)
     return True
 
 

@@ -125,6 +125,25 @@ def test_upvotes_raise_trending_and_newer_ones_weigh_more(bob, drinks, alice):
     assert new.trending == 0
 
 
+def test_taking_an_upvote_back_takes_its_trending_back(bob, mo, drinks, alice):
+    idea = IdeaFactory(author=alice, category=drinks)
+    vote_cast(voter=bob, idea_id=idea.pk, value=1)
+    idea.refresh_from_db()
+    one_upvote = idea.trending
+    vote_cast(voter=mo, idea_id=idea.pk, value=1)
+    idea.refresh_from_db()
+    assert idea.trending > one_upvote
+    vote_cast(voter=mo, idea_id=idea.pk, value=-1)  # up to down
+    idea.refresh_from_db()
+    assert idea.trending == pytest.approx(one_upvote, abs=1e-9)
+    vote_withdraw(voter=bob, idea_id=idea.pk)
+    idea.refresh_from_db()
+    assert idea.trending == ranking.TRENDING_NONE
+    vote_cast(voter=mo, idea_id=idea.pk, value=1)  # down to up counts as new activity
+    idea.refresh_from_db()
+    assert idea.trending == pytest.approx(one_upvote, abs=0.01)
+
+
 def test_ranking_formulas():
     created = timezone.now()
     assert ranking.hot(0, created) == pytest.approx(created.timestamp() / 45000, abs=1e-6)
@@ -138,3 +157,7 @@ def test_ranking_formulas():
     assert one == pytest.approx(1.0)  # two equal events at the epoch: log2(2)
     a_week_later = ranking.trending_add(-math.inf, ranking.TRENDING_EPOCH + timedelta(days=7))
     assert a_week_later == pytest.approx(7.0)
+    now, yesterday = timezone.now(), timezone.now() - timedelta(days=1)
+    both = ranking.trending_add(ranking.trending_add(0.0, yesterday), now)
+    assert ranking.trending_remove(both, now) == pytest.approx(ranking.trending_add(0.0, yesterday), abs=1e-9)
+    assert ranking.trending_remove(ranking.trending_add(0.0, now), now) == ranking.TRENDING_NONE
