@@ -1,7 +1,10 @@
 """Member pages: public profiles, one's account settings, data export and account deletion."""
 
 import json
+import time
 
+from allauth.account import app_settings as allauth_settings
+from allauth.account.authentication import get_authentication_records
 from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
@@ -87,10 +90,27 @@ def account_export(request):
 @reauthentication_required(allow_get=True)
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
-    """Deleting needs a fresh sign-in (password, or the provider again) within the last minutes."""
+    """Deleting needs a fresh sign-in within the last minutes: the password (allauth's
+    reauthentication), or for a member without one, a provider again."""
+    if _provider_sign_in_is_stale(request):
+        return render(
+            request,
+            "members/confirm_delete.html",
+            {"connections": selectors.member_connections(user=request.user), "sign_in_again": True},
+        )
     if request.method == "POST":
         services.account_delete(user=request.user)
         logout(request)
         messages.success(request, _("Your account is deleted. Your ideas stay, under “Deleted member”."))
         return redirect("idea_list")
     return render(request, "members/confirm_delete.html")
+
+
+def _provider_sign_in_is_stale(request) -> bool:
+    """allauth asks members with a password for it again but lets members who sign in only through
+    providers through; they confirm by signing in with a provider again, as recently as that."""
+    if request.user.has_usable_password():
+        return False
+    records = get_authentication_records(request, request.user)
+    latest = max((r["at"] for r in records if r.get("method") == "socialaccount"), default=0)
+    return time.time() - latest > allauth_settings.REAUTHENTICATION_TIMEOUT

@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from accounts.models import User
 from accounts.selectors import member_export
 from accounts.services import account_delete, api_token_issue, profile_update
+from config.social import social_providers
 from ideas.models import Idea
 from tests.conftest import PASSWORD
 from tests.factories import IdeaFactory
@@ -164,12 +165,20 @@ def test_delete_page_asks_for_the_password_then_deletes_and_signs_out(client, al
     assert Idea.objects.get(pk=alices_idea.pk).author is None
 
 
-def test_social_only_member_confirms_on_the_page(client, db):
+def test_social_only_member_must_sign_in_with_the_provider_again_to_delete(client, db, monkeypatch, settings):
+    monkeypatch.setenv("GITHUB_CLIENT_ID", "gh")
+    monkeypatch.setenv("GITHUB_CLIENT_SECRET", "gh-secret")
+    settings.SOCIALACCOUNT_PROVIDERS = social_providers()
     nina = User.objects.create_user(email="nina@example.com")
     SocialAccount.objects.create(user=nina, provider="github", uid="7")
-    client.force_login(nina)
-    assert client.post("/account/delete/").status_code == 302
-    assert not User.objects.filter(pk=nina.pk).exists()
+    client.force_login(nina)  # a session with no recent sign-in through the provider
+
+    page = client.get("/account/delete/").content.decode()
+    assert "Sign in again with GitHub" in page and "Delete my account" not in page
+    assert "/accounts/github/login/?process=login&amp;action=reauthenticate&amp;next=%2Faccount%2Fdelete%2F" in page
+    assert client.post("/account/delete/").status_code == 200
+    assert User.objects.filter(pk=nina.pk).exists()
+    # The fresh sign-in and the deletion after it: tests/browser/test_social_login.py.
 
 
 def test_member_profile_page_lists_their_ideas(client, alice, alices_idea, django_assert_num_queries):

@@ -12,7 +12,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.socialaccount.models import SocialAccount
+from django.conf import settings as django_settings
+from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from accounts.models import User
@@ -157,6 +160,41 @@ def test_sign_in_with_openid_connect_end_to_end(oidc, new_page):
     page.get_by_role("button", name="Remove").click()
     expect(page.locator("body")).to_contain_text("The third-party account has been disconnected")
     assert not SocialAccount.objects.filter(user=nina).exists()
+
+
+def age_sign_in(page, forum, seconds):
+    """Move this browser session's record of how it signed in `seconds` into the past."""
+    key = next(c["value"] for c in page.context.cookies(forum) if c["name"] == django_settings.SESSION_COOKIE_NAME)
+    session = SessionStore(session_key=key)
+    records = session[AUTHENTICATION_METHODS_SESSION_KEY]
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{**record, "at": record["at"] - seconds} for record in records]
+    session.save()
+
+
+def test_social_only_member_deletes_their_account_after_signing_in_again(oidc, new_page):
+    forum, _provider = oidc()
+    page = new_page()
+    social_sign_in(page, forum, NINA["email"])
+    expect(page.locator(".who")).to_have_text("Nina Nordmann")
+    age_sign_in(page, forum, 3600)
+
+    # An hour after signing in, deleting asks for the provider again first.
+    page.goto(f"{forum}/account/delete/")
+    delete = page.get_by_role("button", name="Delete my account")
+    expect(delete).to_have_count(0)
+    page.get_by_role("link", name=f"Sign in again with {PROVIDER_NAME}").click()
+    page.get_by_role("button", name="Continue").click()
+    authorize = page.get_by_role("button", name="Authorize")
+    expect(authorize.or_(delete)).to_be_visible()
+    if authorize.is_visible():
+        authorize.click()
+
+    # Back on the confirmation page, which now lets the deletion go through.
+    expect(page).to_have_url(f"{forum}/account/delete/")
+    delete.click()
+    expect(page.locator("body")).to_contain_text("Your account is deleted")
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    assert not User.objects.filter(email=NINA["email"]).exists() and not SocialAccount.objects.exists()
 
 
 def test_denied_consent_makes_no_account(oidc, new_page):
