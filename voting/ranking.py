@@ -54,7 +54,10 @@ def trending_add(current: float, at: datetime, weight: float = 1.0) -> float:
 
 def trending_remove(current: float, at: datetime, weight: float = 1.0) -> float:
     """The stored trending value without an event of `weight` at `at` that was added before."""
-    remaining = 1 - 2 ** (_trending_exponent(at, weight) - current)
-    if remaining < 1e-12:  # it was all there was, give or take rounding
+    b = _trending_exponent(at, weight)
+    if b >= current:  # it was all there was (or more, after a reset): nothing is left
+        return TRENDING_NONE
+    remaining = 1 - 2 ** (b - current)
+    if remaining < 1e-12:  # all there was, give or take rounding
         return TRENDING_NONE
     return current + math.log2(remaining)

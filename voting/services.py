@@ -46,10 +46,12 @@ def _check(idea: Idea, voter: User) -> None:
         raise VotingClosed()
 
 
-def _apply(idea: Idea, up: int, down: int, *, upvoted_at: datetime | None, unupvoted: datetime | None) -> Idea:
+def _apply(
+    idea: Idea, up: int, down: int, *, upvoted_at: datetime | None, withdrawn_upvote_at: datetime | None
+) -> Idea:
     """Add to the counts in the database (no read-modify-write), then recompute the sort keys
     from the row this transaction holds locked. An upvote made at `upvoted_at` adds to trending;
-    one taken back (made at `unupvoted`) leaves it."""
+    one made at `withdrawn_upvote_at` and now taken back (or turned down) leaves it."""
     Idea.objects.filter(pk=idea.pk).update(
         upvotes=F("upvotes") + up, downvotes=F("downvotes") + down, score=F("score") + up - down
     )
@@ -58,8 +60,8 @@ def _apply(idea: Idea, up: int, down: int, *, upvoted_at: datetime | None, unupv
         "hot": ranking.hot(counts["score"], idea.created_at),
         "wilson": ranking.wilson(counts["upvotes"], counts["downvotes"]),
     }
-    if unupvoted is not None:
-        keys["trending"] = counts["trending"] = ranking.trending_remove(counts["trending"], unupvoted)
+    if withdrawn_upvote_at is not None:
+        keys["trending"] = counts["trending"] = ranking.trending_remove(counts["trending"], withdrawn_upvote_at)
     if upvoted_at is not None:
         keys["trending"] = ranking.trending_add(counts["trending"], upvoted_at)
     Idea.objects.filter(pk=idea.pk).update(**keys)
@@ -85,14 +87,14 @@ def vote_cast(*, voter: User, idea_id: int, value: int) -> VoteResult:
         old = vote.value if vote else None
         if old == value:
             return VoteResult(idea, value)
-        unupvoted = vote.updated_at if old == Vote.Value.UP else None
+        withdrawn_upvote_at = vote.updated_at if old == Vote.Value.UP else None
         if vote:
             vote.value = value
             vote.save(update_fields=["value", "updated_at"])
         else:
             vote = Vote.objects.create(voter=voter, idea=idea, value=value)
         upvoted_at = vote.updated_at if value == Vote.Value.UP else None
-        _apply(idea, *_delta(old, value), upvoted_at=upvoted_at, unupvoted=unupvoted)
+        _apply(idea, *_delta(old, value), upvoted_at=upvoted_at, withdrawn_upvote_at=withdrawn_upvote_at)
     publish(*events.vote_changed(idea))
     return VoteResult(idea, value)
 
@@ -113,8 +115,8 @@ def _withdraw(idea: Idea, voter: User) -> bool:
     if vote is None:
         return False
     vote.delete()
-    unupvoted = vote.updated_at if vote.value == Vote.Value.UP else None
-    _apply(idea, *_delta(vote.value, None), upvoted_at=None, unupvoted=unupvoted)
+    withdrawn_upvote_at = vote.updated_at if vote.value == Vote.Value.UP else None
+    _apply(idea, *_delta(vote.value, None), upvoted_at=None, withdrawn_upvote_at=withdrawn_upvote_at)
     return True
 
 
