@@ -1,15 +1,25 @@
 """API for one's own account and for API tokens."""
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, logout
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import reauthentication
 from accounts.models import User
 from accounts.selectors import member_export
 from accounts.services import account_delete, api_token_issue, profile_update
+from config.errors import NotAllowed
+
+
+class ProviderSignInNeeded(NotAllowed):
+    code = "reauthentication_required"
+    default_message = _(
+        "Your account has no password: sign in again through your provider in the browser, then delete it "
+        "from there within a few minutes."
+    )
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -32,7 +42,6 @@ class ProfileSerializer(serializers.Serializer):
 
 class DeleteSerializer(serializers.Serializer):
     password = serializers.CharField(required=False, trim_whitespace=False)
-    confirm = serializers.CharField(required=False, help_text="Your e-mail address, for accounts without a password.")
 
 
 class MeView(APIView):
@@ -53,16 +62,18 @@ class MeView(APIView):
 
     @extend_schema(request=DeleteSerializer, responses={204: None})
     def delete(self, request):
-        """Delete the account: confirm with the password, or, without one, with the e-mail address."""
+        """Delete the account: confirm with the password, or, without one, from a browser session
+        signed in through a provider within the last 5 minutes."""
         data = DeleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = request.user
         if user.has_usable_password():
             if not user.check_password(data.validated_data.get("password", "")):
                 raise serializers.ValidationError({"password": [_("Confirm with your password.")]})
-        elif data.validated_data.get("confirm", "").strip().lower() != user.email.lower():
-            raise serializers.ValidationError({"confirm": [_("Confirm with your e-mail address.")]})
+        elif reauthentication.needs_provider_sign_in(request):
+            raise ProviderSignInNeeded()
         account_delete(user=user)
+        logout(request)  # this session too, if it is one: nothing of the member stays in it
         return Response(status=204)
 
 

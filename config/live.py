@@ -6,6 +6,7 @@ each topic they own with a function that says whether a member may see it; the o
 (config/consumers.py) asks that function before it subscribes anyone.
 """
 
+import asyncio
 import json
 import logging
 import re
@@ -19,6 +20,8 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+SEND_TIMEOUT_SECONDS = 5
 
 _TOPIC = re.compile(r"^(?P<name>[a-z_]{1,30})(?::(?P<arg>[0-9]{1,18}))?$")
 
@@ -76,9 +79,16 @@ def _send(event: LiveEvent) -> None:
         {"type": "event", "topic": event.topic, "event": event.event, "data": event.data}, separators=(",", ":")
     )
     try:
-        async_to_sync(layer.group_send)(
-            group_name(event.topic), {"type": "live.event", "topic": event.topic, "text": text}
+        async_to_sync(_group_send)(
+            layer, group_name(event.topic), {"type": "live.event", "topic": event.topic, "text": text}
         )
     except Exception:
         # A lost live event must never fail the write that caused it; pages refetch on reconnect.
         logger.exception("Could not send %s to %s", event.event, event.topic)
+
+
+async def _group_send(layer, group: str, message: dict) -> None:
+    # The Redis layer has no socket timeout (see settings): a Redis that stalls holds up the
+    # request that wrote for this long at most.
+    async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+        await layer.group_send(group, message)

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import ExportView, MeView, TokenView
+from frontend import account_views
 from ideas.api import CategoryViewSet, IdeaViewSet
 
 router = DefaultRouter()
@@ -24,6 +25,8 @@ api_urls = [
 
 urlpatterns = [
     path("api/v1/", include((api_urls, "api"))),
+    # Before allauth's own: a first password needs a fresh provider sign-in (frontend/account_views.py).
+    path("accounts/password/set/", account_views.password_set, name="account_set_password"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("frontend.urls")),

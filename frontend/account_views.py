@@ -1,11 +1,9 @@
 """Member pages: public profiles, one's account settings, data export and account deletion."""
 
 import json
-import time
 
-from allauth.account import app_settings as allauth_settings
-from allauth.account.authentication import get_authentication_records
 from allauth.account.decorators import reauthentication_required
+from allauth.account.views import password_set as allauth_password_set
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -18,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import selectors, services
+from accounts import reauthentication, selectors, services
 from accounts.models import BIO_MAX, User
 
 
@@ -92,11 +90,11 @@ def account_export(request):
 def account_delete(request):
     """Deleting needs a fresh sign-in within the last minutes: the password (allauth's
     reauthentication), or for a member without one, a provider again."""
-    if _provider_sign_in_is_stale(request):
+    if reauthentication.needs_provider_sign_in(request):
         return render(
             request,
             "members/confirm_delete.html",
-            {"connections": selectors.member_connections(user=request.user), "sign_in_again": True},
+            {"sign_in_again": True, "providers": reauthentication.sign_in_providers(request)},
         )
     if request.method == "POST":
         services.account_delete(user=request.user)
@@ -106,11 +104,13 @@ def account_delete(request):
     return render(request, "members/confirm_delete.html")
 
 
-def _provider_sign_in_is_stale(request) -> bool:
-    """allauth asks members with a password for it again but lets members who sign in only through
-    providers through; they confirm by signing in with a provider again, as recently as that."""
-    if request.user.has_usable_password():
-        return False
-    records = get_authentication_records(request, request.user)
-    latest = max((r["at"] for r in records if r.get("method") == "socialaccount"), default=0)
-    return time.time() - latest > allauth_settings.REAUTHENTICATION_TIMEOUT
+@login_required
+def password_set(request):
+    """allauth sets a first password without asking anything, and a password is one more way in:
+    a member without one signs in through a provider again first, as for deleting the account."""
+    if reauthentication.needs_provider_sign_in(request):
+        providers = reauthentication.sign_in_providers(request)
+        if providers:
+            context = {"providers": providers, "heading": _("Set a password")}
+            return render(request, "members/sign_in_again.html", context)
+    return allauth_password_set(request)

@@ -58,6 +58,6 @@ def trending_remove(current: float, at: datetime, weight: float = 1.0) -> float:
     if b >= current:  # it was all there was (or more, after a reset): nothing is left
         return TRENDING_NONE
     remaining = 1 - 2 ** (b - current)
-    if remaining < 1e-12:  # all there was, give or take rounding
+    if remaining < 2**-20:  # all there was, give or take rounding: snap to none, not to a faint echo
         return TRENDING_NONE
     return current + math.log2(remaining)

@@ -8,6 +8,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.selectors import member_export
@@ -111,11 +112,14 @@ def test_api_delete_twice_is_refused(api, alice):
     assert api.delete("/api/v1/me/", {"password": PASSWORD}).status_code == 401
 
 
-def test_api_delete_without_a_password_confirms_with_the_email(api_as, db):
+def test_api_delete_without_a_password_needs_a_fresh_provider_sign_in(api_as, db):
     social_only = User.objects.create_user(email="nina@example.com")
-    client = api_as(social_only)
-    assert client.delete("/api/v1/me/", {"confirm": "someone@example.com"}).status_code == 400
-    assert client.delete("/api/v1/me/", {"confirm": "NINA@example.com"}).status_code == 204
+    token = api_token_issue(user=social_only)
+    for client in [api_as(social_only), APIClient(HTTP_AUTHORIZATION=f"Token {token}")]:
+        response = client.delete("/api/v1/me/", {"confirm": "nina@example.com"})
+        assert response.status_code == 403 and response.json()["code"] == "reauthentication_required"
+    assert User.objects.filter(pk=social_only.pk).exists()
+    # Deleting after a fresh sign-in: tests/browser/test_social_login.py.
 
 
 def test_api_profile_update(api_as, alice):
@@ -165,20 +169,45 @@ def test_delete_page_asks_for_the_password_then_deletes_and_signs_out(client, al
     assert Idea.objects.get(pk=alices_idea.pk).author is None
 
 
-def test_social_only_member_must_sign_in_with_the_provider_again_to_delete(client, db, monkeypatch, settings):
+@pytest.fixture
+def nina_on_github(db, monkeypatch, settings):
+    """A member who signs in only through GitHub, in a session without a recent sign-in there."""
     monkeypatch.setenv("GITHUB_CLIENT_ID", "gh")
     monkeypatch.setenv("GITHUB_CLIENT_SECRET", "gh-secret")
     settings.SOCIALACCOUNT_PROVIDERS = social_providers()
     nina = User.objects.create_user(email="nina@example.com")
     SocialAccount.objects.create(user=nina, provider="github", uid="7")
-    client.force_login(nina)  # a session with no recent sign-in through the provider
+    return nina
 
+
+def test_social_only_member_must_sign_in_with_the_provider_again_to_delete(client, nina_on_github):
+    client.force_login(nina_on_github)
     page = client.get("/account/delete/").content.decode()
     assert "Sign in again with GitHub" in page and "Delete my account" not in page
+    assert "nina@example.com" in page
     assert "/accounts/github/login/?process=login&amp;action=reauthenticate&amp;next=%2Faccount%2Fdelete%2F" in page
     assert client.post("/account/delete/").status_code == 200
-    assert User.objects.filter(pk=nina.pk).exists()
+    assert User.objects.filter(pk=nina_on_github.pk).exists()
     # The fresh sign-in and the deletion after it: tests/browser/test_social_login.py.
+
+
+def test_a_connection_whose_provider_is_gone_is_not_offered(client, nina_on_github, settings, monkeypatch):
+    SocialAccount.objects.create(user=nina_on_github, provider="gitlab", uid="8")  # never configured
+    client.force_login(nina_on_github)
+    page = client.get("/account/delete/").content.decode()
+    assert page.count("Sign in again with") == 1
+    monkeypatch.delenv("GITHUB_CLIENT_ID")
+    settings.SOCIALACCOUNT_PROVIDERS = social_providers()
+    page = client.get("/account/delete/").content.decode()
+    assert "Sign in again with" not in page and "/accounts/password/reset/" in page
+
+
+def test_a_first_password_needs_a_fresh_provider_sign_in_too(client, nina_on_github):
+    client.force_login(nina_on_github)
+    assert "Sign in again with GitHub" in client.get("/accounts/password/set/").content.decode()
+    client.post("/accounts/password/set/", {"password1": "a-long-passphrase", "password2": "a-long-passphrase"})
+    nina_on_github.refresh_from_db()
+    assert not nina_on_github.has_usable_password()
 
 
 def test_member_profile_page_lists_their_ideas(client, alice, alices_idea, django_assert_num_queries):

@@ -171,20 +171,46 @@ def age_sign_in(page, forum, seconds):
     session.save()
 
 
-def test_social_only_member_deletes_their_account_after_signing_in_again(oidc, new_page):
+def delete_through_the_api(page, forum):
+    """DELETE /api/v1/me/ from the browser's session, as a script on the page would."""
+    csrf = next(c["value"] for c in page.context.cookies(forum) if c["name"] == django_settings.CSRF_COOKIE_NAME)
+    return page.request.delete(f"{forum}/api/v1/me/", headers={"X-CSRFToken": csrf, "Referer": f"{forum}/"})
+
+
+def test_social_only_member_deletes_their_account_after_a_fresh_sign_in(oidc, new_page):
     forum, _provider = oidc()
     page = new_page()
+
+    # Just signed in through the provider: the API deletes the account.
     social_sign_in(page, forum, NINA["email"])
     expect(page.locator(".who")).to_have_text("Nina Nordmann")
-    age_sign_in(page, forum, 3600)
+    assert delete_through_the_api(page, forum).status == 204
+    assert not User.objects.exists()
 
-    # An hour after signing in, deleting asks for the provider again first.
+    # Signed up again; an hour later, neither the API nor the page deletes before a new sign-in.
+    start_social_sign_in(page, forum)
+    authorize = page.get_by_role("button", name="Authorize")
+    expect(authorize.or_(page.locator(".who"))).to_be_visible()
+    if authorize.is_visible():
+        authorize.click()
+    expect(page.locator(".who")).to_have_text("Nina Nordmann")
+    age_sign_in(page, forum, 3600)
+    refused = delete_through_the_api(page, forum)
+    assert refused.status == 403 and refused.json()["code"] == "reauthentication_required"
+    # Nor does connecting another way in (here: the provider again) go through.
+    page.goto(f"{forum}/accounts/oidc/{PROVIDER_ID}/login/?process=connect")
+    page.get_by_role("button", name="Continue").click()
+    heading = page.get_by_role("heading", name="Connect an account")
+    expect(authorize.or_(heading)).to_be_visible()
+    if authorize.is_visible():
+        authorize.click()
+    expect(heading).to_be_visible()
+    expect(page.get_by_role("link", name=f"Sign in again with {PROVIDER_NAME}")).to_be_visible()
     page.goto(f"{forum}/account/delete/")
     delete = page.get_by_role("button", name="Delete my account")
     expect(delete).to_have_count(0)
     page.get_by_role("link", name=f"Sign in again with {PROVIDER_NAME}").click()
     page.get_by_role("button", name="Continue").click()
-    authorize = page.get_by_role("button", name="Authorize")
     expect(authorize.or_(delete)).to_be_visible()
     if authorize.is_visible():
         authorize.click()
@@ -194,7 +220,7 @@ def test_social_only_member_deletes_their_account_after_signing_in_again(oidc, n
     delete.click()
     expect(page.locator("body")).to_contain_text("Your account is deleted")
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
-    assert not User.objects.filter(email=NINA["email"]).exists() and not SocialAccount.objects.exists()
+    assert not User.objects.exists() and not SocialAccount.objects.exists()
 
 
 def test_denied_consent_makes_no_account(oidc, new_page):

@@ -161,5 +161,9 @@ def test_ranking_formulas():
     both = ranking.trending_add(ranking.trending_add(0.0, yesterday), now)
     assert ranking.trending_remove(both, now) == pytest.approx(ranking.trending_add(0.0, yesterday), abs=1e-9)
     assert ranking.trending_remove(ranking.trending_add(0.0, now), now) == ranking.TRENDING_NONE
+    # Added and removed a few milliseconds apart (votes from before the removal existed): nothing left.
+    late = now + timedelta(milliseconds=3)
+    assert ranking.trending_remove(ranking.trending_add(0.0, now), late) == ranking.TRENDING_NONE
+    assert ranking.trending_remove(ranking.trending_add(0.0, late), now) == ranking.TRENDING_NONE
     # Nothing left to take from (a reset value) never overflows, even decades on.
     assert ranking.trending_remove(ranking.TRENDING_NONE, now + timedelta(days=365 * 30)) == ranking.TRENDING_NONE
