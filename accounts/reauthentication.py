@@ -9,8 +9,7 @@ import time
 
 from allauth.account import app_settings as allauth_settings
 from allauth.account.authentication import get_authentication_records
-from allauth.socialaccount.models import SocialApp
-from django.core.exceptions import ImproperlyConfigured
+from allauth.socialaccount.adapter import get_adapter
 
 from accounts import selectors
 
@@ -27,11 +26,6 @@ def needs_provider_sign_in(request) -> bool:
 
 def sign_in_providers(request) -> list:
     """The member's connected providers that are still configured, to sign in again with."""
-    providers = {}
-    for connection in selectors.member_connections(user=request.user):
-        try:
-            provider = connection.get_provider(request)
-        except (SocialApp.DoesNotExist, ImproperlyConfigured):
-            continue
-        providers.setdefault(provider.id, provider)
+    connected = set(selectors.member_connections(user=request.user).values_list("provider", flat=True))
+    providers = {p.sub_id: p for p in get_adapter().list_providers(request) if p.sub_id in connected}
     return list(providers.values())

@@ -46,12 +46,17 @@ def _check(idea: Idea, voter: User) -> None:
         raise VotingClosed()
 
 
-def _apply(
-    idea: Idea, up: int, down: int, *, upvoted_at: datetime | None, withdrawn_upvote_at: datetime | None
-) -> Idea:
-    """Add to the counts in the database (no read-modify-write), then recompute the sort keys
-    from the row this transaction holds locked. An upvote made at `upvoted_at` adds to trending;
-    one made at `withdrawn_upvote_at` and now taken back (or turned down) leaves it."""
+# A vote as it stood: its value and when it took that value (the time its trending weight has).
+Cast = tuple[int, datetime]
+
+
+def _apply(idea: Idea, before: Cast | None, after: Cast | None) -> Idea:
+    """Move the idea from one member's vote `before` to `after` (None: no vote): add to the counts
+    in the database (no read-modify-write), then recompute the sort keys from the row this
+    transaction holds locked. An upvote that goes leaves trending, one that comes adds to it."""
+    old, new = before[0] if before else None, after[0] if after else None
+    up = (new == Vote.Value.UP) - (old == Vote.Value.UP)
+    down = (new == Vote.Value.DOWN) - (old == Vote.Value.DOWN)
     Idea.objects.filter(pk=idea.pk).update(
         upvotes=F("upvotes") + up, downvotes=F("downvotes") + down, score=F("score") + up - down
     )
@@ -60,20 +65,14 @@ def _apply(
         "hot": ranking.hot(counts["score"], idea.created_at),
         "wilson": ranking.wilson(counts["upvotes"], counts["downvotes"]),
     }
-    if withdrawn_upvote_at is not None:
-        keys["trending"] = counts["trending"] = ranking.trending_remove(counts["trending"], withdrawn_upvote_at)
-    if upvoted_at is not None:
-        keys["trending"] = ranking.trending_add(counts["trending"], upvoted_at)
+    if old == Vote.Value.UP:
+        keys["trending"] = counts["trending"] = ranking.trending_remove(counts["trending"], before[1])
+    if new == Vote.Value.UP:
+        keys["trending"] = ranking.trending_add(counts["trending"], after[1])
     Idea.objects.filter(pk=idea.pk).update(**keys)
     for name, value in {**counts, **keys}.items():
         setattr(idea, name, value)
     return idea
-
-
-def _delta(old: int | None, new: int | None) -> tuple[int, int]:
-    up = (new == Vote.Value.UP) - (old == Vote.Value.UP)
-    down = (new == Vote.Value.DOWN) - (old == Vote.Value.DOWN)
-    return up, down
 
 
 def vote_cast(*, voter: User, idea_id: int, value: int) -> VoteResult:
@@ -84,17 +83,15 @@ def vote_cast(*, voter: User, idea_id: int, value: int) -> VoteResult:
         idea = _locked_idea(idea_id)
         _check(idea, voter)
         vote = Vote.objects.filter(voter=voter, idea=idea).first()
-        old = vote.value if vote else None
-        if old == value:
+        if vote and vote.value == value:
             return VoteResult(idea, value)
-        withdrawn_upvote_at = vote.updated_at if old == Vote.Value.UP else None
+        before = (vote.value, vote.updated_at) if vote else None
         if vote:
             vote.value = value
             vote.save(update_fields=["value", "updated_at"])
         else:
             vote = Vote.objects.create(voter=voter, idea=idea, value=value)
-        upvoted_at = vote.updated_at if value == Vote.Value.UP else None
-        _apply(idea, *_delta(old, value), upvoted_at=upvoted_at, withdrawn_upvote_at=withdrawn_upvote_at)
+        _apply(idea, before, (vote.value, vote.updated_at))
     publish(*events.vote_changed(idea))
     return VoteResult(idea, value)
 
@@ -115,8 +112,7 @@ def _withdraw(idea: Idea, voter: User) -> bool:
     if vote is None:
         return False
     vote.delete()
-    withdrawn_upvote_at = vote.updated_at if vote.value == Vote.Value.UP else None
-    _apply(idea, *_delta(vote.value, None), upvoted_at=None, withdrawn_upvote_at=withdrawn_upvote_at)
+    _apply(idea, (vote.value, vote.updated_at), None)
     return True
 
 
