@@ -231,3 +231,13 @@ def test_profile_lists_the_members_ideas_with_a_fixed_number_of_queries(
         IdeaFactory(author=alice, category=drinks, created_at=timezone.now())
     with django_assert_num_queries(4):
         client.get(f"/members/{alice.pk}/")
+
+
+def test_delete_and_sign_in_again_pages_query_counts(client, alice, nina_on_github, django_assert_num_queries):
+    client.force_login(alice)
+    with django_assert_num_queries(2):  # session, member
+        assert client.get("/account/delete/").status_code == 200
+    client.force_login(nina_on_github)
+    for path in ["/account/delete/", "/accounts/password/set/"]:
+        with django_assert_num_queries(4):  # session, member, connections, apps
+            assert "Sign in again with GitHub" in client.get(path).content.decode()
