@@ -8,10 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import reauthentication
-from accounts.models import User
+from accounts.models import BIO_MAX, DISPLAY_NAME_MAX, User
 from accounts.selectors import member_export
 from accounts.services import account_delete, api_token_issue, profile_update
-from config.errors import NotAllowed
+from core.errors import NotAllowed
 
 
 class ProviderSignInNeeded(NotAllowed):
@@ -36,8 +36,10 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class ProfileSerializer(serializers.Serializer):
-    display_name = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    bio = serializers.CharField(max_length=10_000, allow_blank=True, required=False, trim_whitespace=False)
+    """Only the shape of the input: the limits are checked by profile_update, with field messages."""
+
+    display_name = serializers.CharField(max_length=DISPLAY_NAME_MAX * 4, allow_blank=True, required=False)
+    bio = serializers.CharField(max_length=BIO_MAX * 5, allow_blank=True, required=False, trim_whitespace=False)
 
 
 class DeleteSerializer(serializers.Serializer):
@@ -72,7 +74,7 @@ class MeView(APIView):
                 raise serializers.ValidationError({"password": [_("Confirm with your password.")]})
         elif reauthentication.needs_provider_sign_in(request):
             raise ProviderSignInNeeded()
-        account_delete(user=user)
+        account_delete(actor=user, user=user)
         logout(request)  # this session too, if it is one: nothing of the member stays in it
         return Response(status=204)
 

@@ -3,11 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import DISPLAY_NAME_MAX
+
 
 class SignupForm(forms.Form):
     display_name = forms.CharField(
         label=_("Display name"),
-        max_length=60,
+        max_length=DISPLAY_NAME_MAX,
         required=False,
         help_text=_("Shown next to your ideas. Leave empty to use the first part of your e-mail."),
     )

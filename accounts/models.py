@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 BIO_MAX = 2000
+DISPLAY_NAME_MAX = 60
 
 
 class Role(models.TextChoices):
@@ -45,7 +46,7 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
-    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    display_name = models.CharField(_("display name"), max_length=DISPLAY_NAME_MAX, blank=True)
     bio = models.TextField(_("about you"), max_length=BIO_MAX, blank=True)
     bio_html = models.TextField(blank=True, editable=False)
     avatar_url = models.URLField(_("picture"), max_length=500, blank=True)

@@ -4,12 +4,18 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 
-from accounts.models import BIO_MAX, Role, User
-from ideas.content import render_markdown
+from accounts.models import BIO_MAX, DISPLAY_NAME_MAX, Role, User
+from core import audit
+from core.content import render_markdown
+from core.errors import NotAllowed
+from core.member_data import erase_member
 
-DISPLAY_NAME_MAX = 60
+
+class NotAnAdmin(NotAllowed):
+    default_message = gettext_lazy("Only an admin can do that.")
 
 
 def profile_update(*, user: User, display_name: str, bio: str) -> User:
@@ -22,23 +28,37 @@ def profile_update(*, user: User, display_name: str, bio: str) -> User:
         errors["bio"] = [_("Keep this to %(n)s characters or fewer.") % {"n": f"{BIO_MAX:,}"}]
     if errors:
         raise ValidationError(errors)
-    user.display_name, user.bio, user.bio_html = display_name, bio, render_markdown(bio) if bio else ""
+    bio_html = render_markdown(bio) if bio else ""
+    user.display_name, user.bio, user.bio_html = display_name, bio, bio_html
     user.save(update_fields=["display_name", "bio", "bio_html"])
     return user
 
 
-def role_grant(*, user: User, role: Role) -> None:
+def _check_admin(actor: User | None) -> None:
+    """Roles change by an admin, or from the command line (actor None: `manage.py grant_role`)."""
+    if actor is not None and not actor.is_superuser:
+        raise NotAnAdmin()
+
+
+def role_grant(*, actor: User | None, user: User, role: Role) -> None:
     """Put the member in the role's group, so pages and the API give them its powers."""
+    _check_admin(actor)
     with transaction.atomic():
         group, _created = Group.objects.get_or_create(name=role.value)
-        user.groups.add(group)
+        if not user.groups.filter(pk=group.pk).exists():
+            user.groups.add(group)
+            audit.record(actor=actor, verb="role.granted", target=user, data={"role": role.value})
     user.__dict__.pop("role_names", None)
 
 
-def role_revoke(*, user: User, role: Role) -> None:
+def role_revoke(*, actor: User | None, user: User, role: Role) -> None:
     """Take the role away again."""
+    _check_admin(actor)
     with transaction.atomic():
-        user.groups.remove(*Group.objects.filter(name=role.value))
+        groups = list(user.groups.filter(name=role.value))
+        if groups:
+            user.groups.remove(*groups)
+            audit.record(actor=actor, verb="role.revoked", target=user, data={"role": role.value})
     user.__dict__.pop("role_names", None)
 
 
@@ -48,11 +68,18 @@ def api_token_issue(*, user: User) -> str:
     return token.key
 
 
-def account_delete(*, user: User) -> None:
-    """Erase a member: personal data, e-mail addresses, connections and tokens go; their ideas stay,
-    shown under "Deleted member". Their sessions end because the user they point to is gone."""
-    from voting.services import votes_withdraw_all
-
+def account_delete(*, actor: User, user: User) -> None:
+    """Erase a member: every app erases its part (votes are withdrawn, so counts stay true), then the
+    profile, e-mail addresses, connections and tokens go with the row; their ideas stay, shown under
+    "Deleted member". Their sessions end because the user they point to is gone. The audit entry
+    keeps only the member's number, no personal data."""
+    if actor.pk != user.pk and not actor.is_superuser:
+        raise NotAnAdmin()
     with transaction.atomic():
-        votes_withdraw_all(voter=user)
+        erase_member(user)
+        audit.record(
+            actor=actor,
+            verb="account.deleted",
+            data={"member_id": user.pk, "by": "self" if actor.pk == user.pk else "admin"},
+        )
         user.delete()

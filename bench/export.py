@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from ideas.demo import IDEAS, idea_body  # noqa: E402
+from demo.content import IDEAS, idea_body  # noqa: E402
 from ideas.models import Category  # noqa: E402
 from ideas.services import idea_submit  # noqa: E402
 

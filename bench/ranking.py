@@ -136,8 +136,8 @@ def seed(connection, start: int, total: int) -> None:
     """Ideas start..total, each with 0 to 6 votes from 1,000 members; counts and sort keys set
     from those votes with the same formulas the services use."""
     from accounts.models import User
+    from ideas import ranking
     from ideas.models import Category
-    from voting import ranking
 
     rng = random.Random(start)
     if not User.objects.exists():

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination
@@ -11,8 +11,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from ideas import selectors, services
 from ideas.filters import IdeaFilter
-from ideas.models import BODY_MAX, TITLE_MAX, Category, Idea
-from voting.services import vote_cast, vote_withdraw
+from ideas.models import BODY_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, Category, Idea
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -61,7 +60,9 @@ class IdeaWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX * 4, trim_whitespace=False)
     body = serializers.CharField(max_length=BODY_MAX * 2, trim_whitespace=False)
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
-    tags = serializers.ListField(child=serializers.CharField(max_length=200), max_length=50, required=False)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=TAG_MAX * 4), max_length=TAGS_MAX * 10, required=False
+    )
 
 
 class SimilarIdeaSerializer(serializers.ModelSerializer):
@@ -74,22 +75,16 @@ class SimilarIdeaSerializer(serializers.ModelSerializer):
 
 
 class IdeaKeysetPagination(BasePagination):
-    """?sort= (hot, top, new, trending, discussed) and ?cursor=: page 1,000 costs what page 1 does."""
-
-    page_size, max_page_size = 20, 100
+    """?sort= (hot, top, new, trending, discussed), ?cursor= and ?page_size=: page 1,000 costs what page 1 does."""
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         try:
-            size = min(max(int(request.query_params.get("page_size", self.page_size)), 1), self.max_page_size)
-        except ValueError:
-            size = self.page_size
-        sort = request.query_params.get("sort") or selectors.DEFAULT_SORT
-        try:
-            self.page = selectors.idea_page(queryset, sort=sort, cursor=request.query_params.get("cursor"), size=size)
-        except selectors.BadCursor:
-            raise serializers.ValidationError({"cursor": [_("This cursor is not valid.")]}) from None
-        return self.page.ideas
+            params = selectors.list_params(request.query_params)
+        except selectors.BadListParameter as error:
+            raise serializers.ValidationError({error.field: [error.message]}) from None
+        self.page = selectors.idea_page(queryset, params)
+        return self.page.rows
 
     def get_paginated_response(self, data):
         cursor = self.page.next_cursor
@@ -105,21 +100,20 @@ class IdeaKeysetPagination(BasePagination):
 
     def get_schema_operation_parameters(self, view):
         return [
+            {
+                "name": "sort",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": list(selectors.SORTS), "default": selectors.DEFAULT_SORT},
+            },
             {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}},
-            {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer", "maximum": 100}},
+            {
+                "name": "page_size",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1, "maximum": selectors.MAX_PAGE_SIZE},
+            },
         ]
-
-
-class VoteSerializer(serializers.Serializer):
-    value = serializers.ChoiceField(choices=[1, -1])
-
-
-class VoteResultSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="idea.id")
-    upvotes = serializers.IntegerField(source="idea.upvotes")
-    downvotes = serializers.IntegerField(source="idea.downvotes")
-    score = serializers.IntegerField(source="idea.score")
-    my_vote = serializers.IntegerField(allow_null=True)
 
 
 class IdeaViewSet(
@@ -170,19 +164,6 @@ class IdeaViewSet(
         services.idea_delete(idea=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=VoteSerializer, responses=VoteResultSerializer, methods=["PUT"])
-    @extend_schema(request=None, responses=VoteResultSerializer, methods=["DELETE"])
-    @action(detail=True, methods=["put", "delete"], permission_classes=[permissions.IsAuthenticated])
-    def vote(self, request, pk=None):
-        """Vote an idea up (1) or down (-1), or change the vote; DELETE withdraws it."""
-        if request.method == "DELETE":
-            result = vote_withdraw(voter=request.user, idea_id=int(pk))
-        else:
-            data = VoteSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            result = vote_cast(voter=request.user, idea_id=int(pk), value=data.validated_data["value"])
-        return Response(VoteResultSerializer(result).data)
-
     @extend_schema(
         parameters=[OpenApiParameter("title", str, description=str(_("The title being typed.")))],
         responses=SimilarIdeaSerializer(many=True),
@@ -192,7 +173,9 @@ class IdeaViewSet(
         """Existing ideas like a title being typed, to prevent duplicates."""
         title = request.query_params.get("title", "")[: TITLE_MAX * 2]
         exclude = request.query_params.get("exclude")
-        ideas = selectors.idea_similar(title=title, exclude_pk=int(exclude) if exclude and exclude.isdigit() else None)
+        ideas = selectors.idea_similar(
+            title=title, viewer=request.user, exclude_pk=int(exclude) if exclude and exclude.isdigit() else None
+        )
         return Response(SimilarIdeaSerializer(ideas, many=True).data)
 
 

@@ -1,4 +1,4 @@
-"""App configuration for ideas."""
+"""App configuration for ideas: its live topics and its part of a member's data."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -9,8 +9,11 @@ class IdeasConfig(AppConfig):
     verbose_name = _("Ideas")
 
     def ready(self):
-        from config.live import register_topic
-        from ideas import events
+        from core.live import register_topic
+        from core.member_data import register_member_data
+        from ideas import events, selectors
 
         register_topic(events.ALL_IDEAS, events.can_watch_all_ideas)
         register_topic("idea", events.can_watch_idea, with_id=True)
+        # A member's ideas stay after their account goes (shown under "Deleted member"): no eraser.
+        register_member_data("ideas", export=selectors.ideas_export)

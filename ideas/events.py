@@ -1,6 +1,6 @@
 """What the ideas app announces live, and who may listen: the `ideas` and `idea:<id>` topics."""
 
-from config.live import Access, LiveEvent
+from core.live import Access, LiveEvent
 from ideas.models import Idea
 
 ALL_IDEAS = "ideas"
@@ -35,7 +35,8 @@ def idea_changed_data(idea: Idea) -> dict:
 
 
 def idea_changed(idea: Idea) -> list[LiveEvent]:
-    """An edit or a deletion, on the list of all ideas and on the idea's own topic."""
+    """The idea itself changed (an edit, a deletion, later a status), on the list of all ideas and
+    on the idea's own topic. Votes announce `vote.changed` instead (voting/events.py)."""
     data = idea_changed_data(idea)
     return [LiveEvent(ALL_IDEAS, "idea.changed", data), LiveEvent(idea_topic(idea.pk), "idea.changed", data)]
 
@@ -45,8 +46,7 @@ def can_watch_all_ideas(user) -> Access:
 
 
 def can_watch_idea(user, idea_id: int) -> Access:
-    """Anyone who may see the idea; a deleted idea is seen by no one."""
-    found = Idea.objects.filter(pk=idea_id).values_list("deleted_at", flat=True)
-    if not found:
-        return Access.UNKNOWN
-    return Access.FORBIDDEN if found[0] is not None else Access.ALLOWED
+    """Anyone who may see the idea (the one visibility rule); a deleted idea is seen by no one."""
+    if Idea.objects.visible_to(user).filter(pk=idea_id).exists():
+        return Access.ALLOWED
+    return Access.FORBIDDEN if Idea.objects.filter(pk=idea_id).exists() else Access.UNKNOWN

@@ -1,23 +1,37 @@
-"""The filters of idea lists, shared by the list page and the API so both accept the same URLs."""
+"""The filters of idea lists, shared by the list page and the API so both accept the same URLs.
+
+Sort, cursor and page size are not filters: selectors.list_params reads them for both.
+"""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ideas.models import Status
+from ideas.models import Category, Status
 from ideas.selectors import categories_in_order, search_words
 
-SORT_CHOICES = [
-    ("hot", _("Hot")),
-    ("top", _("Top")),
-    ("new", _("New")),
-    ("trending", _("Trending")),
-    ("discussed", _("Most discussed")),
-]
+
+class CategoryField(forms.ModelChoiceField):
+    """A category by its slug (what links and the page's menu use) or by its id (what the API takes on submit)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        lookup = {"pk": value} if value.isdigit() else {"slug": value}
+        try:
+            return self.queryset.get(**lookup)
+        except (Category.DoesNotExist, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
+class CategoryFilter(django_filters.ModelChoiceFilter):
+    field_class = CategoryField
 
 
 class IdeaFilter(django_filters.FilterSet):
-    category = django_filters.ModelChoiceFilter(
+    category = CategoryFilter(
         label=_("Category"),
         queryset=categories_in_order(),
         to_field_name="slug",
@@ -26,11 +40,6 @@ class IdeaFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("Any status"))
     q = django_filters.CharFilter(label=_("Search"), method="filter_words", max_length=200)
-    # Validated here with the filters; applied by selectors.idea_page, which sorts and pages by keyset.
-    sort = django_filters.ChoiceFilter(label=_("Sort"), choices=SORT_CHOICES, method="keep", empty_label=None)
-
-    def keep(self, queryset, name, value):
-        return queryset
 
     def filter_category(self, queryset, name, category):
         """A category includes its subcategories."""

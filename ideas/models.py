@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 TITLE_MIN = 5
 TITLE_MAX = 120
 BODY_MAX = 10_000
+TAGS_MAX = 5
+TAG_MAX = 40
 
 
 class Category(models.Model):
@@ -38,8 +40,8 @@ class Category(models.Model):
 
 
 class Tag(models.Model):
-    name = models.CharField(_("name"), max_length=40, unique=True)
-    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=TAG_MAX, unique=True)
+    slug = models.SlugField(_("slug"), max_length=TAG_MAX, unique=True)
 
     class Meta:
         verbose_name = _("tag")
@@ -65,6 +67,18 @@ class Status(models.TextChoices):
 VOTING_CLOSED = frozenset({Status.LAUNCHED, Status.DECLINED, Status.MERGED})
 
 
+class IdeaQuerySet(models.QuerySet):
+    """The one visibility rule of ideas: every list, page, API response, vote and live topic reads through it."""
+
+    def visible(self) -> "IdeaQuerySet":
+        """What everyone may see: ideas that are not deleted."""
+        return self.filter(deleted_at__isnull=True)
+
+    def visible_to(self, user) -> "IdeaQuerySet":
+        """What this person may see (moderation will add hidden ideas that only some people see)."""
+        return self.visible()
+
+
 class Idea(models.Model):
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     body = models.TextField(_("description"), max_length=BODY_MAX)
@@ -84,7 +98,7 @@ class Idea(models.Model):
     score = models.IntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
     follower_count = models.PositiveIntegerField(default=0)
-    # Sort keys, stored and indexed, recomputed only when votes (or comments) change: voting/ranking.py.
+    # Sort keys, stored and indexed, recomputed only when votes (or comments) change: ideas/ranking.py.
     hot = models.FloatField(default=0.0)
     wilson = models.FloatField(default=0.0)
     trending = models.FloatField(default=0.0)
@@ -92,6 +106,8 @@ class Idea(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = IdeaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("idea")

@@ -1,14 +1,15 @@
 """Reads on ideas that pages and the API share, each with a fixed number of queries."""
 
-import base64
-import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
+from core.paging import BadCursor, Page, decode_cursor, keyset_page
 from ideas.models import Category, Idea, Tag
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -18,10 +19,6 @@ _STOPWORDS = (
     "should would could more less make add let please option new better"
 )
 SIMILAR_STOPWORDS = frozenset(_STOPWORDS.split())
-
-
-def _visible() -> QuerySet[Idea]:
-    return Idea.objects.filter(deleted_at__isnull=True)
 
 
 def _with_relations(ideas: QuerySet[Idea]) -> QuerySet[Idea]:
@@ -35,81 +32,100 @@ def search_words(text: str) -> list[str]:
 
 
 def idea_list(*, viewer=None) -> QuerySet[Idea]:
-    """Visible ideas, newest first, with what a list shows of each (and the viewer's vote);
+    """Ideas the viewer may see, newest first, with what a list shows of each (and the viewer's vote);
     ideas.filters narrows it, idea_page sorts and pages it."""
-    return with_my_vote(_with_relations(_visible()), viewer).order_by("-created_at", "-id")
+    return with_my_vote(_with_relations(Idea.objects.visible_to(viewer)), viewer).order_by("-created_at", "-id")
 
 
 def with_my_vote(ideas: QuerySet[Idea], viewer) -> QuerySet[Idea]:
-    """Annotate `my_vote` (1, -1 or None) for a signed-in viewer, in the same query."""
+    """Annotate `my_vote` (1, -1 or None) for a signed-in viewer, in the same query: a join on the
+    reverse relation `votes` limited to the viewer's row (one vote per member and idea), so this app
+    reads votes without importing the voting app above it."""
     if viewer is None or not viewer.is_authenticated:
         return ideas
-    from voting.models import Vote
-
-    mine = Vote.objects.filter(idea=OuterRef("pk"), voter=viewer).values("value")[:1]
-    return ideas.annotate(my_vote=Subquery(mine))
+    mine = FilteredRelation("votes", condition=Q(votes__voter=viewer))
+    return ideas.annotate(my_vote_row=mine, my_vote=F("my_vote_row__value"))
 
 
-# sort name -> the stored key it orders by (descending, then by id descending); each has an index.
-SORTS = {"hot": "hot", "top": "wilson", "new": "created_at", "trending": "trending", "discussed": "comment_count"}
-DEFAULT_SORT = "hot"
-
-
-class BadCursor(ValueError):
-    pass
+def member_ideas(*, member, viewer=None) -> QuerySet[Idea]:
+    """A member's ideas that the viewer may see, newest first, with what a card shows."""
+    return idea_list(viewer=viewer).filter(author=member)
 
 
 @dataclass(frozen=True)
-class IdeaPage:
-    ideas: list[Idea]
-    next_cursor: str | None
+class Sort:
+    name: str
+    label: str
+    field: str  # the stored key it orders by, descending, then by id descending; each has an index
 
 
-def _encode_cursor(value, pk: int) -> str:
-    raw = json.dumps([value.isoformat() if isinstance(value, datetime) else value, pk])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+SORTS = {
+    sort.name: sort
+    for sort in [
+        Sort("hot", _("Hot"), "hot"),
+        Sort("top", _("Top"), "wilson"),
+        Sort("new", _("New"), "created_at"),
+        Sort("trending", _("Trending"), "trending"),
+        Sort("discussed", _("Most discussed"), "comment_count"),
+    ]
+}
+DEFAULT_SORT = "hot"
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
 
 
-def _decode_cursor(cursor: str, field: str) -> tuple:
-    try:
-        value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if field == "created_at":
-            value = datetime.fromisoformat(value)
-        elif not isinstance(value, int | float) or isinstance(value, bool):
-            raise TypeError
-        if not isinstance(pk, int):
-            raise TypeError
-    except (ValueError, TypeError, UnicodeDecodeError) as error:
-        raise BadCursor(str(error)) from None
-    return value, pk
+class BadListParameter(DomainError):
+    """A sort, cursor or page size that a list cannot use; names the parameter."""
+
+    code = "invalid"
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
 
 
-def idea_page(ideas: QuerySet[Idea], *, sort: str, cursor: str | None = None, size: int = 20) -> IdeaPage:
-    """One page of ideas in a sort, by keyset: the page after a cursor costs the same as the first."""
-    field = SORTS[sort]
-    ideas = ideas.order_by(f"-{field}", "-id")
+@dataclass(frozen=True)
+class ListParams:
+    sort: str
+    cursor: str | None
+    size: int
+
+
+def list_params(query: Mapping[str, str], *, default_size: int = PAGE_SIZE) -> ListParams:
+    """The sort, cursor and page size of an idea list, read once for pages and the API alike."""
+    sort = query.get("sort") or DEFAULT_SORT
+    if sort not in SORTS:
+        raise BadListParameter("sort", _("Sort by one of: %(sorts)s.") % {"sorts": ", ".join(SORTS)})
+    size = default_size
+    if query.get("page_size"):
+        try:
+            size = int(query["page_size"])
+        except ValueError:
+            size = 0
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise BadListParameter(
+                "page_size", _("The page size is a whole number from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}
+            )
+    cursor = query.get("cursor") or None
     if cursor:
-        value, pk = _decode_cursor(cursor, field)
-        # Two seeks on the (key, id) index instead of one OR, which SQLite cannot seek: first the
-        # rest of the ideas that share the cursor's key, then those below it. Either way a page
-        # reads one page of rows, however many ideas share a key (ties are common: 0 comments).
-        rows = list(ideas.filter(**{field: value, "pk__lt": pk})[: size + 1])
-        if len(rows) <= size:
-            rows += list(ideas.filter(**{f"{field}__lt": value})[: size + 1 - len(rows)])
-    else:
-        rows = list(ideas[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    next_cursor = _encode_cursor(getattr(rows[-1], field), rows[-1].pk) if more else None
-    return IdeaPage(rows, next_cursor)
+        try:
+            decode_cursor(cursor, is_datetime=SORTS[sort].field == "created_at")
+        except BadCursor as error:
+            raise BadListParameter("cursor", error.message) from None
+    return ListParams(sort, cursor, size)
+
+
+def idea_page(ideas: QuerySet[Idea], params: ListParams) -> Page:
+    """One page of ideas in a sort, by keyset: the page after a cursor costs the same as the first."""
+    return keyset_page(ideas, field=SORTS[params.sort].field, cursor=params.cursor, size=params.size)
 
 
 def idea_get(*, pk: int, viewer=None) -> Idea:
-    """One visible idea (with the viewer's vote), or Idea.DoesNotExist."""
-    return with_my_vote(_with_relations(_visible()), viewer).get(pk=pk)
+    """One idea the viewer may see (with their vote), or Idea.DoesNotExist."""
+    return with_my_vote(_with_relations(Idea.objects.visible_to(viewer)), viewer).get(pk=pk)
 
 
-def idea_similar(*, title: str, exclude_pk: int | None = None, limit: int = 5) -> list[Idea]:
+def idea_similar(*, title: str, viewer=None, exclude_pk: int | None = None, limit: int = 5) -> list[Idea]:
     """Ideas whose titles share meaningful whole words with a title being typed, most shared first.
 
     One shared word is enough for a one-word title; longer titles need two, so a common word
@@ -122,7 +138,7 @@ def idea_similar(*, title: str, exclude_pk: int | None = None, limit: int = 5) -
     match = Q()
     for word in words:
         match |= Q(title__icontains=word)
-    candidates = _visible().filter(match).order_by("-score", "-created_at")
+    candidates = Idea.objects.visible_to(viewer).filter(match).order_by("-score", "-created_at")
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
     scored = [(len(words & set(search_words(idea.title))), idea) for idea in candidates[:100]]
@@ -148,3 +164,27 @@ def categories_in_order() -> QuerySet[Category]:
 
 def category_list() -> list[Category]:
     return list(categories_in_order())
+
+
+def ideas_export(user) -> list[dict]:
+    """The member's ideas, deleted ones included, for their data export."""
+    ideas = (
+        Idea.objects.filter(author=user)
+        .select_related("category")
+        .prefetch_related("tags")
+        .order_by("created_at", "id")
+    )
+    return [
+        {
+            "id": idea.pk,
+            "title": idea.title,
+            "body": idea.body,
+            "category": idea.category.name,
+            "tags": [tag.name for tag in idea.tags.all()],
+            "status": idea.status,
+            "created_at": idea.created_at.isoformat(),
+            "edited_at": idea.edited_at.isoformat() if idea.edited_at else None,
+            "deleted_at": idea.deleted_at.isoformat() if idea.deleted_at else None,
+        }
+        for idea in ideas
+    ]

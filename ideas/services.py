@@ -10,15 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from config.errors import NotAllowed
-from config.live import publish
-from ideas import events
-from ideas.content import render_markdown
-from ideas.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Category, Idea, Tag
-from voting import ranking
+from core import audit
+from core.content import render_markdown
+from core.live import publish
+from ideas import events, ranking
+from ideas.models import BODY_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, TITLE_MIN, Category, Idea, Tag
+from ideas.permissions import can_delete, can_edit, is_staff_action
 
-TAGS_MAX = 5
-TAG_MAX = 40
+REASON_MAX = 1000
 
 
 def _clean_tags(names: Sequence[str]) -> list[str]:
@@ -66,22 +65,13 @@ def _set_tags(idea: Idea, names: list[str]) -> None:
     idea.tags.set(tags)
 
 
-def can_edit(idea: Idea, user: User) -> bool:
-    return user.is_authenticated and idea.author_id == user.pk
-
-
-def can_delete(idea: Idea, user: User) -> bool:
-    return user.is_authenticated and (idea.author_id == user.pk or user.is_staff_member)
-
-
 def idea_submit(*, author: User, title: str, body: str, category: Category | None, tags: Sequence[str] = ()) -> Idea:
     """A member proposes an idea; it starts as `new`, open for votes."""
     title, body, tags = title.strip(), body.strip(), _clean_tags(list(tags))
     _validate(title=title, body=body, category=category, tags=tags)
+    body_html = render_markdown(body)
     with transaction.atomic():
-        idea = Idea.objects.create(
-            author=author, title=title, body=body, body_html=render_markdown(body), category=category
-        )
+        idea = Idea.objects.create(author=author, title=title, body=body, body_html=body_html, category=category)
         idea.hot = ranking.hot(0, idea.created_at)
         idea.save(update_fields=["hot"])
         _set_tags(idea, tags)
@@ -93,14 +83,13 @@ def idea_edit(
     *, idea: Idea, editor: User, title: str, body: str, category: Category | None, tags: Sequence[str] | None = None
 ) -> Idea:
     """The author changes their idea; the stored HTML is rendered again."""
-    if not can_edit(idea, editor):
-        raise NotAllowed(_("Only the author can edit this idea."))
+    can_edit(user=editor, idea=idea).check()
     title, body = title.strip(), body.strip()
     tags = _clean_tags(tags) if tags is not None else None
     _validate(title=title, body=body, category=category, tags=tags or [])
+    body_html = render_markdown(body)
     with transaction.atomic():
-        idea.title, idea.body, idea.category = title, body, category
-        idea.body_html = render_markdown(body)
+        idea.title, idea.body, idea.category, idea.body_html = title, body, category, body_html
         idea.edited_at = timezone.now()
         idea.save(update_fields=["title", "body", "body_html", "category", "edited_at", "updated_at"])
         if tags is not None:
@@ -109,10 +98,16 @@ def idea_edit(
     return idea
 
 
-def idea_delete(*, idea: Idea, actor: User) -> None:
-    """The author or staff removes an idea; it disappears from every list and page."""
-    if not can_delete(idea, actor):
-        raise NotAllowed(_("Only the author or staff can delete this idea."))
-    idea.deleted_at = timezone.now()
-    idea.save(update_fields=["deleted_at", "updated_at"])
+def idea_delete(*, idea: Idea, actor: User, reason: str = "") -> None:
+    """The author or staff removes an idea; it disappears from every list and page. Staff removing
+    someone else's idea is written to the audit trail with their reason."""
+    can_delete(user=actor, idea=idea).check()
+    reason = reason.strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": [_("Keep the reason to %(n)d characters or fewer.") % {"n": REASON_MAX}]})
+    with transaction.atomic():
+        idea.deleted_at = timezone.now()
+        idea.save(update_fields=["deleted_at", "updated_at"])
+        if is_staff_action(user=actor, idea=idea):
+            audit.record(actor=actor, verb="idea.deleted", target=idea, reason=reason)
     publish(*events.idea_changed(idea))

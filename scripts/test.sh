@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command (make test): installs what the tests need, then lint, Django's checks, the
+# The test command (make test): installs what the tests need, then lint, the layers contract, Django's checks, the
 # suite on SQLite with the in-memory channel layer (the embedded default), and the suite again on
 # PostgreSQL with Redis (the scale setup): throwaway servers unless DATABASE_URL / REDIS_URL are given.
 # Extra arguments go to pytest, e.g. `make test ARGS="-k vote"`.
@@ -15,6 +15,9 @@ export PATH="$PWD/.venv/bin:$PATH"
 step "ruff"
 ruff check .
 ruff format --check .
+
+step "import-linter: the layers point one way"
+lint-imports --no-cache
 
 step "manage.py check and migrations"
 python manage.py check --fail-level WARNING

@@ -39,7 +39,7 @@ def bob(db):
 def mo(db):
     """A moderator."""
     user = UserFactory(email="mo@example.com", display_name="Mo")
-    role_grant(user=user, role=Role.MODERATOR)
+    role_grant(actor=None, user=user, role=Role.MODERATOR)
     return user
 
 
@@ -47,7 +47,7 @@ def mo(db):
 def pat(db):
     """A member of the product team."""
     user = UserFactory(email="pat@example.com", display_name="Pat")
-    role_grant(user=user, role=Role.PRODUCT_TEAM)
+    role_grant(actor=None, user=user, role=Role.PRODUCT_TEAM)
     return user
 
 

@@ -4,9 +4,9 @@ import factory
 from django.utils.text import slugify
 
 from accounts.models import User
-from ideas.content import render_markdown
+from core.content import render_markdown
+from ideas import ranking
 from ideas.models import Category, Idea
-from voting import ranking
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -7,25 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from config.errors import DomainError, NotAllowed
-from config.live import publish
+from core.live import publish
+from ideas import ranking
 from ideas.models import Idea
-from voting import events, ranking
+from voting import events
 from voting.models import Vote
+from voting.permissions import OwnIdea, VotingClosed, can_vote
 
-
-class OwnIdea(NotAllowed):
-    code = "own_idea"
-    default_message = gettext_lazy("You cannot vote on your own idea.")
-
-
-class VotingClosed(DomainError):
-    status_code = 409
-    code = "voting_closed"
-    default_message = gettext_lazy("Voting on this idea is closed.")
+__all__ = ["OwnIdea", "VoteResult", "VotingClosed", "vote_cast", "vote_toggle", "vote_withdraw", "votes_withdraw_all"]
 
 
 @dataclass(frozen=True)
@@ -34,16 +25,9 @@ class VoteResult:
     my_vote: int | None
 
 
-def _locked_idea(idea_id: int) -> Idea:
-    """The idea, locked until commit, so votes on one idea apply one after another."""
-    return Idea.objects.select_for_update().get(pk=idea_id, deleted_at__isnull=True)
-
-
-def _check(idea: Idea, voter: User) -> None:
-    if idea.author_id == voter.pk:
-        raise OwnIdea()
-    if not idea.voting_open:
-        raise VotingClosed()
+def _locked_idea(idea_id: int, voter: User) -> Idea:
+    """The idea as the voter may see it, locked until commit, so votes on one idea apply one after another."""
+    return Idea.objects.visible_to(voter).select_for_update().get(pk=idea_id)
 
 
 # A vote as it stood: its value and when it took that value (the time its trending weight has).
@@ -75,45 +59,69 @@ def _apply(idea: Idea, before: Cast | None, after: Cast | None) -> Idea:
     return idea
 
 
-def vote_cast(*, voter: User, idea_id: int, value: int) -> VoteResult:
-    """A member votes an idea up or down, or changes their vote."""
+def _check_value(value) -> None:
     if value not in Vote.Value.values:
         raise ValidationError({"value": [_("A vote is 1 (up) or -1 (down).")]})
-    with transaction.atomic():
-        idea = _locked_idea(idea_id)
-        _check(idea, voter)
-        vote = Vote.objects.filter(voter=voter, idea=idea).first()
-        if vote and vote.value == value:
-            return VoteResult(idea, value)
-        before = (vote.value, vote.updated_at) if vote else None
-        if vote:
-            vote.value = value
-            vote.save(update_fields=["value", "updated_at"])
-        else:
-            vote = Vote.objects.create(voter=voter, idea=idea, value=value)
-        _apply(idea, before, (vote.value, vote.updated_at))
-    publish(*events.vote_changed(idea))
-    return VoteResult(idea, value)
 
 
-def vote_withdraw(*, voter: User, idea_id: int) -> VoteResult:
-    """A member takes their vote back; withdrawing a vote that is not there changes nothing."""
-    with transaction.atomic():
-        idea = _locked_idea(idea_id)
-        _check(idea, voter)
-        deleted = _withdraw(idea, voter)
-    if deleted:
-        publish(*events.vote_changed(idea))
-    return VoteResult(idea, None)
+def _cast(idea: Idea, voter: User, vote: Vote | None, value: int) -> bool:
+    """Set the member's vote on the locked idea to `value`; False if it already was."""
+    if vote and vote.value == value:
+        return False
+    before = (vote.value, vote.updated_at) if vote else None
+    if vote:
+        vote.value = value
+        vote.save(update_fields=["value", "updated_at"])
+    else:
+        vote = Vote.objects.create(voter=voter, idea=idea, value=value)
+    _apply(idea, before, (vote.value, vote.updated_at))
+    return True
 
 
-def _withdraw(idea: Idea, voter: User) -> bool:
-    vote = Vote.objects.filter(voter=voter, idea=idea).first()
+def _withdraw(idea: Idea, vote: Vote | None) -> bool:
+    """Take the member's vote off the locked idea; False if there was none."""
     if vote is None:
         return False
     vote.delete()
     _apply(idea, (vote.value, vote.updated_at), None)
     return True
+
+
+def _vote(*, voter: User, idea_id: int, decide) -> VoteResult:
+    """Lock the idea, check, and let `decide(idea, current vote)` change the vote: cast, change or
+    withdraw is chosen from the vote as it stands under the lock, never from an earlier read."""
+    with transaction.atomic():
+        idea = _locked_idea(idea_id, voter)
+        can_vote(user=voter, idea=idea).check()
+        vote = Vote.objects.filter(voter=voter, idea=idea).first()
+        changed, mine = decide(idea, vote)
+    if changed:
+        publish(*events.vote_changed(idea))
+    return VoteResult(idea, mine)
+
+
+def vote_cast(*, voter: User, idea_id: int, value: int) -> VoteResult:
+    """A member votes an idea up or down, or changes their vote."""
+    _check_value(value)
+    return _vote(voter=voter, idea_id=idea_id, decide=lambda idea, vote: (_cast(idea, voter, vote, value), value))
+
+
+def vote_withdraw(*, voter: User, idea_id: int) -> VoteResult:
+    """A member takes their vote back; withdrawing a vote that is not there changes nothing."""
+    return _vote(voter=voter, idea_id=idea_id, decide=lambda idea, vote: (_withdraw(idea, vote), None))
+
+
+def vote_toggle(*, voter: User, idea_id: int, value: int) -> VoteResult:
+    """A press of a vote button: the other way or no vote becomes `value`; pressing one's current
+    vote takes it back. Two quick presses apply one after the other."""
+    _check_value(value)
+
+    def decide(idea: Idea, vote: Vote | None) -> tuple[bool, int | None]:
+        if vote and vote.value == value:
+            return _withdraw(idea, vote), None
+        return _cast(idea, voter, vote, value), value
+
+    return _vote(voter=voter, idea_id=idea_id, decide=decide)
 
 
 def votes_withdraw_all(*, voter: User) -> None:
@@ -122,7 +130,7 @@ def votes_withdraw_all(*, voter: User) -> None:
     changed = []
     with transaction.atomic():
         for idea in Idea.objects.select_for_update().filter(pk__in=idea_ids).order_by("pk"):
-            if _withdraw(idea, voter):
+            if _withdraw(idea, Vote.objects.filter(voter=voter, idea=idea).first()):
                 changed.append(idea)
     for idea in changed:
         publish(*events.vote_changed(idea))

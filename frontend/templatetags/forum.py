@@ -1,8 +1,10 @@
-"""Template helpers of the pages: avatars and provider icons."""
+"""Template helpers of the pages: avatars, provider icons, and the reason a vote button is disabled."""
 
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
+
+from voting.permissions import can_vote
 
 register = template.Library()
 
@@ -31,3 +33,13 @@ def provider_icon(provider_id: str) -> str:
     """The icon of a sign-in provider; OpenID Connect providers of one's own get a generic one."""
     name = provider_id if provider_id in PROVIDER_ICONS else "openid"
     return static(f"frontend/providers/{name}.svg")
+
+
+@register.simple_tag(takes_context=True)
+def vote_refusal(context, idea) -> str:
+    """Why the signed-in member may not vote on this idea (voting.permissions), or "" if they may.
+    Visitors may press the buttons: they are asked to sign in, and the vote is cast afterwards."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return ""
+    return can_vote(user=user, idea=idea).reason

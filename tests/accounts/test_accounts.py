@@ -83,9 +83,9 @@ def test_me_needs_sign_in(api, db):
 
 def test_roles_grant_and_revoke(alice):
     assert not alice.is_staff_member
-    role_grant(user=alice, role=Role.PRODUCT_TEAM)
+    role_grant(actor=None, user=alice, role=Role.PRODUCT_TEAM)
     assert alice.is_product_team and alice.is_staff_member and not alice.is_moderator
-    role_revoke(user=alice, role=Role.PRODUCT_TEAM)
+    role_revoke(actor=None, user=alice, role=Role.PRODUCT_TEAM)
     assert not User.objects.get(pk=alice.pk).is_product_team
 
 

@@ -75,7 +75,7 @@ def test_export_page_downloads_json(client, alice, alices_idea, django_assert_ma
 def test_account_delete_keeps_ideas_under_deleted_member(alice, alices_idea):
     api_token_issue(user=alice)
     SocialAccount.objects.create(user=alice, provider="github", uid="42")
-    account_delete(user=alice)
+    account_delete(actor=alice, user=alice)
     assert not User.objects.filter(email="alice@example.com").exists()
     assert not Token.objects.exists() and not SocialAccount.objects.exists()
     alices_idea.refresh_from_db()
@@ -83,7 +83,7 @@ def test_account_delete_keeps_ideas_under_deleted_member(alice, alices_idea):
 
 
 def test_deleted_member_shows_as_deleted_member(client, alice, alices_idea):
-    account_delete(user=alice)
+    account_delete(actor=alice, user=alice)
     page = client.get(alices_idea.get_absolute_url()).content.decode()
     assert "Deleted member" in page and "Alice" not in page
 
@@ -92,7 +92,7 @@ def test_deleting_ends_every_session(client, alice):
     other = type(client)()
     client.force_login(alice)
     other.force_login(alice)
-    account_delete(user=alice)
+    account_delete(actor=alice, user=alice)
     assert other.get("/api/v1/me/").status_code == 401
 
 

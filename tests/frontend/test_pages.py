@@ -32,9 +32,9 @@ def test_list_page_filters_and_searches(client, alice, drinks, experience):
 
 
 def test_list_page_survives_bad_filter_values(client, alices_idea):
-    response = client.get("/", {"category": "nope", "status": "sideways", "page": "x"})
+    response = client.get("/", {"category": "nope", "status": "sideways"})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert response.content.decode().count("Select a valid choice") == 2
 
 
 def test_list_page_pages_by_cursor(client, alice, drinks):
@@ -48,9 +48,24 @@ def test_list_page_pages_by_cursor(client, alice, drinks):
     assert "Back to the start" in second.content.decode()
 
 
-def test_list_page_ignores_a_forged_cursor(client, alices_idea):
-    response = client.get("/", {"cursor": "not-a-cursor"})
-    assert response.status_code == 200 and len(response.context["ideas"]) == 1
+def test_list_page_names_a_forged_cursor_and_shows_the_first_page(client, alices_idea):
+    response = client.get("/", {"sort": "top", "cursor": "not-a-cursor"})
+    assert response.status_code == 400 and len(response.context["ideas"]) == 1
+    assert "This link to a later page is not valid" in response.content.decode()
+    assert response.context["sort"] == "top"
+
+
+def test_list_page_names_an_unknown_sort_and_uses_the_default(client, alices_idea):
+    response = client.get("/", {"sort": "sideways"})
+    assert response.status_code == 400 and response.context["sort"] == "hot"
+    assert "Sort by one of: hot, top, new, trending, discussed." in response.content.decode()
+
+
+@pytest.mark.parametrize("size", ["x", "0", "101", "-3"])
+def test_list_page_names_a_bad_page_size(client, alices_idea, size):
+    response = client.get("/", {"page_size": size})
+    assert response.status_code == 400 and len(response.context["ideas"]) == 1
+    assert "The page size is a whole number from 1 to 100." in response.content.decode()
 
 
 @pytest.mark.parametrize("signed", [False, True])

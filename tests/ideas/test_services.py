@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from config.errors import NotAllowed
+from core.errors import NotAllowed
 from ideas.models import BODY_MAX, TITLE_MAX, Idea, Status, Tag
 from ideas.services import idea_delete, idea_edit, idea_submit
 from tests.factories import CategoryFactory

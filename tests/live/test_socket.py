@@ -11,7 +11,7 @@ from django.db import transaction
 from django.test import Client
 
 from config.asgi import application
-from config.consumers import MAX_SUBSCRIPTIONS
+from core.consumers import MAX_SUBSCRIPTIONS
 from ideas.services import idea_delete, idea_edit, idea_submit
 from tests.factories import IdeaFactory
 
@@ -247,7 +247,7 @@ def test_handshake_without_origin_is_rejected(db):
 
 
 def test_signed_in_member_connects_with_their_session(alice):
-    from config.consumers import LiveConsumer
+    from core.consumers import LiveConsumer
 
     seen = {}
     original = LiveConsumer.connect

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from ideas import ranking
 from ideas.models import Idea, Status
 from tests.factories import IdeaFactory, UserFactory
-from voting import ranking
 from voting.models import Vote
 from voting.services import vote_cast
 
@@ -172,4 +172,4 @@ def test_page_vote_form_explains_refusals_and_ignores_foreign_next(client, alice
 def test_own_idea_shows_disabled_vote_buttons(client, alice, alices_idea):
     client.force_login(alice)
     page = client.get(alices_idea.get_absolute_url()).content.decode()
-    assert 'title="Your idea" disabled' in page
+    assert 'title="You cannot vote on your own idea." disabled' in page

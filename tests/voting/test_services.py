@@ -9,9 +9,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.services import account_delete
+from ideas import ranking
 from ideas.models import Idea, Status
 from tests.factories import IdeaFactory, UserFactory
-from voting import ranking
 from voting.models import Vote
 from voting.services import OwnIdea, VotingClosed, vote_cast, vote_withdraw
 
@@ -110,7 +110,7 @@ def test_many_members_many_changes_keep_counts_exact(alices_idea):
 
 def test_deleting_an_account_takes_its_votes_back(bob, alices_idea):
     vote_cast(voter=bob, idea_id=alices_idea.pk, value=1)
-    account_delete(user=bob)
+    account_delete(actor=bob, user=bob)
     assert_counts_match_votes(alices_idea)
     assert alices_idea.upvotes == 0
 

@@ -21,8 +21,8 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No member with the e-mail {email}.")
         if revoke:
-            role_revoke(user=user, role=ROLES[role])
+            role_revoke(actor=None, user=user, role=ROLES[role])
             self.stdout.write(self.style.SUCCESS(f"{user.email} is no longer {role}."))
         else:
-            role_grant(user=user, role=ROLES[role])
+            role_grant(actor=None, user=user, role=ROLES[role])
             self.stdout.write(self.style.SUCCESS(f"{user.email} is now {role}."))

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import reauthentication, selectors, services
-from accounts.models import BIO_MAX, User
+from accounts.models import BIO_MAX, DISPLAY_NAME_MAX, User
+from ideas.selectors import member_ideas
 
 
 class ProfileForm(forms.Form):
@@ -25,7 +26,7 @@ class ProfileForm(forms.Form):
         label=gettext_lazy("Display name"),
         required=False,
         strip=False,
-        widget=forms.TextInput(attrs={"maxlength": services.DISPLAY_NAME_MAX}),
+        widget=forms.TextInput(attrs={"maxlength": DISPLAY_NAME_MAX}),
     )
     bio = forms.CharField(
         label=gettext_lazy("About you"),
@@ -42,7 +43,7 @@ def member_profile(request, pk: int):
         member = selectors.member_get(pk=pk)
     except User.DoesNotExist:
         raise Http404(_("No member with that number.")) from None
-    ideas = selectors.member_ideas(user=member)[:50]
+    ideas = member_ideas(member=member, viewer=request.user)[:50]
     return render(request, "members/profile.html", {"member": member, "ideas": ideas})
 
 
@@ -97,7 +98,7 @@ def account_delete(request):
             {"sign_in_again": True, "providers": reauthentication.sign_in_providers(request)},
         )
     if request.method == "POST":
-        services.account_delete(user=request.user)
+        services.account_delete(actor=request.user, user=request.user)
         logout(request)
         messages.success(request, _("Your account is deleted. Your ideas stay, under “Deleted member”."))
         return redirect("idea_list")

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ideas.content import ALLOWED_PROTOCOLS, ALLOWED_TAGS, LINK_REL, render_markdown
+from core.content import ALLOWED_PROTOCOLS, ALLOWED_TAGS, LINK_REL, render_markdown
 
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "rel"},

@@ -9,7 +9,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
-from config.live import Access, group_name, topic_access
+from core.live import Access, group_name, topic_access
 
 MAX_MESSAGE_BYTES = 4096
 MAX_SUBSCRIPTIONS = 50

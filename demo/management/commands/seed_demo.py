@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import role_grant
-from ideas.demo import ADMIN, CATEGORIES, IDEAS, MEMBERS, MODERATOR, PRODUCT_TEAM, idea_body
+from demo.content import ADMIN, CATEGORIES, IDEAS, MEMBERS, MODERATOR, PRODUCT_TEAM, idea_body
 from ideas.models import Category, Idea
+from ideas.ranking import hot
 from ideas.services import idea_submit
-from voting.ranking import hot
 from voting.services import vote_cast
 
 DEMO_PASSWORD = "idea-forum-demo"
@@ -27,8 +27,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             categories = self._categories()
             members = [self._member(email, name) for email, name in MEMBERS]
-            role_grant(user=self._member(*MODERATOR), role=Role.MODERATOR)
-            role_grant(user=self._member(*PRODUCT_TEAM), role=Role.PRODUCT_TEAM)
+            role_grant(actor=None, user=self._member(*MODERATOR), role=Role.MODERATOR)
+            role_grant(actor=None, user=self._member(*PRODUCT_TEAM), role=Role.PRODUCT_TEAM)
             self._member(*ADMIN, superuser=True)
             created = self._ideas(categories, members)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new ideas)."))

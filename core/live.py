@@ -3,7 +3,7 @@
 Services call `publish(...)` with events built by their app's events.py; the event reaches the
 topic's subscribers only once the transaction commits, and never if it rolls back. Apps register
 each topic they own with a function that says whether a member may see it; the one consumer
-(config/consumers.py) asks that function before it subscribes anyone.
+(core/consumers.py) asks that function before it subscribes anyone.
 """
 
 import asyncio

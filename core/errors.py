@@ -28,6 +28,18 @@ class NotAllowed(DomainError):
     default_message = _("You are not allowed to do that.")
 
 
+class NotSignedIn(DomainError):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    code = "not_authenticated"
+    default_message = _("Sign in first.")
+
+
+class Conflict(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "conflict"
+    default_message = _("This changed in the meantime.")
+
+
 def _field_errors(detail) -> dict:
     if isinstance(detail, dict):
         return {

@@ -1,0 +1,1 @@
+"""The bottom layer: live updates, the content renderer, errors, audit trail, member-data registry, keyset paging."""

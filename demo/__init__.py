@@ -1,0 +1,1 @@
+"""The demo forum: seed_demo and the content it loads."""

@@ -1,0 +1,226 @@
+"""Idea pages: list, detail, submit, edit, delete, vote buttons. Each calls the shared services and selectors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import DomainError
+from frontend.forms import IdeaForm
+from ideas import events, selectors, services
+from ideas.filters import IdeaFilter
+from ideas.models import Idea
+from ideas.permissions import can_delete, can_edit, is_staff_action
+from voting.models import Vote
+from voting.services import vote_cast, vote_toggle
+
+PENDING_VOTE = "pending_vote"
+
+
+def _get_idea(pk: int, viewer=None) -> Idea:
+    try:
+        return selectors.idea_get(pk=pk, viewer=viewer)
+    except Idea.DoesNotExist:
+        raise Http404(_("No idea with that number.")) from None
+
+
+def _list_params(query: QueryDict) -> tuple[selectors.ListParams, list[str]]:
+    """The list's sort, cursor and page size; a bad one is named and left out, never silently."""
+    query, problems = query.copy(), []
+    while True:
+        try:
+            return selectors.list_params(query), problems
+        except selectors.BadListParameter as error:
+            problems.append(error.message)
+            query.pop(error.field, None)
+
+
+def idea_list(request):
+    filters = IdeaFilter(request.GET, queryset=selectors.idea_list(viewer=request.user))
+    params, problems = _list_params(request.GET)
+    page = selectors.idea_page(filters.qs, params)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    tabs = []
+    for sort in selectors.SORTS.values():
+        tab_query = query.copy()
+        tab_query["sort"] = sort.name
+        tabs.append(
+            {
+                "value": sort.name,
+                "label": sort.label,
+                "query": tab_query.urlencode(),
+                "current": sort.name == params.sort,
+            }
+        )
+    following = query.copy()
+    following["cursor"] = page.next_cursor or ""
+    return render(
+        request,
+        "ideas/list.html",
+        {
+            "filters": filters,
+            "list_errors": problems,
+            "ideas": page.rows,
+            "sort": params.sort,
+            "tabs": tabs,
+            "first_page": not params.cursor,
+            "start_query": query.urlencode(),
+            "next_query": following.urlencode() if page.next_cursor else None,
+            "live_newest": not params.cursor and params.sort in {"new", "hot"},
+            "live_topics": [events.ALL_IDEAS],
+        },
+        status=400 if problems else 200,
+    )
+
+
+def _back(request, pk: int, candidate: str) -> str:
+    """Where to go after a vote: the page it came from, if it is one of ours, else the idea."""
+    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return candidate
+    return reverse("idea_detail", args=[pk])
+
+
+def _vote_value(raw) -> int | None:
+    return int(raw) if raw in {"1", "-1"} else None
+
+
+@require_POST
+def idea_vote(request, pk: int):
+    """The vote buttons without JavaScript: a press votes; pressing one's current vote takes it back.
+    A visitor is sent to sign in, and the vote they pressed is cast once they have."""
+    value = _vote_value(request.POST.get("value"))
+    back = _back(request, pk, request.POST.get("next", ""))
+    if value is None:
+        messages.error(request, _("Choose up or down."))
+        return redirect(back)
+    if not request.user.is_authenticated:
+        _get_idea(pk)
+        request.session[PENDING_VOTE] = {"idea": pk, "value": value, "next": back}
+        return redirect_to_login(reverse("idea_vote_after_sign_in", args=[pk]))
+    try:
+        vote_toggle(voter=request.user, idea_id=pk, value=value)
+    except Idea.DoesNotExist:
+        raise Http404(_("No idea with that number.")) from None
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect(back)
+
+
+@login_required
+@require_GET
+def idea_vote_after_sign_in(request, pk: int):
+    """Cast the vote a visitor pressed before signing in (kept in their session by idea_vote), or
+    say why it cannot be. Only a vote pressed through the form, with its CSRF token, is ever cast."""
+    pending = request.session.pop(PENDING_VOTE, None)
+    if not pending or pending.get("idea") != pk or _vote_value(str(pending.get("value"))) is None:
+        return redirect("idea_detail", pk=pk)
+    try:
+        result = vote_cast(voter=request.user, idea_id=pk, value=int(pending["value"]))
+    except Idea.DoesNotExist:
+        raise Http404(_("No idea with that number.")) from None
+    except DomainError as error:
+        messages.error(request, _("Your vote was not counted: %(why)s") % {"why": error.message})
+    else:
+        up = result.my_vote == Vote.Value.UP
+        messages.success(request, _("Your vote up is counted.") if up else _("Your vote down is counted."))
+    return redirect(_back(request, pk, pending.get("next", "")))
+
+
+@require_GET
+def idea_card(request, pk: int):
+    """One idea's card for the live list, only if it matches the list's filters (else 204)."""
+    filters = IdeaFilter(request.GET, queryset=selectors.idea_list(viewer=request.user).filter(pk=pk))
+    idea = next(iter(filters.qs), None)
+    if idea is None:
+        if not selectors.idea_list(viewer=request.user).filter(pk=pk).exists():
+            raise Http404(_("No idea with that number."))
+        return HttpResponse(status=204)
+    return render(request, "ideas/_idea_card.html", {"idea": idea, "is_new": request.GET.get("new") == "1"})
+
+
+def idea_detail(request, pk: int):
+    idea = _get_idea(pk, viewer=request.user)
+    return render(
+        request,
+        "ideas/detail.html",
+        {
+            "idea": idea,
+            "can_edit": bool(can_edit(user=request.user, idea=idea)),
+            "can_delete": bool(can_delete(user=request.user, idea=idea)),
+            "live_topics": [events.idea_topic(idea.pk)],
+        },
+    )
+
+
+def _idea_form_page(request, idea: Idea | None, save, success: str):
+    """The submit and edit pages: on POST, run the service with the form's input; its field
+    errors land on the form, and nothing is stored half-way."""
+    form = IdeaForm(request.POST or None, idea=idea)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(**form.service_arguments())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, success)
+            return redirect(saved)
+    return render(request, "ideas/form.html", {"form": form, "idea": idea})
+
+
+def _refused(request, error: DomainError):
+    return render(request, "403.html", {"message": error.message}, status=error.status_code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def idea_submit(request):
+    return _idea_form_page(
+        request,
+        None,
+        lambda **values: services.idea_submit(author=request.user, **values),
+        _("Your idea is posted. Thank you!"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def idea_edit(request, pk: int):
+    idea = _get_idea(pk, viewer=request.user)
+    verdict = can_edit(user=request.user, idea=idea)
+    if not verdict:
+        return _refused(request, verdict.error)
+    return _idea_form_page(
+        request,
+        idea,
+        lambda **values: services.idea_edit(idea=idea, editor=request.user, **values),
+        _("Your changes are saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def idea_delete(request, pk: int):
+    """Authors confirm; staff removing someone else's idea say why, for the audit trail."""
+    idea = _get_idea(pk, viewer=request.user)
+    verdict = can_delete(user=request.user, idea=idea)
+    if not verdict:
+        return _refused(request, verdict.error)
+    staff = is_staff_action(user=request.user, idea=idea)
+    reason, errors = request.POST.get("reason", ""), []
+    if request.method == "POST":
+        try:
+            services.idea_delete(idea=idea, actor=request.user, reason=reason)
+        except ValidationError as error:
+            errors = error.message_dict.get("reason", error.messages)
+        else:
+            messages.success(request, _("The idea “%(title)s” is deleted.") % {"title": idea.title})
+            return redirect("idea_list")
+    context = {"idea": idea, "staff_action": staff, "reason": reason, "reason_errors": errors}
+    return render(request, "ideas/confirm_delete.html", context, status=400 if errors else 200)

@@ -1,0 +1,32 @@
+"""Who may vote on an idea, and why not: used by the vote services, the pages and the API."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import DomainError, NotAllowed, NotSignedIn
+from core.permissions import ALLOWED, Verdict, refuse
+
+
+class SignInToVote(NotSignedIn):
+    default_message = _("Sign in to vote.")
+
+
+class OwnIdea(NotAllowed):
+    code = "own_idea"
+    default_message = _("You cannot vote on your own idea.")
+
+
+class VotingClosed(DomainError):
+    status_code = 409
+    code = "voting_closed"
+    default_message = _("Voting on this idea is closed.")
+
+
+def can_vote(*, user, idea) -> Verdict:
+    """Members vote on other members' ideas while they are open."""
+    if not user.is_authenticated:
+        return refuse(SignInToVote())
+    if idea.author_id == user.pk:
+        return refuse(OwnIdea())
+    if not idea.voting_open:
+        return refuse(VotingClosed())
+    return ALLOWED

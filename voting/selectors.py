@@ -1,0 +1,18 @@
+"""Reads on votes."""
+
+from voting.models import Vote
+
+
+def votes_export(user) -> list[dict]:
+    """The member's votes, for their data export."""
+    votes = Vote.objects.filter(voter=user).select_related("idea").order_by("created_at", "id")
+    return [
+        {
+            "idea": vote.idea_id,
+            "idea_title": vote.idea.title,
+            "value": vote.value,
+            "created_at": vote.created_at.isoformat(),
+            "updated_at": vote.updated_at.isoformat(),
+        }
+        for vote in votes
+    ]
