@@ -1,8 +1,13 @@
-"""Admin for categories, tags and ideas."""
+"""Admin for categories, tags and ideas. Ideas are read here and deleted through the idea service:
+content, status, counts and sort keys change only through the services (and, later, the pipeline)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Category, Idea, Tag
+from ideas.services import idea_delete
+
+ADMIN_REASON = _("Deleted in the admin.")
 
 
 @admin.register(Category)
@@ -20,20 +25,26 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Idea)
 class IdeaAdmin(admin.ModelAdmin):
-    list_display = ["title", "author", "category", "status", "score", "created_at"]
+    list_display = ["title", "author", "category", "status", "score", "created_at", "deleted_at"]
     list_filter = ["status", "category"]
     search_fields = ["title"]
-    raw_id_fields = ["author"]
     list_select_related = ["author", "category__parent"]
-    # Content changes go through the services (they render and validate); the admin only reads them.
-    readonly_fields = [
-        "title",
-        "body",
-        "author",
-        "upvotes",
-        "downvotes",
-        "score",
-        "comment_count",
-        "follower_count",
-        "deleted_at",
-    ]
+    fields = [
+        "title", "body", "author", "category", "tags", "status", "upvotes", "downvotes", "score",
+        "comment_count", "follower_count", "hot", "wilson", "trending", "created_at", "edited_at", "deleted_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    def has_add_permission(self, request):
+        return False  # ideas are submitted by members, through the service that renders and announces them
+
+    def delete_model(self, request, obj):
+        """A soft delete with its live event and audit entry, as on the site."""
+        idea_delete(idea=obj, actor=request.user, reason=str(ADMIN_REASON))
+
+    def delete_queryset(self, request, queryset):
+        for idea in queryset.visible():
+            self.delete_model(request, idea)

@@ -1,5 +1,8 @@
-"""Shared fixtures: the named people of the tests (alice, bob, mo, pat, visitor) and their ideas."""
+"""Shared fixtures: the named people of the tests (alice, bob, mo, pat, visitor), their ideas, and
+`published`, which captures the live events services announce."""
 
+import json
+from contextlib import contextmanager
 from functools import partial
 
 import pytest
@@ -10,6 +13,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.services import role_grant
+from core import live
 from tests.factories import CategoryFactory, IdeaFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
@@ -52,6 +56,12 @@ def pat(db):
 
 
 @pytest.fixture
+def ada(db):
+    """An admin (superuser), who uses the Django admin."""
+    return UserFactory(email="ada@example.com", display_name="Ada", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
 def visitor():
     return AnonymousUser()
 
@@ -91,6 +101,26 @@ def api_as():
         return client
 
     return make
+
+
+@pytest.fixture
+def published(monkeypatch, django_capture_on_commit_callbacks):
+    """`with published() as events: service(...)`: the events the service announced once its
+    transaction committed, each as a subscriber receives it (through JSON and back)."""
+
+    @contextmanager
+    def capture():
+        events: list[dict] = []
+
+        def send(event: live.LiveEvent) -> None:
+            events.append(json.loads(json.dumps({"topic": event.topic, "event": event.event, "data": event.data})))
+
+        with monkeypatch.context() as patch:
+            patch.setattr(live, "_send", send)
+            with django_capture_on_commit_callbacks(execute=True):
+                yield events
+
+    return capture
 
 
 def _asgi_application():

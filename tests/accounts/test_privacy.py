@@ -44,15 +44,31 @@ def test_export_holds_the_members_data_and_nobody_elses(alice, bob, drinks):
     mine = IdeaFactory(author=alice, category=drinks, title="Alice's idea here")
     IdeaFactory(author=bob, category=drinks, title="Bob's idea here")
     EmailAddress.objects.create(user=alice, email=alice.email, verified=True, primary=True)
-    SocialAccount.objects.create(user=alice, provider="github", uid="42")
+    github = SocialAccount.objects.create(user=alice, provider="github", uid="42")
     data = member_export(user=alice)
     assert data["profile"]["email"] == "alice@example.com"
     assert [i["id"] for i in data["ideas"]] == [mine.pk]
-    assert data["connections"] == [
-        {"provider": "github", "uid": "42", "date_joined": data["connections"][0]["date_joined"]}
-    ]
+    assert data["connections"] == [{"provider": "github", "uid": "42", "date_joined": github.date_joined.isoformat()}]
     assert data["email_addresses"][0]["verified"] is True
     json.dumps(data)
+
+
+def test_export_holds_the_members_votes(alice, bob, alices_idea, drinks):
+    from voting.services import vote_cast
+
+    other = IdeaFactory(author=alice, category=drinks, title="Quiet corners please")
+    vote_cast(voter=bob, idea_id=alices_idea.pk, value=1)
+    vote_cast(voter=bob, idea_id=other.pk, value=-1)
+    votes = member_export(user=bob)["votes"]
+    assert [(v["idea"], v["idea_title"], v["value"]) for v in votes] == [
+        (alices_idea.pk, "Oat milk at no extra charge", 1),
+        (other.pk, "Quiet corners please", -1),
+    ]
+    assert member_export(user=alice)["votes"] == []
+
+
+def test_export_has_one_part_per_app_in_layer_order(alice):
+    assert list(member_export(user=alice)) == ["profile", "email_addresses", "connections", "ideas", "votes"]
 
 
 def test_export_api_is_for_the_member_only(api, api_as, alice, bob, alices_idea):
@@ -116,7 +132,7 @@ def test_api_delete_without_a_password_needs_a_fresh_provider_sign_in(api_as, db
     social_only = User.objects.create_user(email="nina@example.com")
     token = api_token_issue(user=social_only)
     for client in [api_as(social_only), APIClient(HTTP_AUTHORIZATION=f"Token {token}")]:
-        response = client.delete("/api/v1/me/", {"confirm": "nina@example.com"})
+        response = client.delete("/api/v1/me/", {})
         assert response.status_code == 403 and response.json()["code"] == "reauthentication_required"
     assert User.objects.filter(pk=social_only.pk).exists()
     # Deleting after a fresh sign-in: tests/browser/test_social_login.py.

@@ -41,6 +41,15 @@ def test_list_filters_by_category_status_and_words(api, alice, drinks, experienc
     assert api.get(LIST, {"status": "launched"}).json()["results"] == []
 
 
+def test_list_filters_by_category_id_as_well_as_slug(api, alice, drinks, experience):
+    oat = IdeaFactory(author=alice, category=drinks)
+    IdeaFactory(author=alice, category=experience)
+    by_slug = api.get(LIST, {"category": "drinks"}).json()["results"]
+    by_id = api.get(LIST, {"category": drinks.pk}).json()["results"]
+    assert [i["id"] for i in by_slug] == [i["id"] for i in by_id] == [oat.pk]
+    assert api.get(LIST, {"category": 999999}).status_code == 400
+
+
 def test_list_refuses_unknown_filter_values_with_400(api, alices_idea):
     response = api.get(LIST, {"category": "no-such", "status": "sideways"})
     assert response.status_code == 400
@@ -58,13 +67,12 @@ def test_list_pages_with_a_cursor(api, alice, drinks):
 def test_list_runs_the_same_queries_for_5_and_50_ideas(api, alice, drinks, django_assert_num_queries):
     for _ in range(5):
         IdeaFactory(author=alice, category=drinks)
-    with django_assert_num_queries(2) as few:
-        api.get(LIST)
+    with django_assert_num_queries(2):
+        assert len(api.get(LIST).json()["results"]) == 5
     for _ in range(45):
         IdeaFactory(author=alice, category=drinks)
-    with django_assert_num_queries(2) as many:
+    with django_assert_num_queries(2):
         assert len(api.get(LIST, {"page_size": 50}).json()["results"]) == 50
-    assert len(few.captured_queries) == len(many.captured_queries)
 
 
 def test_member_submits_an_idea(api_as, alice, drinks):

@@ -121,11 +121,23 @@ def test_keyset_pages_visit_every_idea_once_even_with_ties(api, alice, drinks, s
     assert sorted(seen) == sorted(i.pk for i in ideas) and len(seen) == 11
 
 
-def test_unknown_sort_and_forged_cursor_are_400(api, alices_idea):
-    response = api.get("/api/v1/ideas/", {"sort": "random"})
-    assert response.status_code == 400 and "sort" in response.json()["fields"]
-    response = api.get("/api/v1/ideas/", {"cursor": "bm9wZQ"})
-    assert response.status_code == 400 and "cursor" in response.json()["fields"]
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"sort": "random"}, "sort"),
+        ({"cursor": "bm9wZQ"}, "cursor"),
+        ({"cursor": "not base64 at all"}, "cursor"),
+        ({"sort": "new", "cursor": "WzEsIDJd"}, "cursor"),  # [1, 2]: a number where a time belongs
+        ({"sort": "top", "cursor": "WyJ4IiwgMl0"}, "cursor"),  # ["x", 2]: text where a number belongs
+        ({"page_size": "x"}, "page_size"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "101"}, "page_size"),
+    ],
+)
+def test_bad_sort_cursor_and_page_size_are_400_naming_the_parameter(api, alices_idea, params, field):
+    response = api.get("/api/v1/ideas/", params)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and list(response.json()["fields"]) == [field]
 
 
 @pytest.mark.parametrize("sort", ["hot", "top", "new", "trending", "discussed"])
@@ -173,3 +185,49 @@ def test_own_idea_shows_disabled_vote_buttons(client, alice, alices_idea):
     client.force_login(alice)
     page = client.get(alices_idea.get_absolute_url()).content.decode()
     assert 'title="You cannot vote on your own idea." disabled' in page
+
+
+def test_a_visitors_pressed_vote_is_cast_after_signing_in(client, bob, alices_idea):
+    pressed = client.post(f"/ideas/{alices_idea.pk}/vote/", {"value": "-1", "next": "/?sort=top"})
+    resume = f"/ideas/{alices_idea.pk}/vote/after-sign-in/"
+    assert pressed["Location"] == f"/accounts/login/?next={resume}"
+    assert not Vote.objects.exists()
+    client.force_login(bob)
+    response = client.get(resume, follow=True)
+    assert response.redirect_chain[-1][0] == "/?sort=top"
+    assert "Your vote down is counted." in response.content.decode()
+    assert Vote.objects.get(voter=bob).value == -1
+
+
+def test_a_pressed_vote_that_cannot_be_cast_says_why_after_signing_in(client, alice, alices_idea):
+    client.post(f"/ideas/{alices_idea.pk}/vote/", {"value": "1"})
+    client.force_login(alice)
+    response = client.get(f"/ideas/{alices_idea.pk}/vote/after-sign-in/", follow=True)
+    assert "Your vote was not counted: You cannot vote on your own idea." in response.content.decode()
+    assert not Vote.objects.exists()
+
+
+def test_the_after_sign_in_address_alone_casts_nothing(client, bob, alices_idea):
+    client.force_login(bob)
+    response = client.get(f"/ideas/{alices_idea.pk}/vote/after-sign-in/")
+    assert response.status_code == 302 and response["Location"] == alices_idea.get_absolute_url()
+    assert not Vote.objects.exists()
+
+
+def test_a_pending_vote_is_cast_only_on_its_own_idea(client, bob, alice, alices_idea, drinks):
+    other = IdeaFactory(author=alice, category=drinks)
+    client.post(f"/ideas/{alices_idea.pk}/vote/", {"value": "1"})
+    client.force_login(bob)
+    client.get(f"/ideas/{other.pk}/vote/after-sign-in/")
+    assert not Vote.objects.exists()
+
+
+def test_a_visitor_pressing_a_bad_value_or_a_missing_idea_is_not_sent_to_sign_in(client, alices_idea):
+    bad = client.post(f"/ideas/{alices_idea.pk}/vote/", {"value": "7"})
+    assert bad.status_code == 302 and "/accounts/login/" not in bad["Location"]
+    assert client.post("/ideas/999999/vote/", {"value": "1"}).status_code == 404
+
+
+def test_the_page_vote_form_404s_for_a_missing_idea(client, bob):
+    client.force_login(bob)
+    assert client.post("/ideas/999999/vote/", {"value": "1"}).status_code == 404

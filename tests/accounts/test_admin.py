@@ -1,0 +1,56 @@
+"""The members admin: deletion is the account deletion (counts stay exact), roles go through the role services."""
+
+from accounts.models import User
+from core.models import AuditEntry
+from tests.factories import IdeaFactory, UserFactory
+from tests.voting.test_services import assert_counts_match_votes
+from voting.services import vote_cast
+
+
+def test_deleting_a_voter_in_the_admin_keeps_counts_equal_to_the_vote_rows(client, ada, bob, alices_idea):
+    vote_cast(voter=bob, idea_id=alices_idea.pk, value=1)
+    client.force_login(ada)
+    response = client.post(f"/admin/accounts/user/{bob.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not User.objects.filter(pk=bob.pk).exists()
+    assert_counts_match_votes(alices_idea)
+    assert alices_idea.upvotes == 0
+    assert AuditEntry.objects.get(verb="account.deleted").actor == ada
+
+
+def test_bulk_deleting_voters_in_the_admin_keeps_every_count_exact(client, ada, alice, drinks):
+    ideas = [IdeaFactory(author=alice, category=drinks) for _ in range(2)]
+    voters = [UserFactory() for _ in range(4)]
+    for n, voter in enumerate(voters):
+        for idea in ideas:
+            vote_cast(voter=voter, idea_id=idea.pk, value=1 if n % 2 else -1)
+    client.force_login(ada)
+    client.post(
+        "/admin/accounts/user/",
+        {"action": "delete_selected", "_selected_action": [v.pk for v in voters[:3]], "post": "yes"},
+    )
+    assert User.objects.filter(pk__in=[v.pk for v in voters]).count() == 1
+    for idea in ideas:
+        assert_counts_match_votes(idea)
+        assert (idea.upvotes, idea.downvotes) == (1, 0)
+
+
+def test_roles_change_in_the_admin_through_the_role_services(client, ada, alice):
+    client.force_login(ada)
+    form = {
+        "email": alice.email,
+        "display_name": alice.display_name,
+        "is_active": "on",
+        "roles": ["moderators"],
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "10:00:00",
+    }
+    response = client.post(f"/admin/accounts/user/{alice.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert User.objects.get(pk=alice.pk).is_moderator
+    form["roles"] = []
+    client.post(f"/admin/accounts/user/{alice.pk}/change/", form)
+    assert not User.objects.get(pk=alice.pk).is_moderator
+    verbs = list(AuditEntry.objects.filter(actor=ada).order_by("id").values_list("verb", "data"))
+    assert verbs == [("role.granted", {"role": "moderators"}), ("role.revoked", {"role": "moderators"})]

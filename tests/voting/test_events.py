@@ -1,0 +1,58 @@
+"""What the vote services announce live: `vote.changed` with the counts, on the idea and on all ideas."""
+
+import pytest
+
+from voting.services import OwnIdea, vote_cast, vote_toggle, vote_withdraw
+
+
+def _counts(idea_id, up, down):
+    return {"id": idea_id, "upvotes": up, "downvotes": down, "score": up - down}
+
+
+def test_a_vote_announces_vote_changed_on_the_idea_and_on_all_ideas(published, bob, alices_idea):
+    with published() as events:
+        vote_cast(voter=bob, idea_id=alices_idea.pk, value=1)
+    data = _counts(alices_idea.pk, 1, 0)
+    assert events == [
+        {"topic": f"idea:{alices_idea.pk}", "event": "vote.changed", "data": data},
+        {"topic": "ideas", "event": "vote.changed", "data": data},
+    ]
+
+
+def test_changing_and_withdrawing_announce_the_new_counts(published, bob, alices_idea):
+    vote_cast(voter=bob, idea_id=alices_idea.pk, value=1)
+    with published() as events:
+        vote_cast(voter=bob, idea_id=alices_idea.pk, value=-1)
+        vote_withdraw(voter=bob, idea_id=alices_idea.pk)
+    assert [e["data"] for e in events if e["topic"] == "ideas"] == [
+        _counts(alices_idea.pk, 0, 1),
+        _counts(alices_idea.pk, 0, 0),
+    ]
+
+
+def test_a_vote_that_changes_nothing_announces_nothing(published, bob, alices_idea):
+    vote_cast(voter=bob, idea_id=alices_idea.pk, value=1)
+    with published() as events:
+        vote_cast(voter=bob, idea_id=alices_idea.pk, value=1)
+        vote_withdraw(voter=bob, idea_id=alices_idea.pk)
+        vote_withdraw(voter=bob, idea_id=alices_idea.pk)
+    assert [e["data"]["upvotes"] for e in events] == [0, 0]
+
+
+def test_toggling_announces_each_press(published, bob, alices_idea):
+    with published() as events:
+        vote_toggle(voter=bob, idea_id=alices_idea.pk, value=-1)
+        vote_toggle(voter=bob, idea_id=alices_idea.pk, value=-1)
+    assert [e["data"]["downvotes"] for e in events if e["topic"] == "ideas"] == [1, 0]
+
+
+def test_a_refused_vote_announces_nothing(published, alice, alices_idea):
+    with published() as events, pytest.raises(OwnIdea):
+        vote_cast(voter=alice, idea_id=alices_idea.pk, value=1)
+    assert events == []
+
+
+def test_vote_events_never_name_the_voter(published, bob, alices_idea):
+    with published() as events:
+        vote_cast(voter=bob, idea_id=alices_idea.pk, value=1)
+    assert all(set(e["data"]) == {"id", "upvotes", "downvotes", "score"} for e in events)
