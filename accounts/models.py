@@ -20,7 +20,8 @@ class Role(models.TextChoices):
 
 
 class UserManager(BaseUserManager):
-    use_in_migrations = True
+    # Not in migrations: a migration never imports app code.
+    use_in_migrations = False
 
     def _create_user(self, email: str, password: str | None, **extra):
         if not email:

@@ -65,6 +65,10 @@ class IdeaWriteSerializer(serializers.Serializer):
     )
 
 
+class IdeaDeleteSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=services.REASON_MAX, required=False, allow_blank=True)
+
+
 class SimilarIdeaSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     url = serializers.CharField(source="get_absolute_url")
@@ -160,8 +164,12 @@ class IdeaViewSet(
         services.idea_edit(idea=idea, editor=request.user, **values)
         return self._respond(idea, status.HTTP_200_OK)
 
+    @extend_schema(request=IdeaDeleteSerializer, responses={204: None})
     def destroy(self, request, *args, **kwargs):
-        services.idea_delete(idea=self.get_object(), actor=request.user)
+        """The author, or staff with an optional reason (kept in the audit trail)."""
+        data = IdeaDeleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.idea_delete(idea=self.get_object(), actor=request.user, **data.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(

@@ -277,3 +277,25 @@ def test_pages_name_their_live_topics(client, alices_idea):
     assert 'data-live-topics="ideas"' in client.get("/").content.decode()
     assert f'data-live-topics="idea:{alices_idea.pk}"' in client.get(alices_idea.get_absolute_url()).content.decode()
     assert "data-live-topics" not in client.get("/accounts/login/").content.decode()
+
+
+def test_staff_deleting_someone_elses_idea_on_the_page_gives_a_reason(client, mo, alices_idea):
+    from core.models import AuditEntry
+
+    client.force_login(mo)
+    assert 'name="reason"' in client.get(f"/ideas/{alices_idea.pk}/delete/").content.decode()
+    too_long = client.post(f"/ideas/{alices_idea.pk}/delete/", {"reason": "x" * 1001})
+    assert too_long.status_code == 400 and "Keep the reason to 1000 characters or fewer." in too_long.content.decode()
+    assert Idea.objects.visible().filter(pk=alices_idea.pk).exists()
+    client.post(f"/ideas/{alices_idea.pk}/delete/", {"reason": "Personal data in the text"})
+    assert AuditEntry.objects.get(verb="idea.deleted").reason == "Personal data in the text"
+
+
+def test_the_author_deleting_is_not_asked_for_a_reason(client, alice, alices_idea):
+    client.force_login(alice)
+    assert 'name="reason"' not in client.get(f"/ideas/{alices_idea.pk}/delete/").content.decode()
+
+
+def test_category_links_on_cards_lead_to_the_idea_list(client, alice, alices_idea):
+    page = client.get(alice.get_absolute_url()).content.decode()
+    assert 'href="/?category=drinks"' in page and 'href="?category=' not in page

@@ -223,3 +223,18 @@ def test_other_endpoints_run_a_fixed_number_of_queries(api_as, alice, drinks, pa
     client = api_as(alice)
     with django_assert_num_queries(queries):
         assert client.get(path).status_code == 200
+
+
+def test_staff_deleting_with_a_reason_records_it(api_as, mo, alices_idea):
+    from core.models import AuditEntry
+
+    assert api_as(mo).delete(f"/api/v1/ideas/{alices_idea.pk}/", {"reason": "Duplicate of #3"}).status_code == 204
+    assert AuditEntry.objects.get(verb="idea.deleted").reason == "Duplicate of #3"
+
+
+@pytest.mark.parametrize("payload", [{"reason": "x" * 1001}, {"reason": ["a list"]}])
+def test_a_bad_delete_reason_is_400_and_deletes_nothing(api_as, mo, alices_idea, payload):
+    response = api_as(mo).delete(f"/api/v1/ideas/{alices_idea.pk}/", payload)
+    assert response.status_code == 400 and "reason" in response.json()["fields"]
+    alices_idea.refresh_from_db()
+    assert alices_idea.deleted_at is None
