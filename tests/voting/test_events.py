@@ -56,3 +56,15 @@ def test_vote_events_never_name_the_voter(published, bob, alices_idea):
     with published() as events:
         vote_cast(voter=bob, idea_id=alices_idea.pk, value=1)
     assert all(set(e["data"]) == {"id", "upvotes", "downvotes", "score"} for e in events)
+
+
+def test_deleting_a_voters_account_announces_the_counts_without_their_vote(published, bob, alices_idea):
+    from accounts.services import account_delete
+
+    vote_cast(voter=bob, idea_id=alices_idea.pk, value=1)
+    with published() as events:
+        account_delete(actor=bob, user=bob)
+    assert events == [
+        {"topic": f"idea:{alices_idea.pk}", "event": "vote.changed", "data": _counts(alices_idea.pk, 0, 0)},
+        {"topic": "ideas", "event": "vote.changed", "data": _counts(alices_idea.pk, 0, 0)},
+    ]
