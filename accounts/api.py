@@ -60,7 +60,7 @@ class MeView(APIView):
         data = ProfileSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = {"display_name": request.user.display_name, "bio": request.user.bio, **data.validated_data}
-        return Response(MeSerializer(profile_update(user=request.user, **values)).data)
+        return Response(MeSerializer(profile_update(actor=request.user, **values)).data)
 
     @extend_schema(request=DeleteSerializer, responses={204: None})
     def delete(self, request):
@@ -117,4 +117,4 @@ class TokenView(APIView):
         )
         if user is None or not user.is_active:
             raise serializers.ValidationError({"password": [_("E-mail or password is wrong.")]})
-        return Response({"token": api_token_issue(user=user)})
+        return Response({"token": api_token_issue(actor=user)})

@@ -20,4 +20,4 @@ class SignupForm(forms.Form):
 
         name = self.cleaned_data["display_name"]
         if name.strip():
-            profile_update(user=user, display_name=name, bio=user.bio)
+            profile_update(actor=user, display_name=name, bio=user.bio)

@@ -18,7 +18,7 @@ class NotAnAdmin(NotAllowed):
     default_message = gettext_lazy("Only an admin can do that.")
 
 
-def profile_update(*, user: User, display_name: str, bio: str) -> User:
+def profile_update(*, actor: User, display_name: str, bio: str) -> User:
     """A member changes what others see of them; the bio goes through the one renderer."""
     display_name, bio = " ".join(display_name.split()), bio.strip()
     errors = {}
@@ -29,9 +29,9 @@ def profile_update(*, user: User, display_name: str, bio: str) -> User:
     if errors:
         raise ValidationError(errors)
     bio_html = render_markdown(bio) if bio else ""
-    user.display_name, user.bio, user.bio_html = display_name, bio, bio_html
-    user.save(update_fields=["display_name", "bio", "bio_html"])
-    return user
+    actor.display_name, actor.bio, actor.bio_html = display_name, bio, bio_html
+    actor.save(update_fields=["display_name", "bio", "bio_html"])
+    return actor
 
 
 def _check_admin(actor: User | None) -> None:
@@ -62,9 +62,9 @@ def role_revoke(*, actor: User | None, user: User, role: Role) -> None:
     user.__dict__.pop("role_names", None)
 
 
-def api_token_issue(*, user: User) -> str:
+def api_token_issue(*, actor: User) -> str:
     """The member's API token for scripts, made on first use."""
-    token, _created = Token.objects.get_or_create(user=user)
+    token, _created = Token.objects.get_or_create(user=actor)
     return token.key
 
 

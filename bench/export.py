@@ -39,7 +39,7 @@ def main() -> None:
     with transaction.atomic():
         for n in range(args.ideas):
             _slug, title, tags, why, how = IDEAS[n % len(IDEAS)]
-            idea_submit(author=member, title=f"{title} ({n})", body=idea_body(why, how), category=category, tags=tags)
+            idea_submit(actor=member, title=f"{title} ({n})", body=idea_body(why, how), category=category, tags=tags)
     client = APIClient(HTTP_HOST="127.0.0.1")
     client.force_authenticate(member)
     client.get("/api/v1/me/export/")  # warm

@@ -47,7 +47,7 @@ def main() -> None:
     for total in (5, 50, 500):
         while made < total:
             idea_submit(
-                author=author,
+                actor=author,
                 title=f"Benchmark idea {made}",
                 body="Some **Markdown** body",
                 category=category,

@@ -81,8 +81,8 @@ def prepare_database(database: str) -> tuple[int, str]:
         "from ideas.models import Category; from ideas.services import idea_submit\n"
         "u = User.objects.create_user(email='bench@example.com', password='x')\n"
         "c = Category.objects.create(name='Bench', slug='bench')\n"
-        "i = idea_submit(author=u, title='Fan-out benchmark idea', body='b', category=c)\n"
-        "print(i.pk, api_token_issue(user=u))\n"
+        "i = idea_submit(actor=u, title='Fan-out benchmark idea', body='b', category=c)\n"
+        "print(i.pk, api_token_issue(actor=u))\n"
     )
     out = subprocess.run([PYTHON, "-c", script], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
     idea, token = out.stdout.split()

@@ -67,9 +67,9 @@ from ideas.models import Category
 from ideas.services import idea_submit
 author = User.objects.create_user(email="author@example.com", password="x")
 category = Category.objects.create(name="Bench", slug="bench")
-ideas = [idea_submit(author=author, title=f"Vote benchmark idea {n}", body="b", category=category).pk
+ideas = [idea_submit(actor=author, title=f"Vote benchmark idea {n}", body="b", category=category).pk
          for n in range(IDEAS)]
-tokens = [api_token_issue(user=User.objects.create_user(email=f"v{n}@example.com", password="x"))
+tokens = [api_token_issue(actor=User.objects.create_user(email=f"v{n}@example.com", password="x"))
           for n in range(CLIENTS)]
 print(json.dumps({"ideas": ideas, "tokens": tokens}))
 """

@@ -151,7 +151,7 @@ class IdeaViewSet(
     def create(self, request, *args, **kwargs):
         data = IdeaWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        idea = services.idea_submit(author=request.user, **data.validated_data)
+        idea = services.idea_submit(actor=request.user, **data.validated_data)
         return self._respond(idea, status.HTTP_201_CREATED)
 
     @extend_schema(request=IdeaWriteSerializer, responses=IdeaSerializer)
@@ -161,7 +161,7 @@ class IdeaViewSet(
         data.is_valid(raise_exception=True)
         values = {"title": idea.title, "body": idea.body, "category": idea.category, "tags": None}
         values.update(data.validated_data)
-        services.idea_edit(idea=idea, editor=request.user, **values)
+        services.idea_edit(idea=idea, actor=request.user, **values)
         return self._respond(idea, status.HTTP_200_OK)
 
     @extend_schema(request=IdeaDeleteSerializer, responses={204: None})

@@ -65,13 +65,13 @@ def _set_tags(idea: Idea, names: list[str]) -> None:
     idea.tags.set(tags)
 
 
-def idea_submit(*, author: User, title: str, body: str, category: Category | None, tags: Sequence[str] = ()) -> Idea:
+def idea_submit(*, actor: User, title: str, body: str, category: Category | None, tags: Sequence[str] = ()) -> Idea:
     """A member proposes an idea; it starts as `new`, open for votes."""
     title, body, tags = title.strip(), body.strip(), _clean_tags(list(tags))
     _validate(title=title, body=body, category=category, tags=tags)
     body_html = render_markdown(body)
     with transaction.atomic():
-        idea = Idea.objects.create(author=author, title=title, body=body, body_html=body_html, category=category)
+        idea = Idea.objects.create(author=actor, title=title, body=body, body_html=body_html, category=category)
         idea.hot = ranking.hot(0, idea.created_at)
         idea.save(update_fields=["hot"])
         _set_tags(idea, tags)
@@ -80,10 +80,10 @@ def idea_submit(*, author: User, title: str, body: str, category: Category | Non
 
 
 def idea_edit(
-    *, idea: Idea, editor: User, title: str, body: str, category: Category | None, tags: Sequence[str] | None = None
+    *, idea: Idea, actor: User, title: str, body: str, category: Category | None, tags: Sequence[str] | None = None
 ) -> Idea:
     """The author changes their idea; the stored HTML is rendered again."""
-    can_edit(user=editor, idea=idea).check()
+    can_edit(user=actor, idea=idea).check()
     title, body = title.strip(), body.strip()
     tags = _clean_tags(tags) if tags is not None else None
     _validate(title=title, body=body, category=category, tags=tags or [])

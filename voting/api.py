@@ -30,7 +30,7 @@ class VoteView(APIView):
 
     def _run(self, service, **values) -> Response:
         try:
-            result = service(voter=self.request.user, idea_id=self.kwargs["pk"], **values)
+            result = service(actor=self.request.user, idea_id=self.kwargs["pk"], **values)
         except Idea.DoesNotExist:
             raise NotFound(_("No idea with that id.")) from None
         return Response(VoteResultSerializer(result).data)

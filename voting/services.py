@@ -25,9 +25,9 @@ class VoteResult:
     my_vote: int | None
 
 
-def _locked_idea(idea_id: int, voter: User) -> Idea:
+def _locked_idea(idea_id: int, actor: User) -> Idea:
     """The idea as the voter may see it, locked until commit, so votes on one idea apply one after another."""
-    return Idea.objects.visible_to(voter).select_for_update().get(pk=idea_id)
+    return Idea.objects.visible_to(actor).select_for_update().get(pk=idea_id)
 
 
 # A vote as it stood: its value and when it took that value (the time its trending weight has).
@@ -64,7 +64,7 @@ def _check_value(value) -> None:
         raise ValidationError({"value": [_("A vote is 1 (up) or -1 (down).")]})
 
 
-def _cast(idea: Idea, voter: User, vote: Vote | None, value: int) -> bool:
+def _cast(idea: Idea, actor: User, vote: Vote | None, value: int) -> bool:
     """Set the member's vote on the locked idea to `value`; False if it already was."""
     if vote and vote.value == value:
         return False
@@ -73,7 +73,7 @@ def _cast(idea: Idea, voter: User, vote: Vote | None, value: int) -> bool:
         vote.value = value
         vote.save(update_fields=["value", "updated_at"])
     else:
-        vote = Vote.objects.create(voter=voter, idea=idea, value=value)
+        vote = Vote.objects.create(voter=actor, idea=idea, value=value)
     _apply(idea, before, (vote.value, vote.updated_at))
     return True
 
@@ -87,31 +87,31 @@ def _withdraw(idea: Idea, vote: Vote | None) -> bool:
     return True
 
 
-def _vote(*, voter: User, idea_id: int, decide) -> VoteResult:
+def _vote(*, actor: User, idea_id: int, decide) -> VoteResult:
     """Lock the idea, check, and let `decide(idea, current vote)` change the vote: cast, change or
     withdraw is chosen from the vote as it stands under the lock, never from an earlier read."""
     with transaction.atomic():
-        idea = _locked_idea(idea_id, voter)
-        can_vote(user=voter, idea=idea).check()
-        vote = Vote.objects.filter(voter=voter, idea=idea).first()
+        idea = _locked_idea(idea_id, actor)
+        can_vote(user=actor, idea=idea).check()
+        vote = Vote.objects.filter(voter=actor, idea=idea).first()
         changed, mine = decide(idea, vote)
     if changed:
         publish(*events.vote_changed(idea))
     return VoteResult(idea, mine)
 
 
-def vote_cast(*, voter: User, idea_id: int, value: int) -> VoteResult:
+def vote_cast(*, actor: User, idea_id: int, value: int) -> VoteResult:
     """A member votes an idea up or down, or changes their vote."""
     _check_value(value)
-    return _vote(voter=voter, idea_id=idea_id, decide=lambda idea, vote: (_cast(idea, voter, vote, value), value))
+    return _vote(actor=actor, idea_id=idea_id, decide=lambda idea, vote: (_cast(idea, actor, vote, value), value))
 
 
-def vote_withdraw(*, voter: User, idea_id: int) -> VoteResult:
+def vote_withdraw(*, actor: User, idea_id: int) -> VoteResult:
     """A member takes their vote back; withdrawing a vote that is not there changes nothing."""
-    return _vote(voter=voter, idea_id=idea_id, decide=lambda idea, vote: (_withdraw(idea, vote), None))
+    return _vote(actor=actor, idea_id=idea_id, decide=lambda idea, vote: (_withdraw(idea, vote), None))
 
 
-def vote_toggle(*, voter: User, idea_id: int, value: int) -> VoteResult:
+def vote_toggle(*, actor: User, idea_id: int, value: int) -> VoteResult:
     """A press of a vote button: the other way or no vote becomes `value`; pressing one's current
     vote takes it back. Two quick presses apply one after the other."""
     _check_value(value)
@@ -119,18 +119,18 @@ def vote_toggle(*, voter: User, idea_id: int, value: int) -> VoteResult:
     def decide(idea: Idea, vote: Vote | None) -> tuple[bool, int | None]:
         if vote and vote.value == value:
             return _withdraw(idea, vote), None
-        return _cast(idea, voter, vote, value), value
+        return _cast(idea, actor, vote, value), value
 
-    return _vote(voter=voter, idea_id=idea_id, decide=decide)
+    return _vote(actor=actor, idea_id=idea_id, decide=decide)
 
 
-def votes_withdraw_all(*, voter: User) -> None:
+def votes_withdraw_all(*, member: User) -> None:
     """Before a member's account goes, their votes go, and every count stays true."""
-    idea_ids = list(Vote.objects.filter(voter=voter).values_list("idea_id", flat=True))
+    idea_ids = list(Vote.objects.filter(voter=member).values_list("idea_id", flat=True))
     changed = []
     with transaction.atomic():
         for idea in Idea.objects.select_for_update().filter(pk__in=idea_ids).order_by("pk"):
-            if _withdraw(idea, Vote.objects.filter(voter=voter, idea=idea).first()):
+            if _withdraw(idea, Vote.objects.filter(voter=member, idea=idea).first()):
                 changed.append(idea)
     for idea in changed:
         publish(*events.vote_changed(idea))

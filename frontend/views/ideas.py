@@ -105,7 +105,7 @@ def idea_vote(request, pk: int):
         request.session[PENDING_VOTE] = {"idea": pk, "value": value, "next": back}
         return redirect_to_login(reverse("idea_vote_after_sign_in", args=[pk]))
     try:
-        vote_toggle(voter=request.user, idea_id=pk, value=value)
+        vote_toggle(actor=request.user, idea_id=pk, value=value)
     except Idea.DoesNotExist:
         raise Http404(_("No idea with that number.")) from None
     except DomainError as error:
@@ -122,7 +122,7 @@ def idea_vote_after_sign_in(request, pk: int):
     if not pending or pending.get("idea") != pk or _vote_value(str(pending.get("value"))) is None:
         return redirect("idea_detail", pk=pk)
     try:
-        result = vote_cast(voter=request.user, idea_id=pk, value=int(pending["value"]))
+        result = vote_cast(actor=request.user, idea_id=pk, value=int(pending["value"]))
     except Idea.DoesNotExist:
         raise Http404(_("No idea with that number.")) from None
     except DomainError as error:
@@ -184,7 +184,7 @@ def idea_submit(request):
     return _idea_form_page(
         request,
         None,
-        lambda **values: services.idea_submit(author=request.user, **values),
+        lambda **values: services.idea_submit(actor=request.user, **values),
         _("Your idea is posted. Thank you!"),
     )
 
@@ -199,7 +199,7 @@ def idea_edit(request, pk: int):
     return _idea_form_page(
         request,
         idea,
-        lambda **values: services.idea_edit(idea=idea, editor=request.user, **values),
+        lambda **values: services.idea_edit(idea=idea, actor=request.user, **values),
         _("Your changes are saved."),
     )
 

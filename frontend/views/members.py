@@ -54,7 +54,7 @@ def account(request):
     form = ProfileForm(request.POST or None, initial={"display_name": user.display_name, "bio": user.bio})
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_update(user=user, **form.cleaned_data)
+            services.profile_update(actor=user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -71,7 +71,7 @@ def account(request):
 @login_required
 @require_http_methods(["POST"])
 def account_token(request):
-    services.api_token_issue(user=request.user)
+    services.api_token_issue(actor=request.user)
     messages.success(request, _("Your API token is ready."))
     return redirect("account")
 

@@ -8,7 +8,7 @@ from voting.services import vote_cast
 
 
 def test_deleting_a_voter_in_the_admin_keeps_counts_equal_to_the_vote_rows(client, ada, bob, alices_idea):
-    vote_cast(voter=bob, idea_id=alices_idea.pk, value=1)
+    vote_cast(actor=bob, idea_id=alices_idea.pk, value=1)
     client.force_login(ada)
     response = client.post(f"/admin/accounts/user/{bob.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302 and not User.objects.filter(pk=bob.pk).exists()
@@ -22,7 +22,7 @@ def test_bulk_deleting_voters_in_the_admin_keeps_every_count_exact(client, ada, 
     voters = [UserFactory() for _ in range(4)]
     for n, voter in enumerate(voters):
         for idea in ideas:
-            vote_cast(voter=voter, idea_id=idea.pk, value=1 if n % 2 else -1)
+            vote_cast(actor=voter, idea_id=idea.pk, value=1 if n % 2 else -1)
     client.force_login(ada)
     client.post(
         "/admin/accounts/user/",

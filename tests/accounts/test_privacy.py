@@ -20,7 +20,7 @@ from tests.factories import IdeaFactory
 
 
 def test_profile_update_renders_the_bio_safely(alice):
-    profile_update(user=alice, display_name="  Alice   Andersen ", bio="I like **oat milk** <script>x</script>")
+    profile_update(actor=alice, display_name="  Alice   Andersen ", bio="I like **oat milk** <script>x</script>")
     alice.refresh_from_db()
     assert alice.display_name == "Alice Andersen"
     assert alice.bio_html == "<p>I like <strong>oat milk</strong> x</p>"
@@ -29,7 +29,7 @@ def test_profile_update_renders_the_bio_safely(alice):
 @pytest.mark.parametrize(("name", "bio", "field"), [("x" * 61, "", "display_name"), ("ok", "x" * 2001, "bio")])
 def test_profile_update_refuses_too_long_values(alice, name, bio, field):
     with pytest.raises(ValidationError) as caught:
-        profile_update(user=alice, display_name=name, bio=bio)
+        profile_update(actor=alice, display_name=name, bio=bio)
     assert field in caught.value.message_dict
     alice.refresh_from_db()
     assert alice.display_name == "Alice"
@@ -57,8 +57,8 @@ def test_export_holds_the_members_votes(alice, bob, alices_idea, drinks):
     from voting.services import vote_cast
 
     other = IdeaFactory(author=alice, category=drinks, title="Quiet corners please")
-    vote_cast(voter=bob, idea_id=alices_idea.pk, value=1)
-    vote_cast(voter=bob, idea_id=other.pk, value=-1)
+    vote_cast(actor=bob, idea_id=alices_idea.pk, value=1)
+    vote_cast(actor=bob, idea_id=other.pk, value=-1)
     votes = member_export(user=bob)["votes"]
     assert [(v["idea"], v["idea_title"], v["value"]) for v in votes] == [
         (alices_idea.pk, "Oat milk at no extra charge", 1),
@@ -89,7 +89,7 @@ def test_export_page_downloads_json(client, alice, alices_idea, django_assert_ma
 
 
 def test_account_delete_keeps_ideas_under_deleted_member(alice, alices_idea):
-    api_token_issue(user=alice)
+    api_token_issue(actor=alice)
     SocialAccount.objects.create(user=alice, provider="github", uid="42")
     account_delete(actor=alice, user=alice)
     assert not User.objects.filter(email="alice@example.com").exists()
@@ -122,7 +122,7 @@ def test_api_delete_needs_the_password(api_as, alice):
 
 
 def test_api_delete_twice_is_refused(api, alice):
-    token = api_token_issue(user=alice)
+    token = api_token_issue(actor=alice)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.delete("/api/v1/me/", {"password": PASSWORD}).status_code == 204
     assert api.delete("/api/v1/me/", {"password": PASSWORD}).status_code == 401
@@ -130,7 +130,7 @@ def test_api_delete_twice_is_refused(api, alice):
 
 def test_api_delete_without_a_password_needs_a_fresh_provider_sign_in(api_as, db):
     social_only = User.objects.create_user(email="nina@example.com")
-    token = api_token_issue(user=social_only)
+    token = api_token_issue(actor=social_only)
     for client in [api_as(social_only), APIClient(HTTP_AUTHORIZATION=f"Token {token}")]:
         response = client.delete("/api/v1/me/", {})
         assert response.status_code == 403 and response.json()["code"] == "reauthentication_required"
@@ -227,7 +227,7 @@ def test_a_first_password_needs_a_fresh_provider_sign_in_too(client, nina_on_git
 
 
 def test_member_profile_page_lists_their_ideas(client, alice, alices_idea, django_assert_num_queries):
-    profile_update(user=alice, display_name="Alice", bio="Coffee *lover*")
+    profile_update(actor=alice, display_name="Alice", bio="Coffee *lover*")
     with django_assert_num_queries(4):
         page = client.get(f"/members/{alice.pk}/").content.decode()
     assert "Coffee <em>lover</em>" in page and "Oat milk at no extra charge" in page

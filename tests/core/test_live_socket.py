@@ -54,7 +54,7 @@ def test_anyone_subscribes_to_ideas_and_gets_new_ideas(alice, drinks):
         ws = await connected()
         assert await subscribe(ws, "ideas") == {"type": "subscribed", "topic": "ideas"}
         idea = await database_sync_to_async(idea_submit)(
-            author=alice, title="Oat milk at no extra charge", body="b", category=drinks
+            actor=alice, title="Oat milk at no extra charge", body="b", category=drinks
         )
         message = await ws.receive_json_from(timeout=2)
         assert message["type"] == "event" and message["topic"] == "ideas"
@@ -71,7 +71,7 @@ def test_edit_is_announced_on_ideas_and_on_the_idea(alice, alices_idea, drinks):
         await subscribe(everything, "ideas")
         await subscribe(one, f"idea:{alices_idea.pk}")
         await database_sync_to_async(idea_edit)(
-            idea=alices_idea, editor=alice, title="Oat milk for free", body="b", category=drinks
+            idea=alices_idea, actor=alice, title="Oat milk for free", body="b", category=drinks
         )
         for ws, topic in [(everything, "ideas"), (one, f"idea:{alices_idea.pk}")]:
             message = await ws.receive_json_from(timeout=2)
@@ -97,7 +97,7 @@ def test_deletion_is_announced_without_the_content(alice, alices_idea):
 def test_rolled_back_transaction_announces_nothing(alice, drinks):
     def submit_then_fail():
         with transaction.atomic():
-            idea_submit(author=alice, title="Never to be seen", body="b", category=drinks)
+            idea_submit(actor=alice, title="Never to be seen", body="b", category=drinks)
             raise RuntimeError("boom")
 
     async def body():
@@ -114,7 +114,7 @@ def test_rolled_back_transaction_announces_nothing(alice, drinks):
 def test_event_waits_for_the_outer_transaction_to_commit(alice, drinks):
     def submit_inside_outer_transaction(ws_check):
         with transaction.atomic():
-            idea_submit(author=alice, title="Announced after commit", body="b", category=drinks)
+            idea_submit(actor=alice, title="Announced after commit", body="b", category=drinks)
             time.sleep(0.3)  # the event loop runs on another thread: time enough to deliver an early event
             ws_check()
 
@@ -138,7 +138,7 @@ def test_unsubscribed_connection_gets_no_events(alice, drinks):
         await subscribe(ws, "ideas")
         await ws.send_json_to({"type": "unsubscribe", "topic": "ideas"})
         assert await ws.receive_json_from() == {"type": "unsubscribed", "topic": "ideas"}
-        await database_sync_to_async(idea_submit)(author=alice, title="Quiet please", body="b", category=drinks)
+        await database_sync_to_async(idea_submit)(actor=alice, title="Quiet please", body="b", category=drinks)
         await expect_nothing(ws)
         await ws.disconnect()
 
@@ -291,7 +291,7 @@ def test_a_subscription_survives_an_idle_spell_longer_than_the_blocking_pop(alic
         ws = await connected()
         await subscribe(ws, "ideas")
         await asyncio.sleep(11)
-        await database_sync_to_async(idea_submit)(author=alice, title="After a quiet spell", body="b", category=drinks)
+        await database_sync_to_async(idea_submit)(actor=alice, title="After a quiet spell", body="b", category=drinks)
         assert (await ws.receive_json_from(timeout=5))["event"] == "idea.created"
         await ws.disconnect()
 

@@ -8,7 +8,7 @@ from ideas.services import idea_delete, idea_edit, idea_submit
 
 def test_submitting_announces_idea_created_on_ideas(published, alice, drinks):
     with published() as events:
-        idea = idea_submit(author=alice, title="Paper straws that last", body="Please.", category=drinks)
+        idea = idea_submit(actor=alice, title="Paper straws that last", body="Please.", category=drinks)
     assert events == [
         {
             "topic": "ideas",
@@ -30,7 +30,7 @@ def test_submitting_announces_idea_created_on_ideas(published, alice, drinks):
 
 def test_editing_announces_idea_changed_on_ideas_and_on_the_idea(published, alice, alices_idea, drinks):
     with published() as events:
-        idea_edit(idea=alices_idea, editor=alice, title="Oat milk for free", body="Yes.", category=drinks)
+        idea_edit(idea=alices_idea, actor=alice, title="Oat milk for free", body="Yes.", category=drinks)
     assert [(e["topic"], e["event"]) for e in events] == [
         ("ideas", "idea.changed"),
         (f"idea:{alices_idea.pk}", "idea.changed"),
@@ -48,5 +48,5 @@ def test_deleting_announces_only_that_the_idea_is_gone(published, alice, alices_
 
 def test_a_refused_edit_announces_nothing(published, bob, alices_idea, drinks):
     with published() as events, pytest.raises(NotAllowed):
-        idea_edit(idea=alices_idea, editor=bob, title="Taken over", body="Mine now.", category=drinks)
+        idea_edit(idea=alices_idea, actor=bob, title="Taken over", body="Mine now.", category=drinks)
     assert events == []

@@ -12,7 +12,7 @@ from tests.factories import CategoryFactory
 def submit(author, category=None, **overrides):
     values = {"title": "Oat milk at no extra charge", "body": "Because **climate**.", "category": category}
     values.update(overrides)
-    return idea_submit(author=author, **values)
+    return idea_submit(actor=author, **values)
 
 
 def test_member_submits_an_idea_that_starts_new_with_rendered_body(alice, drinks):
@@ -61,7 +61,7 @@ def test_title_of_exactly_the_limits_is_accepted(alice, drinks):
 
 def test_all_wrong_fields_are_reported_at_once(alice):
     with pytest.raises(ValidationError) as caught:
-        idea_submit(author=alice, title="", body="", category=None)
+        idea_submit(actor=alice, title="", body="", category=None)
     assert set(caught.value.message_dict) == {"title", "body", "category"}
 
 
@@ -78,7 +78,7 @@ def test_duplicate_tags_are_folded(alice, drinks):
 
 
 def test_author_edits_their_idea_and_the_html_is_rendered_again(alice, alices_idea, experience):
-    idea_edit(idea=alices_idea, editor=alice, title="Oat milk for free", body="Now *please*.", category=experience)
+    idea_edit(idea=alices_idea, actor=alice, title="Oat milk for free", body="Now *please*.", category=experience)
     alices_idea.refresh_from_db()
     assert alices_idea.title == "Oat milk for free"
     assert alices_idea.body_html == "<p>Now <em>please</em>.</p>"
@@ -87,26 +87,26 @@ def test_author_edits_their_idea_and_the_html_is_rendered_again(alice, alices_id
 
 
 def test_edit_without_tags_keeps_the_tags(alice, alices_idea, drinks):
-    idea_edit(idea=alices_idea, editor=alice, title="Oat milk", body="b", category=drinks, tags=["keep"])
-    idea_edit(idea=alices_idea, editor=alice, title="Oat milk 2", body="b", category=drinks)
+    idea_edit(idea=alices_idea, actor=alice, title="Oat milk", body="b", category=drinks, tags=["keep"])
+    idea_edit(idea=alices_idea, actor=alice, title="Oat milk 2", body="b", category=drinks)
     assert [t.name for t in alices_idea.tags.all()] == ["keep"]
 
 
 def test_member_cannot_edit_someone_elses_idea(bob, alices_idea, drinks):
     with pytest.raises(NotAllowed):
-        idea_edit(idea=alices_idea, editor=bob, title="Hijacked title", body="b", category=drinks)
+        idea_edit(idea=alices_idea, actor=bob, title="Hijacked title", body="b", category=drinks)
     alices_idea.refresh_from_db()
     assert alices_idea.title == "Oat milk at no extra charge"
 
 
 def test_moderator_cannot_edit_someone_elses_idea_through_the_author_path(mo, alices_idea, drinks):
     with pytest.raises(NotAllowed):
-        idea_edit(idea=alices_idea, editor=mo, title="Changed by mo", body="b", category=drinks)
+        idea_edit(idea=alices_idea, actor=mo, title="Changed by mo", body="b", category=drinks)
 
 
 def test_bad_edit_changes_nothing(alice, alices_idea, drinks):
     with pytest.raises(ValidationError):
-        idea_edit(idea=alices_idea, editor=alice, title="", body="new body", category=drinks)
+        idea_edit(idea=alices_idea, actor=alice, title="", body="new body", category=drinks)
     alices_idea.refresh_from_db()
     assert alices_idea.body == "Please, **yes**."
 

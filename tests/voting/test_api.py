@@ -80,9 +80,9 @@ def ranked(alice, drinks):
             created_at=created_at, comment_count=comments, hot=ranking.hot(0, created_at)
         )
         for voter in voters[:ups]:
-            vote_cast(voter=voter, idea_id=idea.pk, value=1)
+            vote_cast(actor=voter, idea_id=idea.pk, value=1)
         for voter in voters[ups : ups + downs]:
-            vote_cast(voter=voter, idea_id=idea.pk, value=-1)
+            vote_cast(actor=voter, idea_id=idea.pk, value=-1)
         return idea
 
     return {
@@ -144,11 +144,11 @@ def test_bad_sort_cursor_and_page_size_are_400_naming_the_parameter(api, alices_
 def test_list_queries_stay_fixed_with_votes_and_my_vote(api_as, bob, alice, drinks, sort, django_assert_num_queries):
     client = api_as(bob)
     for _ in range(5):
-        vote_cast(voter=bob, idea_id=IdeaFactory(author=alice, category=drinks).pk, value=1)
+        vote_cast(actor=bob, idea_id=IdeaFactory(author=alice, category=drinks).pk, value=1)
     with django_assert_num_queries(2):
         client.get("/api/v1/ideas/", {"sort": sort})
     for _ in range(30):
-        vote_cast(voter=bob, idea_id=IdeaFactory(author=alice, category=drinks).pk, value=-1)
+        vote_cast(actor=bob, idea_id=IdeaFactory(author=alice, category=drinks).pk, value=-1)
     with django_assert_num_queries(2):
         assert len(client.get("/api/v1/ideas/", {"sort": sort, "page_size": 50}).json()["results"]) == 35
 

@@ -15,15 +15,15 @@ from voting.services import OwnIdea, vote_toggle
 
 
 def test_a_press_votes_and_a_second_press_takes_it_back(bob, alices_idea):
-    assert vote_toggle(voter=bob, idea_id=alices_idea.pk, value=1).my_vote == 1
-    assert vote_toggle(voter=bob, idea_id=alices_idea.pk, value=1).my_vote is None
+    assert vote_toggle(actor=bob, idea_id=alices_idea.pk, value=1).my_vote == 1
+    assert vote_toggle(actor=bob, idea_id=alices_idea.pk, value=1).my_vote is None
     assert not Vote.objects.exists()
     assert_counts_match_votes(alices_idea)
 
 
 def test_pressing_the_other_arrow_changes_the_vote(bob, alices_idea):
-    vote_toggle(voter=bob, idea_id=alices_idea.pk, value=1)
-    result = vote_toggle(voter=bob, idea_id=alices_idea.pk, value=-1)
+    vote_toggle(actor=bob, idea_id=alices_idea.pk, value=1)
+    result = vote_toggle(actor=bob, idea_id=alices_idea.pk, value=-1)
     assert result.my_vote == -1 and Vote.objects.get().value == -1
     assert_counts_match_votes(alices_idea)
 
@@ -33,12 +33,12 @@ def test_only_up_or_down(bob, alices_idea, value):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        vote_toggle(voter=bob, idea_id=alices_idea.pk, value=value)
+        vote_toggle(actor=bob, idea_id=alices_idea.pk, value=value)
 
 
 def test_alice_cannot_toggle_on_her_own_idea(alice, alices_idea):
     with pytest.raises(OwnIdea):
-        vote_toggle(voter=alice, idea_id=alices_idea.pk, value=1)
+        vote_toggle(actor=alice, idea_id=alices_idea.pk, value=1)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

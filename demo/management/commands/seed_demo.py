@@ -66,7 +66,7 @@ class Command(BaseCommand):
             if Idea.objects.filter(title=title, author=author).exists():
                 continue
             idea = idea_submit(
-                author=author, title=title, body=idea_body(why, how), category=categories[slug], tags=tags
+                actor=author, title=title, body=idea_body(why, how), category=categories[slug], tags=tags
             )
             # Spread the demo ideas over the past weeks, newest last in the list above.
             created_at = now - timedelta(hours=7 * (len(IDEAS) - number))
@@ -80,4 +80,4 @@ class Command(BaseCommand):
         voters = [m for m in members if m != author]
         for position, voter in enumerate(voters[: (number * 7) % len(voters) + 1]):
             value = -1 if (number + position) % 5 == 0 else 1
-            vote_cast(voter=voter, idea_id=idea_id, value=value)
+            vote_cast(actor=voter, idea_id=idea_id, value=value)
