@@ -17,3 +17,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("frontend.urls")),
 ]
+
+handler404 = "frontend.views.errors.not_found"
+handler500 = "frontend.views.errors.server_error"

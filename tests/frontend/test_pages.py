@@ -299,3 +299,23 @@ def test_the_author_deleting_is_not_asked_for_a_reason(client, alice, alices_ide
 def test_category_links_on_cards_lead_to_the_idea_list(client, alice, alices_idea):
     page = client.get(alice.get_absolute_url()).content.decode()
     assert 'href="/?category=drinks"' in page and 'href="?category=' not in page
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing/", "/api/v1/ideas/abc/vote/", "/api/v1/ideas/1/nope/"])
+def test_unknown_api_addresses_are_404_in_the_json_shape(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response.json() == {"detail": "Not found.", "code": "not_found"}
+
+
+def test_unknown_pages_are_the_sites_own_404(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404 and "There is nothing here." in response.content.decode()
+
+
+def test_server_errors_are_json_under_the_api_and_the_sites_page_elsewhere(rf):
+    from frontend.views.errors import server_error
+
+    api = server_error(rf.get("/api/v1/ideas/"))
+    assert api.status_code == 500 and api["Content-Type"] == "application/json"
+    page = server_error(rf.get("/"))
+    assert page.status_code == 500 and "Something went wrong on our side" in page.content.decode()
