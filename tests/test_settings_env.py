@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_database, env_int, env_list, env_str
+from config.env import env_bool, env_database, env_int, env_json, env_list, env_str
 
 
 def test_required_string_must_be_set(monkeypatch):
@@ -33,6 +33,26 @@ def test_bad_integer_is_refused(monkeypatch):
 def test_lists(monkeypatch):
     monkeypatch.setenv("HOSTS", "a.example, b.example,,")
     assert env_list("HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_json_is_parsed(monkeypatch):
+    monkeypatch.setenv("PROVIDERS", '[{"id": "a"}]')
+    assert env_json("PROVIDERS", []) == [{"id": "a"}]
+
+
+@pytest.mark.parametrize("raw", [None, "", "  \n"])
+def test_unset_or_blank_json_gives_the_default(monkeypatch, raw):
+    monkeypatch.delenv("PROVIDERS", raising=False)
+    if raw is not None:
+        monkeypatch.setenv("PROVIDERS", raw)
+    assert env_json("PROVIDERS", ["default"]) == ["default"]
+
+
+@pytest.mark.parametrize("raw", ["not json", "[1,", "{'single': 'quotes'}"])
+def test_bad_json_is_refused_with_the_variables_name(monkeypatch, raw):
+    monkeypatch.setenv("PROVIDERS", raw)
+    with pytest.raises(ImproperlyConfigured, match="PROVIDERS is not valid JSON"):
+        env_json("PROVIDERS", [])
 
 
 def test_sqlite_url_gets_wal_immediate_and_timeout(monkeypatch, tmp_path):
