@@ -195,22 +195,23 @@ def seed(connection, start: int, total: int) -> None:
 
 
 def measure() -> dict:
+    from core.paging import encode_cursor
     from ideas.selectors import SORTS as FIELDS
-    from ideas.selectors import _encode_cursor, idea_list, idea_page
+    from ideas.selectors import ListParams, idea_list, idea_page
 
     timings = {}
     for sort in SORTS:
-        field = FIELDS[sort]
+        field = FIELDS[sort].field
         ordered = idea_list().order_by(f"-{field}", "-id").values_list(field, "id")
         value, pk = ordered[999 * PAGE_SIZE - 1]  # the last idea of page 999: its cursor opens page 1,000
-        cursors = {"1": None, "1000": _encode_cursor(value, pk)}
+        cursors = {"1": None, "1000": encode_cursor(value, pk)}
         timings[sort] = {}
         for page, cursor in cursors.items():
             runs = []
             for _ in range(7):
                 started = time.perf_counter()
-                result = idea_page(idea_list(), sort=sort, cursor=cursor, size=PAGE_SIZE)
-                assert len(result.ideas) == PAGE_SIZE
+                result = idea_page(idea_list(), ListParams(sort, cursor, PAGE_SIZE))
+                assert len(result.rows) == PAGE_SIZE
                 runs.append((time.perf_counter() - started) * 1000)
             timings[sort][page] = statistics.median(runs)
     return timings
