@@ -4,7 +4,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/idea-forum-clone.XXXXXX)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(python3 "$repo/bench/common.py" free-port)
 [ "${1:-}" = "--no-pip-cache" ] && export PIP_NO_CACHE_DIR=1
 
 cleanup() {

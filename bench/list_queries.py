@@ -3,19 +3,11 @@
 Run: .venv/bin/python bench/list_queries.py   (uses a throwaway SQLite database)
 """
 
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+from common import django_on_a_throwaway_database
 
-import django
-
-django.setup()
+django_on_a_throwaway_database()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

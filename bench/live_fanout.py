@@ -16,8 +16,6 @@ import json
 import os
 import resource
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,28 +25,10 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 
+from common import ROOT, daphne_command, free_port, server_env, start, stop, wait_for_port
 from websockets.asyncio.client import connect
 
-ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listening on {port}")
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -56,24 +36,9 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def server_env(database: str, redis_url: str | None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.prod",
-        SECRET_KEY="bench-only-secret",
-        SECURE_COOKIES="false",
-        DATABASE_URL=f"sqlite:///{database}",
-        ALLOWED_HOSTS="127.0.0.1",
-        LOG_LEVEL="WARNING",
-    )
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-    return env
-
-
 def prepare_database(database: str) -> tuple[int, str]:
     """A fresh database with one member, one idea and the member's API token."""
-    env = server_env(database, None)
+    env = server_env(f"sqlite:///{database}")
     script = (
         "import django; django.setup()\n"
         "from django.core.management import call_command; call_command('migrate', verbosity=0)\n"
@@ -98,8 +63,8 @@ async def open_clients(url: str, topic: str, count: int, origin: str) -> list:
         return ws
 
     clients = []
-    for start in range(0, count, 100):  # open in batches, as a crowd arriving, not all at once
-        clients += await asyncio.gather(*(one() for _ in range(start, min(count, start + 100))))
+    for first in range(0, count, 100):  # open in batches, as a crowd arriving, not all at once
+        clients += await asyncio.gather(*(one() for _ in range(first, min(count, first + 100))))
     return clients
 
 
@@ -151,23 +116,6 @@ async def run_floor(port: int, clients: int, events: int) -> list[float]:
     return latencies
 
 
-def start(command: list[str], env: dict | None = None) -> subprocess.Popen:
-    """A server whose output goes to a log file (a pipe nobody reads would stall it)."""
-    log = tempfile.NamedTemporaryFile(prefix="idea-forum-bench-", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    process.log_path = log.name
-    return process
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    Path(process.log_path).unlink(missing_ok=True)
-
-
 def start_redis(workdir: str) -> tuple[str, subprocess.Popen | None]:
     if os.environ.get("REDIS_URL"):
         return os.environ["REDIS_URL"], None
@@ -204,10 +152,7 @@ def main() -> None:
         for layer, url in [("in-memory", None), ("redis", redis_url)]:
             for clients in args.clients:
                 port = free_port()
-                server = start(
-                    [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-                    server_env(database, url),
-                )
+                server = start(daphne_command(port), server_env(f"sqlite:///{database}", url))
                 wait_for_port(port, server)
                 try:
                     ours = asyncio.run(run_daphne(port, idea, token, clients, args.events))

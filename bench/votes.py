@@ -13,43 +13,22 @@ import http.client
 import json
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, daphne_command, free_port, server_env, start, stop, wait_for_port
+
 IDEAS = 100
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def django_env(database_url: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.prod",
-        SECRET_KEY="bench-only-secret",
-        SECURE_COOKIES="false",
-        DATABASE_URL=database_url,
-        ALLOWED_HOSTS="127.0.0.1",
-        LOG_LEVEL="WARNING",
-    )
-    return env
 
 
 def django_script(database_url: str, script: str) -> dict:
     prelude = "import django, json; django.setup()\n"
     out = subprocess.run(
         [sys.executable, "-c", prelude + script],
-        env=django_env(database_url),
+        env=server_env(database_url),
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -127,17 +106,9 @@ def main() -> None:
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir}/votes.sqlite3"
     setup = django_script(database_url, SETUP.replace("IDEAS", str(IDEAS)).replace("CLIENTS", str(args.clients)))
     port = free_port()
-    log = open(Path(workdir) / "daphne.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        cwd=ROOT,
-        env=django_env(database_url),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server = start(daphne_command(port), server_env(database_url))
     try:
-        while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
-            time.sleep(0.1)
+        wait_for_port(port, server)
         rng = random.Random(7)
         vote_plans, trivial_plans = {}, {}
         for token in setup["tokens"]:
@@ -155,8 +126,7 @@ def main() -> None:
         vote_seconds, vote_statuses, expected = run(port, vote_plans)
         trivial_seconds, trivial_statuses, _ = run(port, trivial_plans)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=10)
+        stop(server)
     check = django_script(database_url, CHECK)
 
     stored = {(token, idea): value for token, idea, value in check["votes"]}

@@ -1,7 +1,9 @@
 """The one place settings read the environment; a bad value stops start-up with a clear message."""
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +50,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_json(name: str, default: Any) -> Any:
+    """A JSON value; unset or blank gives the default."""
+    value = os.environ.get(name, "")
+    if not value.strip():
+        return default
+    try:
+        return json.loads(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {error}") from None
 
 
 def env_database(name: str, default: str) -> dict:

@@ -6,12 +6,9 @@ migration. A provider is trusted to prove an e-mail address only when configured
 sign-in whose verified e-mail matches an existing account sign into that account.
 """
 
-import json
-import os
-
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool
+from config.env import env_bool, env_json, env_str
 
 # allauth provider -> (environment prefix, settings of the provider)
 NAMED = {
@@ -25,10 +22,10 @@ OIDC_KEYS = {"id", "name", "server_url", "client_id", "secret"}
 
 
 def _app(prefix: str) -> dict | None:
-    client_id = os.environ.get(f"{prefix}_CLIENT_ID", "").strip()
+    client_id = env_str(f"{prefix}_CLIENT_ID", "").strip()
     if not client_id:
         return None
-    secret = os.environ.get(f"{prefix}_CLIENT_SECRET", "").strip()
+    secret = env_str(f"{prefix}_CLIENT_SECRET", "").strip()
     if not secret:
         raise ImproperlyConfigured(f"{prefix}_CLIENT_ID is set, so set {prefix}_CLIENT_SECRET too.")
     return {
@@ -38,11 +35,7 @@ def _app(prefix: str) -> dict | None:
     }
 
 
-def _oidc_apps(raw: str) -> list[dict]:
-    try:
-        entries = json.loads(raw)
-    except ValueError as error:
-        raise ImproperlyConfigured(f"OIDC_PROVIDERS is not valid JSON: {error}") from None
+def _oidc_apps(entries: object) -> list[dict]:
     if not isinstance(entries, list):
         raise ImproperlyConfigured("OIDC_PROVIDERS must be a JSON list of objects.")
     apps, seen = [], set()
@@ -87,6 +80,6 @@ def social_providers() -> dict:
                 "settings": {**linkedin["settings"], "server_url": LINKEDIN["server_url"], "oauth_pkce_enabled": True},
             }
         )
-    oidc_apps += _oidc_apps(os.environ.get("OIDC_PROVIDERS", "") or "[]")
+    oidc_apps += _oidc_apps(env_json("OIDC_PROVIDERS", []))
     providers["openid_connect"] = {"OAUTH_PKCE_ENABLED": True, "APPS": oidc_apps}
     return providers

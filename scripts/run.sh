@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The run command (make run): a virtualenv, migrations, demo data, static files, then daphne on
-# http://127.0.0.1:8000 with SQLite and the in-memory channel layer (the embedded default).
+# http://127.0.0.1:8000 with SQLite and the in-memory channel layer (the embedded default). DEBUG is
+# off, so errors show the site's own pages; DEBUG=true make run shows Django's debug pages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

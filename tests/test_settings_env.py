@@ -1,9 +1,17 @@
-"""The environment helper reads settings strictly: a bad value stops start-up with a clear message."""
+"""The environment helper reads settings strictly: a bad value stops start-up with a clear message;
+the run command's settings (config.settings.dev) show debug pages only when asked."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_database, env_int, env_list, env_str
+from config.env import env_bool, env_database, env_int, env_json, env_list, env_str
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_required_string_must_be_set(monkeypatch):
@@ -33,6 +41,26 @@ def test_bad_integer_is_refused(monkeypatch):
 def test_lists(monkeypatch):
     monkeypatch.setenv("HOSTS", "a.example, b.example,,")
     assert env_list("HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_json_is_parsed(monkeypatch):
+    monkeypatch.setenv("PROVIDERS", '[{"id": "a"}]')
+    assert env_json("PROVIDERS", []) == [{"id": "a"}]
+
+
+@pytest.mark.parametrize("raw", [None, "", "  \n"])
+def test_unset_or_blank_json_gives_the_default(monkeypatch, raw):
+    monkeypatch.delenv("PROVIDERS", raising=False)
+    if raw is not None:
+        monkeypatch.setenv("PROVIDERS", raw)
+    assert env_json("PROVIDERS", ["default"]) == ["default"]
+
+
+@pytest.mark.parametrize("raw", ["not json", "[1,", "{'single': 'quotes'}"])
+def test_bad_json_is_refused_with_the_variables_name(monkeypatch, raw):
+    monkeypatch.setenv("PROVIDERS", raw)
+    with pytest.raises(ImproperlyConfigured, match="PROVIDERS is not valid JSON"):
+        env_json("PROVIDERS", [])
 
 
 def test_sqlite_url_gets_wal_immediate_and_timeout(monkeypatch, tmp_path):
@@ -65,3 +93,78 @@ def test_sqlite_runs_in_wal_mode(db):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
+
+
+# A request with the run command's settings, in a process of its own: settings are read once per process.
+REQUEST = """
+import sys
+import django
+django.setup()
+from django.core.management import call_command
+from django.test import Client
+from django.test.utils import override_settings
+
+path, migrate = sys.argv[1], sys.argv[2] == "migrate"
+if migrate:
+    call_command("migrate", verbosity=0)
+# make run collects static files before it starts; this process finds them where they are instead.
+storages = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+with override_settings(STORAGES=storages):
+    response = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1").get(path)
+print(response.status_code)
+print(response.content.decode())
+"""
+
+
+def run_with_dev_settings(tmp_path: Path, script: str, *args: str, **env: str) -> str:
+    """Run a script with config.settings.dev in a fresh process whose environment holds nothing else."""
+    clean = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/dev.sqlite3",
+        **env,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def dev_request(tmp_path: Path, path: str, *, migrate: bool, **env: str) -> tuple[int, str]:
+    """GET a path with the run command's settings; returns the status and the page."""
+    output = run_with_dev_settings(tmp_path, REQUEST, path, "migrate" if migrate else "", **env)
+    status, page = output.split("\n", 1)
+    return int(status), page
+
+
+def test_run_command_settings_have_debug_off(tmp_path):
+    assert run_with_dev_settings(tmp_path, "import config.settings.dev as s; print(s.DEBUG)").strip() == "False"
+
+
+def test_debug_true_turns_debug_on_for_the_run_command(tmp_path):
+    script = "import config.settings.dev as s; print(s.DEBUG)"
+    assert run_with_dev_settings(tmp_path, script, DEBUG="true").strip() == "True"
+
+
+def test_run_command_shows_the_sites_404_for_a_missing_idea(tmp_path):
+    status, page = dev_request(tmp_path, "/ideas/999999/", migrate=True)
+    assert status == 404
+    assert "There is nothing here" in page and 'class="site-header"' in page
+    assert "DEBUG = True" not in page and "frontend.views" not in page
+
+
+def test_run_command_shows_the_sites_500_page(tmp_path):
+    status, page = dev_request(tmp_path, "/", migrate=False)  # no tables yet: the list page fails
+    assert status == 500
+    assert "Something went wrong on our side" in page
+    assert "Traceback" not in page and "no such table" not in page and "DEBUG = True" not in page
+
+
+def test_debug_true_shows_djangos_debug_404_page(tmp_path):
+    status, page = dev_request(tmp_path, "/ideas/999999/", migrate=True, DEBUG="true")
+    assert status == 404
+    assert "DEBUG = True" in page and "There is nothing here" not in page

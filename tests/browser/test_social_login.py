@@ -4,10 +4,8 @@
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,6 +19,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from config.social import social_providers
 from tests.browser.pages import sign_in
+from tests.net import free_port, wait_for_port
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,12 +27,6 @@ PROVIDER_ID = "loopback"
 PROVIDER_NAME = "Loopback ID"
 CLIENT_ID, CLIENT_SECRET = "idea-forum", "provider-secret-for-tests"
 NINA = {"email": "nina@example.com", "password": "nina-at-the-provider", "name": "Nina Nordmann", "verified": True}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -61,11 +54,7 @@ def oidc(tmp_path, settings, own_daphne, monkeypatch):
             stderr=open(tmp_path / "provider.log", "w"),  # noqa: SIM115
         )
         processes.append(process)
-        deadline = time.monotonic() + 30
-        while socket.socket().connect_ex(("127.0.0.1", provider_port)) != 0:
-            assert process.poll() is None, (tmp_path / "provider.log").read_text()
-            assert time.monotonic() < deadline, "the provider did not start"
-            time.sleep(0.1)
+        wait_for_port(provider_port, process, log=tmp_path / "provider.log")
         oidc_providers = [
             {
                 "id": PROVIDER_ID,

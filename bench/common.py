@@ -1,0 +1,90 @@
+"""What the benchmarks share: free loopback ports, servers started and awaited, the settings they run with.
+
+Standard library only, so bench/fresh_clone.sh can call it with the system python3 before any
+virtualenv exists: `python3 bench/common.py free-port` prints a free port.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
+    """Return once something listens on the port; fail at once if the process exits first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listening on {port} after {seconds:.0f} s")
+
+
+def django_on_a_throwaway_database() -> None:
+    """Set Django up in this process, with the test settings, on a fresh SQLite file."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='idea-forum-bench-')}/bench.sqlite3"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    import django
+
+    django.setup()
+
+
+def server_env(database_url: str, redis_url: str | None = None) -> dict:
+    """The environment of a forum process under benchmark: production settings on loopback."""
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        SECRET_KEY="bench-only-secret",
+        SECURE_COOKIES="false",
+        DATABASE_URL=database_url,
+        ALLOWED_HOSTS="127.0.0.1",
+        LOG_LEVEL="WARNING",
+    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+def daphne_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
+
+
+def start(command: list[str], env: dict | None = None) -> subprocess.Popen:
+    """A server whose output goes to a log file (a pipe nobody reads would stall it)."""
+    log = tempfile.NamedTemporaryFile(prefix="idea-forum-bench-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process.log_path = log.name
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    Path(process.log_path).unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["free-port"]:
+        raise SystemExit("usage: python3 bench/common.py free-port")
+    print(free_port())
