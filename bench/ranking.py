@@ -11,7 +11,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,18 +19,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, free_port
+
 PAGE_SIZE = 10  # so that page 1,000 exists at 10,000 ideas (its last page)
 SORTS = ["hot", "top", "new", "trending", "discussed"]
 
 
 # ---------------------------------------------------------------- the parent: databases and table
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_postgres(workdir: str) -> tuple[str, callable]:
@@ -202,12 +196,12 @@ def seed(connection, start: int, total: int) -> None:
 
 def measure() -> dict:
     from core.paging import encode_cursor
-    from ideas.selectors import SORTS as BY_NAME
+    from ideas.selectors import SORTS as FIELDS
     from ideas.selectors import ListParams, idea_list, idea_page
 
     timings = {}
     for sort in SORTS:
-        field = BY_NAME[sort].field
+        field = FIELDS[sort].field
         ordered = idea_list().order_by(f"-{field}", "-id").values_list(field, "id")
         value, pk = ordered[999 * PAGE_SIZE - 1]  # the last idea of page 999: its cursor opens page 1,000
         cursors = {"1": None, "1000": encode_cursor(value, pk)}
