@@ -1,13 +1,22 @@
-"""Admin for members: search by e-mail; roles through the role services; deletion through account_delete."""
+"""Admin for members: search by e-mail; roles and admin flags through the account services (checked
+and audited); deletion through account_delete. Groups are not edited here: a role is a group, and
+renaming or deleting one would change everyone's role without a record."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
+from django.db import router
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from accounts.services import account_delete, role_grant, role_revoke
+from accounts.services import ADMIN_FLAGS, account_delete, member_flags_update, role_grant, role_revoke
+from core.errors import DomainError
+from core.member_data import erased_models
+
+admin.site.unregister(Group)
 
 
 class MemberChangeForm(UserChangeForm):
@@ -39,6 +48,45 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
+    def get_fieldsets(self, request, obj=None):
+        """Only admins (superusers) see and change roles and flags: the services refuse anyone else."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.is_superuser:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "roles"]}) for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.is_superuser:
+            readonly += list(ADMIN_FLAGS)
+        return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        """Votes protect a member from a plain delete, but the account deletion withdraws them
+        first (the member-data registry): they do not block it here."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            collector = NestedObjects(using=router.db_for_write(User))
+            collector.collect(objs)
+            if all(obj._meta.label in erased_models() for obj in collector.protected):
+                protected = []
+        return deleted, counts, perms_needed, protected
+
+    def save_model(self, request, obj, form, change):
+        """Flags change through member_flags_update (checked and audited); the rest saves as usual."""
+        flags = {name: form.cleaned_data[name] for name in ADMIN_FLAGS if name in form.changed_data}
+        if change:
+            for name in flags:
+                setattr(obj, name, form.initial[name])
+        super().save_model(request, obj, form, change)
+        if change and flags:
+            self._run(request, member_flags_update, actor=request.user, user=obj, **flags)
+
     def save_related(self, request, form, formsets, change):
         """Roles change through role_grant and role_revoke, so each change is checked and audited."""
         super().save_related(request, form, formsets, change)
@@ -47,14 +95,21 @@ class UserAdmin(BaseUserAdmin):
         member, wanted = form.instance, set(form.cleaned_data["roles"])
         for role in Role:
             if role.value in wanted and role.value not in member.role_names:
-                role_grant(actor=request.user, user=member, role=role)
+                self._run(request, role_grant, actor=request.user, user=member, role=role)
             elif role.value not in wanted and role.value in member.role_names:
-                role_revoke(actor=request.user, user=member, role=role)
+                self._run(request, role_revoke, actor=request.user, user=member, role=role)
 
     def delete_model(self, request, obj):
         """The account deletion of the site: votes withdrawn (counts stay true), audit entry written."""
-        account_delete(actor=request.user, user=obj)
+        self._run(request, account_delete, actor=request.user, user=obj)
 
     def delete_queryset(self, request, queryset):
         for member in queryset:
             self.delete_model(request, member)
+
+    def _run(self, request, service, **arguments):
+        """A refusal from a service is a message on the admin page, never a server error."""
+        try:
+            service(**arguments)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)

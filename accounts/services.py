@@ -62,6 +62,26 @@ def role_revoke(*, actor: User | None, user: User, role: Role) -> None:
     user.__dict__.pop("role_names", None)
 
 
+ADMIN_FLAGS = ("is_active", "is_staff", "is_superuser")
+
+
+def member_flags_update(*, actor: User, user: User, **flags: bool) -> None:
+    """An admin turns a member's account on or off, or gives or takes the admin site and full
+    powers (a superuser holds every role); each change is recorded."""
+    _check_admin(actor)
+    changed = {name: bool(value) for name, value in flags.items() if getattr(user, name) != bool(value)}
+    if set(changed) - set(ADMIN_FLAGS):
+        raise ValueError(f"Only {ADMIN_FLAGS} change here.")
+    if not changed:
+        return
+    with transaction.atomic():
+        for name, value in changed.items():
+            setattr(user, name, value)
+        user.save(update_fields=list(changed))
+        audit.record(actor=actor, verb="member.flags_changed", target=user, data=changed)
+    user.__dict__.pop("role_names", None)
+
+
 def api_token_issue(*, actor: User) -> str:
     """The member's API token for scripts, made on first use."""
     token, _created = Token.objects.get_or_create(user=actor)

@@ -18,5 +18,7 @@ urlpatterns = [
     path("", include("frontend.urls")),
 ]
 
+handler400 = "frontend.views.errors.bad_request"
+handler403 = "frontend.views.errors.permission_denied"
 handler404 = "frontend.views.errors.not_found"
 handler500 = "frontend.views.errors.server_error"

@@ -10,7 +10,7 @@ def record(*, actor, verb: str, target: models.Model | None = None, reason: str 
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record belongs inside the service's transaction.")
     return AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
         verb=verb,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",

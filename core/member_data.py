@@ -13,15 +13,25 @@ class MemberData:
     key: str
     export: Callable
     erase: Callable | None
+    erases: tuple[str, ...]
 
 
 _registry: dict[str, MemberData] = {}
 
 
-def register_member_data(key: str, *, export: Callable, erase: Callable | None = None) -> None:
+def register_member_data(
+    key: str, *, export: Callable, erase: Callable | None = None, erases: tuple[str, ...] = ()
+) -> None:
     """`export(user)` gives the JSON-ready part under `key`; `erase(user)` removes or anonymises
-    what the app holds of the member, inside the deletion's transaction, before the member goes."""
-    _registry[key] = MemberData(key, export, erase)
+    what the app holds of the member, inside the deletion's transaction, before the member goes.
+    `erases` names the models ("app.Model") whose rows of the member `erase` removes: they may
+    protect the member row from any other deletion (the admin asks, to not call them blockers)."""
+    _registry[key] = MemberData(key, export, erase, erases)
+
+
+def erased_models() -> frozenset[str]:
+    """The models whose rows of a member the registered erasers remove."""
+    return frozenset(label for part in _registry.values() for label in part.erases)
 
 
 def export_member(user) -> dict:

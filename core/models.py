@@ -1,6 +1,5 @@
 """The audit trail: one append-only row per action taken on someone else's content or on roles."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,19 +15,22 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnly("Audit entries are never deleted.")
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnly("Audit entries are never changed.")
+
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        if update_conflicts:
+            raise AppendOnly("Audit entries are never changed.")
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class AuditEntry(models.Model):
-    """Who did what to which object, why, and when. `target_type` and `target_id` name the object
-    without a foreign key, so the entry outlives it; `data` holds facts, never personal data."""
+    """Who did what to which object, why, and when. The actor and the target are named by number,
+    without foreign keys, so the entry outlives them unchanged (a deleted member leaves no cascade
+    to rewrite history); `data` holds facts, never personal data. The database refuses updates (and,
+    on PostgreSQL, deletes) with triggers, beside the checks here."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor_id = models.BigIntegerField(_("actor"), null=True, blank=True, db_index=True)
     verb = models.CharField(_("action"), max_length=60)
     target_type = models.CharField(_("target type"), max_length=60, blank=True)
     target_id = models.CharField(_("target id"), max_length=40, blank=True)
@@ -42,6 +44,7 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit trail")
         ordering = ["-created_at", "-id"]
+        base_manager_name = "objects"
         indexes = [models.Index(fields=["target_type", "target_id", "-created_at"], name="core_audit_target")]
 
     def __str__(self) -> str:

@@ -2,8 +2,9 @@
 
 import base64
 import json
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -35,13 +36,24 @@ def decode_cursor(cursor: str, *, is_datetime: bool) -> tuple:
             value = datetime.fromisoformat(value)
             if value.tzinfo is None:
                 raise TypeError
-        elif not isinstance(value, int | float) or isinstance(value, bool):
+            value = value.astimezone(UTC)  # a far offset at the edge of the calendar overflows here, not in SQL
+        elif not _storable_number(value):
             raise TypeError
-        if not isinstance(pk, int) or isinstance(pk, bool):
+        if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < _BIGINT:
             raise TypeError
-    except (ValueError, TypeError, UnicodeDecodeError):
+    except (ValueError, TypeError, UnicodeDecodeError, OverflowError):
         raise BadCursor() from None
     return value, pk
+
+
+_BIGINT = 2**63
+
+
+def _storable_number(value) -> bool:
+    """A number both databases can compare with: finite, within a 64-bit integer's range."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and abs(value) < _BIGINT
 
 
 def keyset_page(rows: QuerySet, *, field: str, cursor: str | None, size: int) -> Page:

@@ -1,10 +1,12 @@
 """Admin for categories, tags and ideas. Ideas are read here and deleted through the idea service:
 content, status, counts and sort keys change only through the services (and, later, the pipeline)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 from ideas.models import Category, Idea, Tag
+from ideas.permissions import can_delete
 from ideas.services import idea_delete
 
 ADMIN_REASON = _("Deleted in the admin.")
@@ -41,9 +43,22 @@ class IdeaAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # ideas are submitted by members, through the service that renders and announces them
 
+    def has_change_permission(self, request, obj=None):
+        return False  # a view page: saving it would write back every column read before the save
+
+    def has_delete_permission(self, request, obj=None):
+        """The site's rule (ideas.permissions), on top of the admin's own permission."""
+        if not super().has_delete_permission(request, obj) or not request.user.is_staff_member:
+            return False
+        return obj is None or bool(can_delete(user=request.user, idea=obj))
+
     def delete_model(self, request, obj):
         """A soft delete with its live event and audit entry, as on the site."""
-        idea_delete(idea=obj, actor=request.user, reason=str(ADMIN_REASON))
+        try:
+            idea_delete(idea=obj, actor=request.user, reason=str(ADMIN_REASON))
+        except (DomainError, Idea.DoesNotExist) as error:
+            message = error.message if isinstance(error, DomainError) else _("This idea was already deleted.")
+            self.message_user(request, f"{obj}: {message}", messages.ERROR)
 
     def delete_queryset(self, request, queryset):
         for idea in queryset.visible():

@@ -8,22 +8,24 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ideas.models import Category, Status
+from ideas.models import Status
 from ideas.selectors import categories_in_order, search_words
 
 
 class CategoryField(forms.ModelChoiceField):
-    """A category by its slug (what links and the page's menu use) or by its id (what the API takes on submit)."""
+    """A category by its slug (what links and the page's menu use) or by its id (what the API takes on
+    submit). The slug wins: a category named "2026" keeps its own slug even if another has id 2026."""
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
         value = str(value).strip()
-        lookup = {"pk": value} if value.isdigit() else {"slug": value}
-        try:
-            return self.queryset.get(**lookup)
-        except (Category.DoesNotExist, ValueError):
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+        found = self.queryset.filter(slug=value).first()
+        if found is None and value.isdigit() and len(value) < 19:
+            found = self.queryset.filter(pk=int(value)).first()
+        if found is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found
 
 
 class CategoryFilter(django_filters.ModelChoiceFilter):

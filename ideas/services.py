@@ -100,12 +100,14 @@ def idea_edit(
 
 def idea_delete(*, idea: Idea, actor: User, reason: str = "") -> None:
     """The author or staff removes an idea; it disappears from every list and page. Staff removing
-    someone else's idea is written to the audit trail with their reason."""
+    someone else's idea is written to the audit trail with their reason. An idea deleted meanwhile
+    raises Idea.DoesNotExist: it is deleted once, recorded once and announced once."""
     can_delete(user=actor, idea=idea).check()
     reason = reason.strip()
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": [_("Keep the reason to %(n)d characters or fewer.") % {"n": REASON_MAX}]})
     with transaction.atomic():
+        Idea.objects.visible().select_for_update().get(pk=idea.pk)
         idea.deleted_at = timezone.now()
         idea.save(update_fields=["deleted_at", "updated_at"])
         if is_staff_action(user=actor, idea=idea):

@@ -13,5 +13,8 @@ class VotingConfig(AppConfig):
         from voting import selectors, services
 
         register_member_data(
-            "votes", export=selectors.votes_export, erase=lambda user: services.votes_withdraw_all(member=user)
+            "votes",
+            export=selectors.votes_export,
+            erase=lambda user: services.votes_withdraw_all(member=user),
+            erases=("voting.Vote",),
         )

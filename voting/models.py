@@ -11,7 +11,9 @@ class Vote(models.Model):
         DOWN = -1, _("Down")
 
     idea = models.ForeignKey("ideas.Idea", on_delete=models.CASCADE, related_name="votes")
-    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    # PROTECT: a member's votes leave only through votes_withdraw_all (the account deletion), which
+    # takes them off the counts; a cascade would leave every count too high.
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="votes")
     value = models.SmallIntegerField(choices=Value.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

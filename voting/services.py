@@ -125,12 +125,15 @@ def vote_toggle(*, actor: User, idea_id: int, value: int) -> VoteResult:
 
 
 def votes_withdraw_all(*, member: User) -> None:
-    """Before a member's account goes, their votes go, and every count stays true."""
-    idea_ids = list(Vote.objects.filter(voter=member).values_list("idea_id", flat=True))
-    changed = []
+    """Before a member's account goes, their votes go, and every count stays true. The ideas are
+    locked first and the votes read under the locks, again until none is left, so a vote cast
+    meanwhile is withdrawn too."""
+    changed = {}
     with transaction.atomic():
-        for idea in Idea.objects.select_for_update().filter(pk__in=idea_ids).order_by("pk"):
-            if _withdraw(idea, Vote.objects.filter(voter=member, idea=idea).first()):
-                changed.append(idea)
-    for idea in changed:
-        publish(*events.vote_changed(idea))
+        while idea_ids := list(Vote.objects.filter(voter=member).values_list("idea_id", flat=True)):
+            for idea in Idea.objects.select_for_update().filter(pk__in=idea_ids).order_by("pk"):
+                if _withdraw(idea, Vote.objects.filter(voter=member, idea=idea).first()):
+                    changed[idea.pk] = idea
+    for idea in changed.values():
+        if not idea.is_deleted:  # a deleted idea's topic is closed: nobody may hear of it
+            publish(*events.vote_changed(idea))

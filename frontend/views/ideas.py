@@ -1,5 +1,7 @@
 """Idea pages: list, detail, submit, edit, delete, vote buttons. Each calls the shared services and selectors."""
 
+import time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -21,6 +23,7 @@ from voting.models import Vote
 from voting.services import vote_cast, vote_toggle
 
 PENDING_VOTE = "pending_vote"
+PENDING_VOTE_SECONDS = 15 * 60  # long enough to sign up; a vote pressed long ago is nobody's intent now
 
 
 def _get_idea(pk: int, viewer=None) -> Idea:
@@ -30,12 +33,13 @@ def _get_idea(pk: int, viewer=None) -> Idea:
         raise Http404(_("No idea with that number.")) from None
 
 
-def _list_params(query: QueryDict) -> tuple[selectors.ListParams, list[str]]:
-    """The list's sort, cursor and page size; a bad one is named and left out, never silently."""
+def _list_params(query: QueryDict) -> tuple[selectors.ListParams, QueryDict, list[str]]:
+    """The list's sort, cursor and page size, and the query without any bad one: a bad one is
+    named and left out (of this page and of its links), never silently."""
     query, problems = query.copy(), []
     while True:
         try:
-            return selectors.list_params(query), problems
+            return selectors.list_params(query), query, problems
         except selectors.BadListParameter as error:
             problems.append(error.message)
             query.pop(error.field, None)
@@ -43,9 +47,8 @@ def _list_params(query: QueryDict) -> tuple[selectors.ListParams, list[str]]:
 
 def idea_list(request):
     filters = IdeaFilter(request.GET, queryset=selectors.idea_list(viewer=request.user))
-    params, problems = _list_params(request.GET)
+    params, query, problems = _list_params(request.GET)
     page = selectors.idea_page(filters.qs, params)
-    query = request.GET.copy()
     query.pop("cursor", None)
     tabs = []
     for sort in selectors.SORTS.values():
@@ -102,7 +105,7 @@ def idea_vote(request, pk: int):
         return redirect(back)
     if not request.user.is_authenticated:
         _get_idea(pk)
-        request.session[PENDING_VOTE] = {"idea": pk, "value": value, "next": back}
+        request.session[PENDING_VOTE] = {"idea": pk, "value": value, "next": back, "at": time.time()}
         return redirect_to_login(reverse("idea_vote_after_sign_in", args=[pk]))
     try:
         vote_toggle(actor=request.user, idea_id=pk, value=value)
@@ -119,12 +122,18 @@ def idea_vote_after_sign_in(request, pk: int):
     """Cast the vote a visitor pressed before signing in (kept in their session by idea_vote), or
     say why it cannot be. Only a vote pressed through the form, with its CSRF token, is ever cast."""
     pending = request.session.pop(PENDING_VOTE, None)
-    if not pending or pending.get("idea") != pk or _vote_value(str(pending.get("value"))) is None:
+    if (
+        not pending
+        or pending.get("idea") != pk
+        or _vote_value(str(pending.get("value"))) is None
+        or not 0 <= time.time() - pending.get("at", 0) <= PENDING_VOTE_SECONDS
+    ):
         return redirect("idea_detail", pk=pk)
     try:
         result = vote_cast(actor=request.user, idea_id=pk, value=int(pending["value"]))
     except Idea.DoesNotExist:
-        raise Http404(_("No idea with that number.")) from None
+        messages.error(request, _("Your vote was not counted: the idea has been removed."))
+        return redirect("idea_list")
     except DomainError as error:
         messages.error(request, _("Your vote was not counted: %(why)s") % {"why": error.message})
     else:
@@ -217,6 +226,8 @@ def idea_delete(request, pk: int):
     if request.method == "POST":
         try:
             services.idea_delete(idea=idea, actor=request.user, reason=reason)
+        except Idea.DoesNotExist:
+            raise Http404(_("No idea with that number.")) from None
         except ValidationError as error:
             errors = error.message_dict.get("reason", error.messages)
         else:

@@ -67,6 +67,16 @@ def test_export_holds_the_members_votes(alice, bob, alices_idea, drinks):
     assert member_export(user=alice)["votes"] == []
 
 
+def test_export_names_only_ideas_still_shown(alice, bob, alices_idea):
+    from ideas.services import idea_delete
+    from voting.services import vote_cast
+
+    vote_cast(actor=bob, idea_id=alices_idea.pk, value=1)
+    idea_delete(idea=alices_idea, actor=alice)
+    [vote] = member_export(user=bob)["votes"]
+    assert (vote["idea"], vote["idea_title"], vote["value"]) == (alices_idea.pk, None, 1)
+
+
 def test_export_has_one_part_per_app_in_layer_order(alice):
     assert list(member_export(user=alice)) == ["profile", "email_addresses", "connections", "ideas", "votes"]
 

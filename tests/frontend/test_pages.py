@@ -319,3 +319,17 @@ def test_server_errors_are_json_under_the_api_and_the_sites_page_elsewhere(rf):
     assert api.status_code == 500 and api["Content-Type"] == "application/json"
     page = server_error(rf.get("/"))
     assert page.status_code == 500 and "Something went wrong on our side" in page.content.decode()
+
+
+def test_too_many_form_fields_under_the_api_is_a_json_400(client, bob, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    client.force_login(bob)
+    fields = "&".join(f"f{n}=1" for n in range(20))
+    response = client.post("/api/v1/ideas/", fields, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+
+
+def test_links_of_a_list_with_a_bad_parameter_leave_it_out(client, alices_idea):
+    response = client.get("/", {"page_size": "0", "q": "oat"})
+    assert response.status_code == 400
+    assert all("page_size" not in tab["query"] and "q=oat" in tab["query"] for tab in response.context["tabs"])

@@ -48,6 +48,16 @@ def test_list_filters_by_category_id_as_well_as_slug(api, alice, drinks, experie
     by_id = api.get(LIST, {"category": drinks.pk}).json()["results"]
     assert [i["id"] for i in by_slug] == [i["id"] for i in by_id] == [oat.pk]
     assert api.get(LIST, {"category": 999999}).status_code == 400
+    assert api.get(LIST, {"category": "9" * 40}).status_code == 400
+
+
+def test_a_category_slug_of_digits_is_its_slug_not_an_id(api, alice, drinks):
+    from tests.factories import CategoryFactory
+
+    year = CategoryFactory(name="Ideas for 2026", slug=str(drinks.pk))
+    mine = IdeaFactory(author=alice, category=year)
+    IdeaFactory(author=alice, category=drinks)
+    assert [i["id"] for i in api.get(LIST, {"category": str(drinks.pk)}).json()["results"]] == [mine.pk]
 
 
 def test_list_refuses_unknown_filter_values_with_400(api, alices_idea):

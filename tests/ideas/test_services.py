@@ -134,3 +134,14 @@ def test_member_cannot_delete_someone_elses_idea(bob, alices_idea):
 def test_visitor_cannot_delete(visitor, alices_idea):
     with pytest.raises(NotAllowed):
         idea_delete(idea=alices_idea, actor=visitor)
+
+
+def test_an_idea_is_deleted_recorded_and_announced_once(mo, alices_idea, published):
+    from core.models import AuditEntry
+
+    stale = Idea.objects.get(pk=alices_idea.pk)
+    with published() as events:
+        idea_delete(idea=alices_idea, actor=mo, reason="Spam")
+        with pytest.raises(Idea.DoesNotExist):
+            idea_delete(idea=stale, actor=mo, reason="Spam again")
+    assert AuditEntry.objects.filter(verb="idea.deleted").count() == 1 and len(events) == 2

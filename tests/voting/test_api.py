@@ -231,3 +231,25 @@ def test_a_visitor_pressing_a_bad_value_or_a_missing_idea_is_not_sent_to_sign_in
 def test_the_page_vote_form_404s_for_a_missing_idea(client, bob):
     client.force_login(bob)
     assert client.post("/ideas/999999/vote/", {"value": "1"}).status_code == 404
+
+
+def test_a_pending_vote_expires(client, bob, alices_idea, monkeypatch):
+    import time
+
+    client.post(f"/ideas/{alices_idea.pk}/vote/", {"value": "1"})
+    later = time.time() + 16 * 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    client.force_login(bob)
+    client.get(f"/ideas/{alices_idea.pk}/vote/after-sign-in/")
+    assert not Vote.objects.exists()
+
+
+def test_a_pending_vote_on_an_idea_removed_meanwhile_says_so(client, bob, alice, alices_idea):
+    from ideas.services import idea_delete
+
+    client.post(f"/ideas/{alices_idea.pk}/vote/", {"value": "1"})
+    idea_delete(idea=alices_idea, actor=alice)
+    client.force_login(bob)
+    response = client.get(f"/ideas/{alices_idea.pk}/vote/after-sign-in/", follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert "Your vote was not counted: the idea has been removed." in response.content.decode()

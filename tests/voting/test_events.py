@@ -68,3 +68,14 @@ def test_deleting_a_voters_account_announces_the_counts_without_their_vote(publi
         {"topic": f"idea:{alices_idea.pk}", "event": "vote.changed", "data": _counts(alices_idea.pk, 0, 0)},
         {"topic": "ideas", "event": "vote.changed", "data": _counts(alices_idea.pk, 0, 0)},
     ]
+
+
+def test_deleting_a_voters_account_says_nothing_of_deleted_ideas(published, alice, bob, alices_idea):
+    from accounts.services import account_delete
+    from ideas.services import idea_delete
+
+    vote_cast(actor=bob, idea_id=alices_idea.pk, value=1)
+    idea_delete(idea=alices_idea, actor=alice)
+    with published() as events:
+        account_delete(actor=bob, user=bob)
+    assert events == []

@@ -167,3 +167,12 @@ def test_ranking_formulas():
     assert ranking.trending_remove(ranking.trending_add(0.0, late), now) == ranking.TRENDING_NONE
     # Nothing left to take from (a reset value) never overflows, even decades on.
     assert ranking.trending_remove(ranking.TRENDING_NONE, now + timedelta(days=365 * 30)) == ranking.TRENDING_NONE
+
+
+def test_a_voter_cannot_be_deleted_around_the_account_deletion(bob, alices_idea):
+    from django.db.models import ProtectedError
+
+    vote_cast(actor=bob, idea_id=alices_idea.pk, value=1)
+    with pytest.raises(ProtectedError):
+        type(bob).objects.filter(pk=bob.pk).delete()
+    assert_counts_match_votes(alices_idea)
