@@ -6,6 +6,7 @@ import time
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
 from django.test import Client
@@ -29,8 +30,15 @@ def socket(user=None, origin=ORIGIN) -> WebsocketCommunicator:
 
 
 def run(coroutine_function):
-    """Run an async test body; database calls inside it run on this thread's test connection."""
-    return async_to_sync(coroutine_function)()
+    """Run an async test body; database calls inside it run on this thread's test connection. Each
+    body gets a channel layer of its own: channels-redis keeps asyncio locks that bind to the event
+    loop of the test that first waited on them (and outlive a cancelled receive), so a layer shared
+    across tests' loops fails later tests with "bound to a different event loop"."""
+    channel_layers.backends.clear()
+    try:
+        return async_to_sync(coroutine_function)()
+    finally:
+        channel_layers.backends.clear()
 
 
 async def connected(user=None) -> WebsocketCommunicator:
