@@ -59,6 +59,21 @@ function similarIdeas(form) {
 
 document.querySelectorAll("form[data-similar-url]").forEach(similarIdeas);
 
+// A submitted form with errors: focus goes to its summary, and a link there puts focus in the field
+// (scrolled so that its label shows), as GOV.UK's error summary does.
+const summary = document.querySelector("[data-error-summary]");
+if (summary) {
+  summary.focus();
+  summary.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href^='#']");
+    const field = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!field) return;
+    event.preventDefault();
+    (document.querySelector(`label[for="${field.id}"]`) || field).scrollIntoView({ block: "start" });
+    field.focus({ preventScroll: true });
+  });
+}
+
 // Vote buttons: without JavaScript they are forms; with it, the API, and no reload.
 async function vote(form, button) {
   const pressed = button.getAttribute("aria-pressed") === "true";
