@@ -23,6 +23,13 @@ step "manage.py check and migrations"
 python manage.py check --fail-level WARNING
 python manage.py makemigrations --check --dry-run
 
+step "npm ci: axe-core for the browser tests' accessibility checks"
+# Reinstalled only when node_modules is missing or package-lock.json changed since the last install.
+if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.installed-package-lock.json; then
+  npm ci --no-audit --no-fund
+  cp package-lock.json node_modules/.installed-package-lock.json
+fi
+
 step "Tests on SQLite, in-memory channel layer"
 (unset DATABASE_URL REDIS_URL; pytest "$@")
 

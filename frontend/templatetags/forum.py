@@ -1,8 +1,10 @@
-"""Template helpers of the pages: avatars, provider icons, and the reason a vote button is disabled."""
+"""Template helpers of the pages: avatars, provider icons, the reason a vote button is disabled, and
+what the form templates need (error counts, the delete page's reason as a form field)."""
 
-from django import template
+from django import forms, template
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from voting.permissions import can_vote
 
@@ -43,3 +45,45 @@ def vote_refusal(context, idea) -> str:
     if user is None or not user.is_authenticated:
         return ""
     return can_vote(user=user, idea=idea).reason
+
+
+@register.simple_tag
+def error_count(form_or_errors) -> int:
+    """How many error messages a submitted form shows (the page title and the error summary say it);
+    a plain list of messages counts too, and anything else (no form on the page) is 0."""
+    if isinstance(form_or_errors, forms.BaseForm):
+        if not form_or_errors.is_bound:
+            return 0
+        return sum(len(errors) for errors in form_or_errors.errors.values())
+    if isinstance(form_or_errors, list | tuple):
+        return len(form_or_errors)
+    return 0
+
+
+@register.simple_tag
+def first_visible_field(form):
+    """The field an error of the whole form (a wrong password, say) links to: the form's first."""
+    fields = form.visible_fields()
+    return fields[0] if fields else None
+
+
+class DeleteReasonForm(forms.Form):
+    """The staff member's reason on the idea delete page (the view takes it as plain POST data)."""
+
+    reason = forms.CharField(
+        label=_("Why are you deleting it?"),
+        required=False,
+        help_text=_("Kept in the audit trail that moderators and staff read."),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )
+
+
+@register.simple_tag
+def delete_reason_form(reason: str, errors) -> DeleteReasonForm:
+    """The reason field bound to what was typed, with the service's errors on it, so the delete
+    page renders it through the one field template like every other form."""
+    form = DeleteReasonForm(data={"reason": reason})
+    form.full_clean()
+    for error in errors or ():
+        form.add_error("reason", error)
+    return form

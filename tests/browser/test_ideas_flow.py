@@ -24,7 +24,7 @@ def test_sign_up_submit_markdown_and_see_it_rendered(live_url, new_page, categor
     page.get_by_role("link", name="Sign up").click()
     page.get_by_label("Email").fill("nina@example.com")
     page.get_by_label("Display name").fill("Nina")
-    page.get_by_label("Password:", exact=True).fill("a-long-passphrase")
+    page.get_by_label("Password", exact=True).fill("a-long-passphrase")
     page.get_by_label("Password (again)").fill("a-long-passphrase")
     page.get_by_role("button", name="Sign Up").click()
     expect(page.locator(".who")).to_have_text("Nina")
@@ -74,8 +74,8 @@ def test_form_errors_keep_what_was_typed(live_url, new_page, categories, alice):
     page.get_by_label("Title").fill("Oat")
     page.get_by_label("Description").fill("A body I do not want to type again")
     page.get_by_role("button", name="Post idea").click()
-    expect(page.locator("#id_title-errors")).to_contain_text("at least 5 characters")
-    expect(page.locator("#id_category-errors")).to_contain_text("Choose one of the categories")
+    expect(page.locator("#id_title_error")).to_contain_text("at least 5 characters")
+    expect(page.locator("#id_category_error")).to_contain_text("Choose one of the categories")
     expect(page.get_by_label("Description")).to_have_value("A body I do not want to type again")
     # Nothing wider than a 360 px phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -141,7 +141,7 @@ def test_sign_in_with_openid_connect_end_to_end(oidc, new_page):
 
     # 5. With a password as another way in, disconnecting works.
     page.goto(f"{forum}/accounts/password/set/")
-    page.get_by_label("Password:", exact=True).fill("a-long-passphrase")
+    page.get_by_label("Password", exact=True).fill("a-long-passphrase")
     page.get_by_label("Password (again)").fill("a-long-passphrase")
     page.get_by_role("button", name="Set Password").click()
     page.goto(f"{forum}/accounts/3rdparty/")

@@ -1,7 +1,8 @@
 // Idea Forum's browser client: small, no build step, loaded as a module (CSP allows only 'self').
 // Pages work fully without it; it adds live updates and conveniences on top.
 
-import { showCounts, startLive } from "./live.js";
+import { announce, phrase } from "./announce.js";
+import { scorePhrase, showCounts, startLive, votingOn } from "./live.js";
 
 const debounce = (fn, ms) => {
   let timer;
@@ -48,6 +49,9 @@ function similarIdeas(form) {
         }),
       );
       panel.hidden = ideas.length === 0;
+      if (ideas.length) {
+        announce(ideas.length === 1 ? panel.dataset.foundOne : panel.dataset.foundMany.replace("{n}", ideas.length));
+      }
     } catch {
       panel.hidden = true;
     }
@@ -59,38 +63,100 @@ function similarIdeas(form) {
 
 document.querySelectorAll("form[data-similar-url]").forEach(similarIdeas);
 
+// A submitted form with errors: focus goes to its summary, and a link there puts focus in the field
+// (scrolled so that its label shows), as GOV.UK's error summary does.
+const summary = document.querySelector("[data-error-summary]");
+if (summary) {
+  summary.focus();
+  summary.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href^='#']");
+    const field = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!field) return;
+    event.preventDefault();
+    (document.querySelector(`label[for="${field.id}"]`) || field).scrollIntoView({ block: "start" });
+    field.focus({ preventScroll: true });
+  });
+}
+
+// Messages from the server (a vote counted after signing in, a saved profile) are said once the page is up.
+const messageList = document.getElementById("messages");
+if (messageList) {
+  setTimeout(() => announce(messageList.textContent.replace(/\s+/g, " ").trim(), { now: true }), 500);
+}
+
+// Why a vote was refused, in words a member understands, in the idea's own feedback line (in the
+// flow of the card or page, never over the idea's text). A session that has ended gets a sign-in link.
+function refusal(response, data) {
+  const box = document.createElement("p");
+  box.className = "vote-error";
+  box.setAttribute("role", "alert");
+  const code = data?.code;
+  if (response.status === 401 || code === "not_authenticated" || code === "authentication_failed") {
+    const link = document.createElement("a");
+    const url = new URL(phrase("signInUrl"), window.location.origin);
+    url.searchParams.set("next", window.location.pathname + window.location.search);
+    link.href = url.pathname + url.search;
+    link.textContent = phrase("signIn");
+    box.append(phrase("signedOut"), " ", link);
+    // From now on the buttons are the visitor's plain form: sign in, and the vote is cast after.
+    document.querySelectorAll("form.vote").forEach((form) => form.setAttribute("data-signed-out", ""));
+  } else if (code === "own_idea" || code === "voting_closed") {
+    box.textContent = data.detail; // the server's own sentence, in the member's language
+  } else if (response.status === 404) {
+    box.textContent = phrase("voteGone");
+  } else if (response.status === 429) {
+    box.textContent = phrase("voteBusy");
+  } else {
+    box.textContent = phrase("voteFailed");
+  }
+  return box;
+}
+
+function feedbackFor(form) {
+  const holder = form.closest(".idea-card, article") || document;
+  return holder.querySelector(`[data-vote-feedback="${form.dataset.ideaId}"]`);
+}
+
 // Vote buttons: without JavaScript they are forms; with it, the API, and no reload.
 async function vote(form, button) {
   const pressed = button.getAttribute("aria-pressed") === "true";
   const csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  const feedback = feedbackFor(form);
   form.classList.add("is-busy");
-  form.querySelector(".vote-error")?.remove();
+  feedback?.querySelector(".vote-error")?.remove();
+  votingOn.add(form.dataset.ideaId);
+  let response;
   try {
-    const response = await fetch(form.dataset.voteApi, {
+    response = await fetch(form.dataset.voteApi, {
       method: pressed ? "DELETE" : "PUT",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
       body: pressed ? null : JSON.stringify({ value: Number(button.value) }),
       credentials: "same-origin",
     });
-    const data = await response.json();
-    if (!response.ok) {
-      const error = document.createElement("p");
-      error.className = "vote-error";
-      error.setAttribute("role", "alert");
-      error.textContent = data.detail;
-      form.append(error);
-      return;
-    }
-    showCounts(data);
-    document.querySelectorAll(`form.vote[data-idea-id="${data.id}"]`).forEach((each) => {
-      each.querySelector(".vote-up").setAttribute("aria-pressed", String(data.my_vote === 1));
-      each.querySelector(".vote-down").setAttribute("aria-pressed", String(data.my_vote === -1));
-    });
   } catch {
-    form.submit(); // the network failed: fall back to the plain form
+    // The network failed: fall back to the plain form, with the value of the button pressed.
+    const value = Object.assign(document.createElement("input"), { type: "hidden", name: "value", value: button.value });
+    form.append(value);
+    form.submit();
+    return;
   } finally {
     form.classList.remove("is-busy");
   }
+  const data = await response.json().catch(() => null);
+  votingOn.delete(form.dataset.ideaId); // from here on, the counts on the page are this answer's
+  if (!response.ok || !data) {
+    const box = refusal(response, data);
+    if (feedback) feedback.append(box);
+    else form.after(box);
+    return;
+  }
+  showCounts(data);
+  document.querySelectorAll(`form.vote[data-idea-id="${data.id}"]`).forEach((each) => {
+    each.querySelector(".vote-up").setAttribute("aria-pressed", String(data.my_vote === 1));
+    each.querySelector(".vote-down").setAttribute("aria-pressed", String(data.my_vote === -1));
+  });
+  const said = data.my_vote === 1 ? "votedUp" : data.my_vote === -1 ? "votedDown" : "voteWithdrawn";
+  announce(scorePhrase(said, data), { now: true });
 }
 
 document.addEventListener("submit", (event) => {

@@ -1,6 +1,9 @@
 // The live client: one WebSocket per page, subscribed to the topics the page names in
-// <body data-live-topics="...">. It applies events to what the page shows, reconnects with
-// exponential backoff and jitter, and refetches the page's live regions after a reconnect.
+// <body data-live-topics="...">. It applies events to what the page shows, in place, so focus and
+// the reader's place stay where they were; says what changed in the page's one live region;
+// reconnects with exponential backoff and jitter, and refetches the page's live regions after a reconnect.
+
+import { announce, phrase } from "./announce.js";
 
 const MAX_DELAY_MS = 30_000;
 const FIRST_DELAY_MS = 500;
@@ -24,19 +27,133 @@ function elementFrom(html) {
   return template.content.firstElementChild;
 }
 
-// Replace every live region of this page with its current version from the server.
-async function refreshRegions() {
-  const { html } = await fetchHTML(window.location.href);
-  if (!html) return;
-  const fresh = new DOMParser().parseFromString(html, "text/html");
-  const known = new Set([...document.querySelectorAll("[data-idea-id]")].map((el) => el.dataset.ideaId));
-  document.querySelectorAll("[data-live-region][id]").forEach((region) => {
-    const replacement = fresh.getElementById(region.id);
-    if (!replacement) return;
-    replacement.querySelectorAll(".idea-card[data-idea-id]").forEach((card) => {
-      if (!known.has(card.dataset.ideaId)) card.classList.add("is-new");
-    });
-    region.replaceWith(document.importNode(replacement, true));
+// --- Updating in place -------------------------------------------------------------------------
+// The server renders; the client copies what changed into the nodes already on the page instead of
+// replacing them, so the element that has focus (a vote button, a link) is still there afterwards.
+
+function syncAttributes(current, fresh) {
+  [...current.attributes].forEach(({ name }) => {
+    if (!fresh.hasAttribute(name)) current.removeAttribute(name);
+  });
+  [...fresh.attributes].forEach(({ name, value }) => {
+    if (current.getAttribute(name) !== value) current.setAttribute(name, value);
+  });
+}
+
+function sameKind(a, b) {
+  return a.nodeType === b.nodeType && a.nodeName === b.nodeName && (a.id || "") === (b.id || "");
+}
+
+function patch(current, fresh) {
+  if (!sameKind(current, fresh)) {
+    current.replaceWith(fresh);
+    return;
+  }
+  if (current.nodeType === Node.TEXT_NODE || current.nodeType === Node.COMMENT_NODE) {
+    if (current.nodeValue !== fresh.nodeValue) current.nodeValue = fresh.nodeValue;
+    return;
+  }
+  if (current.nodeType !== Node.ELEMENT_NODE) return;
+  // Inputs stay as they are: the page's own "next" address and CSRF token, and whatever was typed.
+  if (current.nodeName === "INPUT" || current.nodeName === "TEXTAREA" || current.nodeName === "SELECT") return;
+  syncAttributes(current, fresh);
+  patchChildren(current, fresh);
+}
+
+// Children with an id (cards in a list) are matched by id, the others by position.
+function patchChildren(parent, freshParent) {
+  const freshNodes = [...freshParent.childNodes];
+  const freshIds = new Set(freshNodes.filter((node) => node.id).map((node) => node.id));
+  const existing = new Map([...parent.children].filter((child) => child.id).map((child) => [child.id, child]));
+  let cursor = parent.firstChild;
+  const dropStale = () => {
+    while (cursor && cursor.id && !freshIds.has(cursor.id)) {
+      const stale = cursor;
+      cursor = cursor.nextSibling;
+      stale.remove();
+    }
+  };
+  freshNodes.forEach((node) => {
+    dropStale();
+    const keyed = node.id ? existing.get(node.id) : null;
+    if (keyed) {
+      if (keyed === cursor) cursor = cursor.nextSibling;
+      else parent.insertBefore(keyed, cursor);
+      patch(keyed, node);
+    } else if (cursor && !cursor.id && sameKind(cursor, node)) {
+      const here = cursor;
+      cursor = cursor.nextSibling;
+      patch(here, node);
+    } else {
+      parent.insertBefore(node, cursor);
+    }
+  });
+  dropStale();
+  while (cursor) {
+    const next = cursor.nextSibling;
+    cursor.remove();
+    cursor = next;
+  }
+}
+
+// Make `current` look like `fresh`, keeping focus where it was.
+function morph(current, fresh) {
+  const focused = document.activeElement;
+  patch(current, fresh);
+  if (focused && focused !== document.body && focused.isConnected && document.activeElement !== focused) {
+    focused.focus({ preventScroll: true });
+  }
+}
+
+// Remove a card; if focus was in it, it goes to the next card (or the one before, or the list).
+function removeCard(card) {
+  if (card.contains(document.activeElement)) {
+    const neighbour = card.nextElementSibling || card.previousElementSibling;
+    const target = neighbour?.querySelector(".idea-title a") || document.getElementById("main");
+    card.remove();
+    target.focus({ preventScroll: true });
+  } else {
+    card.remove();
+  }
+}
+
+// --- What the page shows about an idea ---------------------------------------------------------
+
+function titleOf(id) {
+  const heading =
+    document.querySelector(`#idea-${id} .idea-title a`) || document.querySelector(`article[data-idea-id="${id}"] h1`);
+  return heading ? heading.textContent.trim() : "";
+}
+
+function fill(element, value) {
+  const text = element.dataset.template.replace("{n}", value);
+  if (element.textContent !== text) element.textContent = text;
+}
+
+// New counts for an idea, wherever the page shows it; nothing moves, so the reader keeps their place.
+// Returns whether anything the page showed changed.
+export function showCounts(data) {
+  let changed = false;
+  document.querySelectorAll(`form.vote[data-idea-id="${data.id}"]`).forEach((form) => {
+    const score = form.querySelector("[data-score]");
+    if (score && score.textContent !== String(data.score)) {
+      score.textContent = data.score;
+      changed = true;
+    }
+    const up = form.querySelector("[data-upvotes]");
+    const down = form.querySelector("[data-downvotes]");
+    if (up && data.upvotes !== undefined) fill(up, data.upvotes);
+    if (down && data.downvotes !== undefined) fill(down, data.downvotes);
+  });
+  return changed;
+}
+
+export function scorePhrase(key, data) {
+  return phrase(key, {
+    title: titleOf(data.id),
+    score: data.score,
+    up: data.upvotes,
+    down: data.downvotes,
   });
 }
 
@@ -49,19 +166,28 @@ function cardUrl(list, id, extra) {
   return url;
 }
 
-// New counts for an idea, wherever the page shows it; nothing moves, so the reader keeps their place.
-export function showCounts(data) {
-  document.querySelectorAll(`form.vote[data-idea-id="${data.id}"] [data-score]`).forEach((score) => {
-    score.textContent = data.score;
-    if (score.dataset.titleTemplate) {
-      score.title = score.dataset.titleTemplate.replace("{up}", data.upvotes).replace("{down}", data.downvotes);
-    }
+// Bring every live region of this page up to date with the server, in place.
+async function refreshRegions() {
+  const { html } = await fetchHTML(window.location.href);
+  if (!html) return;
+  const fresh = new DOMParser().parseFromString(html, "text/html");
+  const known = new Set([...document.querySelectorAll("[data-idea-id]")].map((el) => el.dataset.ideaId));
+  document.querySelectorAll("[data-live-region][id]").forEach((region) => {
+    const replacement = fresh.getElementById(region.id);
+    if (!replacement) return;
+    replacement.querySelectorAll(".idea-card[data-idea-id]").forEach((card) => {
+      if (!known.has(card.dataset.ideaId)) card.classList.add("is-new");
+    });
+    morph(region, document.importNode(replacement, true));
   });
 }
 
+// Ideas the reader is voting on right now: the echo of their own vote is not said as someone else's.
+export const votingOn = new Set();
+
 const handlers = {
   async "vote.changed"(data) {
-    showCounts(data);
+    if (showCounts(data) && !votingOn.has(String(data.id))) announce(scorePhrase("score", data));
   },
 
   async "idea.created"(data) {
@@ -71,32 +197,40 @@ const handlers = {
     if (!html || document.getElementById(`idea-${data.id}`)) return;
     list.prepend(elementFrom(html));
     document.getElementById("no-ideas")?.remove();
+    announce(phrase("newIdea", { title: titleOf(data.id) }));
   },
 
+  // The idea itself changed (edit, status) or was deleted; votes come as vote.changed.
   async "idea.changed"(data) {
+    const title = titleOf(data.id);
     const card = document.getElementById(`idea-${data.id}`);
-    const title = card?.querySelector(".idea-title a")?.textContent;
-    if (card && !data.deleted && title === data.title) {
-      showCounts(data); // a vote: counts change in place
-      return;
-    }
     if (card) {
       const list = card.closest("[data-card-url]") || document.querySelector("[data-card-url]");
-      if (data.deleted || !list) {
-        if (data.deleted) card.remove();
-        return;
+      if (data.deleted) {
+        removeCard(card);
+        announce(phrase("removed", { title }));
+      } else if (list) {
+        const { html } = await fetchHTML(cardUrl(list, data.id, card.classList.contains("is-new") ? { new: "1" } : {}));
+        if (!card.isConnected) return;
+        if (html) {
+          morph(card, elementFrom(html));
+          announce(phrase("changed", { title: titleOf(data.id) || title }));
+        } else {
+          removeCard(card); // it no longer matches the list's filters
+          announce(phrase("removed", { title }));
+        }
       }
-      const { html } = await fetchHTML(cardUrl(list, data.id, card.classList.contains("is-new") ? { new: "1" } : {}));
-      if (html) card.replaceWith(elementFrom(html));
-      else card.remove();
     }
     const article = document.querySelector(`article[data-idea-id="${data.id}"]`);
     if (article) {
       if (data.deleted) {
-        document.getElementById("idea-gone").hidden = false;
+        const gone = document.getElementById("idea-gone");
+        gone.hidden = false;
         article.classList.add("is-gone");
+        announce(gone.textContent.trim());
       } else {
         await refreshRegions();
+        announce(phrase("changed", { title: titleOf(data.id) || title }));
       }
     }
   },
@@ -110,6 +244,7 @@ export function startLive(topics) {
   let everConnected = false;
   let leaving = false;
   let offlineTimer;
+  let saidOffline = false;
 
   window.addEventListener("pagehide", () => {
     leaving = true;
@@ -118,7 +253,10 @@ export function startLive(topics) {
   const showOffline = () => {
     clearTimeout(offlineTimer);
     offlineTimer = setTimeout(() => {
-      if (!leaving) status.hidden = false;
+      if (leaving) return;
+      status.hidden = false;
+      if (!saidOffline) announce(phrase("offline"));
+      saidOffline = true;
     }, OFFLINE_GRACE_MS);
   };
   const showOnline = () => {
@@ -137,7 +275,14 @@ export function startLive(topics) {
       attempt = 0;
       showOnline();
       topics.forEach((topic) => socket.send(JSON.stringify({ type: "subscribe", topic })));
-      if (everConnected) refreshRegions().catch(() => {});
+      if (everConnected) {
+        refreshRegions()
+          .then(() => {
+            if (saidOffline) announce(phrase("online"));
+            saidOffline = false;
+          })
+          .catch(() => {});
+      }
       everConnected = true;
     });
     socket.addEventListener("message", (message) => {
