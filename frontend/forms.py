@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ideas.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Idea
 from ideas.selectors import category_list
+from ideas.services import REASON_MAX
 
 
 class IdeaForm(forms.Form):
@@ -58,3 +59,15 @@ class IdeaForm(forms.Form):
             "category": self.categories.get(data["category"]),
             "tags": [tag for tag in data["tags"].split(",") if tag.strip()],
         }
+
+
+class DeleteReasonForm(forms.Form):
+    """The staff member's reason on the idea delete page; the service checks its length."""
+
+    reason = forms.CharField(
+        label=_("Why are you deleting it?"),
+        required=False,
+        strip=False,
+        help_text=_("Kept in the audit trail that moderators and staff read."),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_MAX}),
+    )

@@ -4,7 +4,6 @@ what the form templates need (error counts, the delete page's reason as a form f
 from django import forms, template
 from django.templatetags.static import static
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 
 from voting.permissions import can_vote
 
@@ -65,25 +64,3 @@ def first_visible_field(form):
     """The field an error of the whole form (a wrong password, say) links to: the form's first."""
     fields = form.visible_fields()
     return fields[0] if fields else None
-
-
-class DeleteReasonForm(forms.Form):
-    """The staff member's reason on the idea delete page (the view takes it as plain POST data)."""
-
-    reason = forms.CharField(
-        label=_("Why are you deleting it?"),
-        required=False,
-        help_text=_("Kept in the audit trail that moderators and staff read."),
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
-    )
-
-
-@register.simple_tag
-def delete_reason_form(reason: str, errors) -> DeleteReasonForm:
-    """The reason field bound to what was typed, with the service's errors on it, so the delete
-    page renders it through the one field template like every other form."""
-    form = DeleteReasonForm(data={"reason": reason})
-    form.full_clean()
-    for error in errors or ():
-        form.add_error("reason", error)
-    return form

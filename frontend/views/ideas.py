@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
-from frontend.forms import IdeaForm
+from frontend.forms import DeleteReasonForm, IdeaForm
 from ideas import events, selectors, services
 from ideas.filters import IdeaFilter
 from ideas.models import Idea
@@ -151,7 +151,11 @@ def idea_card(request, pk: int):
         if not selectors.idea_list(viewer=request.user).filter(pk=pk).exists():
             raise Http404(_("No idea with that number."))
         return HttpResponse(status=204)
-    return render(request, "ideas/_idea_card.html", {"idea": idea, "is_new": request.GET.get("new") == "1"})
+    query = request.GET.copy()
+    query.pop("new", None)
+    return_to = reverse("idea_list") + (f"?{query.urlencode()}" if query else "")
+    context = {"idea": idea, "is_new": request.GET.get("new") == "1", "return_to": return_to}
+    return render(request, "ideas/_idea_card.html", context)
 
 
 def idea_detail(request, pk: int):
@@ -222,16 +226,16 @@ def idea_delete(request, pk: int):
     if not verdict:
         return _refused(request, verdict.error)
     staff = is_staff_action(user=request.user, idea=idea)
-    reason, errors = request.POST.get("reason", ""), []
-    if request.method == "POST":
+    form = DeleteReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.idea_delete(idea=idea, actor=request.user, reason=reason)
+            services.idea_delete(idea=idea, actor=request.user, reason=form.cleaned_data["reason"] if staff else "")
         except Idea.DoesNotExist:
             raise Http404(_("No idea with that number.")) from None
         except ValidationError as error:
-            errors = error.message_dict.get("reason", error.messages)
+            form.add_error(None, error)
         else:
             messages.success(request, _("The idea “%(title)s” is deleted.") % {"title": idea.title})
             return redirect("idea_list")
-    context = {"idea": idea, "staff_action": staff, "reason": reason, "reason_errors": errors}
-    return render(request, "ideas/confirm_delete.html", context, status=400 if errors else 200)
+    context = {"idea": idea, "staff_action": staff, "form": form}
+    return render(request, "ideas/confirm_delete.html", context, status=400 if form.errors else 200)

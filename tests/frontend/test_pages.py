@@ -333,3 +333,8 @@ def test_links_of_a_list_with_a_bad_parameter_leave_it_out(client, alices_idea):
     response = client.get("/", {"page_size": "0", "q": "oat"})
     assert response.status_code == 400
     assert all("page_size" not in tab["query"] and "q=oat" in tab["query"] for tab in response.context["tabs"])
+
+
+def test_a_cards_vote_form_returns_to_the_list_not_to_the_fragment(client, alices_idea):
+    card = client.get(f"/ideas/{alices_idea.pk}/card/", {"new": "1", "sort": "new"}).content.decode()
+    assert 'name="next" value="/?sort=new"' in card and "/card/" not in card.split('name="next"')[1][:40]
