@@ -24,8 +24,8 @@ def forum(live_url, alice, bob, mo, drinks):
     sour = IdeaFactory(author=alice, category=drinks, title="Sour milk on Mondays")
     IdeaFactory(author=bob, category=drinks, title="Bob's own idea about cups")
     IdeaFactory(author=alice, category=drinks, title="Oat milk, launched", status=Status.LAUNCHED)
-    vote_cast(voter=bob, idea_id=latte.pk, value=1)
-    vote_cast(voter=bob, idea_id=sour.pk, value=-1)
+    vote_cast(actor=bob, idea_id=latte.pk, value=1)
+    vote_cast(actor=bob, idea_id=sour.pk, value=-1)
     return latte
 
 
