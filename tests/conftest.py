@@ -2,6 +2,7 @@
 `published`, which captures the live events services announce."""
 
 import json
+import shutil
 from contextlib import contextmanager
 from functools import partial
 
@@ -17,6 +18,17 @@ from core import live
 from tests.factories import CategoryFactory, IdeaFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_files_removed():
+    """The SQLite run's file cache (config/settings/test.py) goes with the session."""
+    yield
+    from django.conf import settings
+
+    location = settings.CACHES["default"].get("LOCATION", "")
+    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+        shutil.rmtree(location, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -45,6 +45,8 @@ def new_page(browser):
         contexts.append(context)
         page = context.new_page()
         page.errors = []
+        page.failed_responses = []
+        page.on("response", lambda response: response.status >= 400 and page.failed_responses.append(response))
         page.on("pageerror", lambda error: page.errors.append(str(error)))
         page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
         return page

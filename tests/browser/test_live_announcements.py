@@ -92,7 +92,14 @@ def test_a_burst_of_changes_is_announced_together_not_one_by_one(live_url, new_p
         api(live_url, voter, "PUT", f"/api/v1/ideas/{idea.pk}/vote/", {"value": 1})
     for idea in ideas:
         expect(page.locator(f"#idea-{idea.pk} [data-score]")).to_have_text("1")
-    page.wait_for_timeout(2500)  # anything still held back has been said by now
+    # Wait until every change held back has been said, however the burst was batched.
+    page.wait_for_function(
+        """total => (window.said || []).reduce((n, [, text]) => {
+            const count = text.match(/^(\\d+) updates on this page/);
+            return n + (count ? Number(count[1]) : text.split(": score 1 (1 up, 0 down).").length - 1);
+        }, 0) >= total""",
+        arg=len(ideas),
+    )
 
     said = page.evaluate("window.said")
     assert 1 < len(said) < len(ideas), said
@@ -105,3 +112,26 @@ def test_a_burst_of_changes_is_announced_together_not_one_by_one(live_url, new_p
 
     assert sum(changes_told(text) for _, text in said) == len(ideas), said
     assert page.errors == []
+
+
+def test_a_vote_button_closed_by_a_live_change_hands_focus_to_the_reason(live_url, new_page, drinks, alice, bob):
+    """The pipeline will close voting on ideas people are looking at: focus must not fall to <body>.
+    Until it exists, the status changes in the database and an edit announces the idea."""
+    from ideas.models import Idea, Status
+
+    idea = IdeaFactory(author=alice, category=drinks, title=LATTE)
+    on_list, on_detail = new_page(), new_page()
+    log_in(on_list, live_url, bob, "/")
+    log_in(on_detail, live_url, bob, f"/ideas/{idea.pk}/")
+    for page in (on_list, on_detail):
+        wait_subscribed(page)
+        page.get_by_role("button", name=f"Vote up: {LATTE}").focus()
+
+    Idea.objects.filter(pk=idea.pk).update(status=Status.LAUNCHED)
+    api(live_url, alice, "PATCH", f"/api/v1/ideas/{idea.pk}/", {"title": "Gingerbread latte, launched"})
+
+    for page in (on_list, on_detail):
+        expect(page.get_by_role("button", name="Vote up: Gingerbread latte, launched")).to_be_disabled()
+        expect(page.locator(":focus")).to_have_id(f"vote-why-{idea.pk}")
+        expect(page.locator(":focus")).to_have_text("Voting on this idea is closed.")
+        assert page.errors == []

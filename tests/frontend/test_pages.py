@@ -338,3 +338,19 @@ def test_links_of_a_list_with_a_bad_parameter_leave_it_out(client, alices_idea):
 def test_a_cards_vote_form_returns_to_the_list_not_to_the_fragment(client, alices_idea):
     card = client.get(f"/ideas/{alices_idea.pk}/card/", {"new": "1", "sort": "new"}).content.decode()
     assert 'name="next" value="/?sort=new"' in card and "/card/" not in card.split('name="next"')[1][:40]
+
+
+@pytest.mark.parametrize(
+    "path, data, password",
+    [
+        ("/accounts/password/set/", {"password1": "a-long-pass-phrase-1", "password2": "another"}, None),
+        ("/accounts/password/change/", {"oldpassword": "wrong", "password1": "a", "password2": "b"}, "correct-horse"),
+        ("/accounts/email/", {"action_add": "", "email": "not-an-address"}, "correct-horse"),
+    ],
+)
+def test_every_allauth_form_with_errors_has_one_error_summary(client, db, path, data, password):
+    from accounts.models import User
+
+    client.force_login(User.objects.create_user(email="pia@example.com", password=password))
+    page = client.post(path, data).content.decode()
+    assert page.count('id="error-summary"') == 1

@@ -19,6 +19,7 @@ function similarIdeas(form) {
   if (!input || !panel) return;
   const list = panel.querySelector("ul");
   let latest = 0;
+  let shown = ""; // the ideas last listed: the same ones found again are not announced again
 
   const lookup = debounce(async () => {
     const title = input.value.trim();
@@ -49,9 +50,11 @@ function similarIdeas(form) {
         }),
       );
       panel.hidden = ideas.length === 0;
-      if (ideas.length) {
+      const found = ideas.map((idea) => idea.id).join(",");
+      if (ideas.length && found !== shown) {
         announce(ideas.length === 1 ? panel.dataset.foundOne : panel.dataset.foundMany.replace("{n}", ideas.length));
       }
+      shown = found;
     } catch {
       panel.hidden = true;
     }

@@ -96,13 +96,28 @@ function patchChildren(parent, freshParent) {
   }
 }
 
-// Make `current` look like `fresh`, keeping focus where it was.
+// Make `current` look like `fresh`, keeping focus where it was. If the focused control is gone or
+// now disabled (voting closed meanwhile), focus goes to what says why, else to the idea's title,
+// else to the main region: never to <body>.
 function morph(current, fresh) {
   const focused = document.activeElement;
+  const ideaId = focused?.closest?.("[data-idea-id]")?.dataset.ideaId;
   patch(current, fresh);
-  if (focused && focused !== document.body && focused.isConnected && document.activeElement !== focused) {
-    focused.focus({ preventScroll: true });
+  if (!focused || focused === document.body) return;
+  if (focused.isConnected && !focused.disabled) {
+    if (document.activeElement !== focused) focused.focus({ preventScroll: true });
+    return;
   }
+  const why = ideaId && document.getElementById(`vote-why-${ideaId}`);
+  const target =
+    why ||
+    (ideaId && document.querySelector(`#idea-${ideaId} .idea-title a`)) ||
+    (ideaId && document.querySelector(`article[data-idea-id="${ideaId}"] h1`)) ||
+    document.getElementById("main");
+  if (target !== document.getElementById("main") && !target.matches("a, button, input, select, textarea")) {
+    target.tabIndex = -1;
+  }
+  target.focus({ preventScroll: true });
 }
 
 // Remove a card; if focus was in it, it goes to the next card (or the one before, or the list).
