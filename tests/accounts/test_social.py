@@ -137,3 +137,9 @@ def test_failed_sign_ins_are_rate_limited_on_the_cache(client, alice):
     response = client.post("/accounts/login/", {"login": "alice@example.com", "password": PASSWORD})
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_the_provider_confirmation_page_renders_a_form_without_fields(client, db, loopback):
+    """allauth's "continue with the provider" page is a form element with no form object behind it."""
+    response = client.get(f"/accounts/oidc/{LOOPBACK['id']}/login/")
+    assert response.status_code == 200 and 'id="error-summary"' not in response.content.decode()
