@@ -34,12 +34,6 @@ class NotSignedIn(DomainError):
     default_message = _("Sign in first.")
 
 
-class Conflict(DomainError):
-    status_code = status.HTTP_409_CONFLICT
-    code = "conflict"
-    default_message = _("This changed in the meantime.")
-
-
 def _field_errors(detail) -> dict:
     if isinstance(detail, dict):
         return {

@@ -122,7 +122,7 @@ def idea_page(ideas: QuerySet[Idea], params: ListParams) -> Page:
 
 def idea_get(*, pk: int, viewer=None) -> Idea:
     """One idea the viewer may see (with their vote), or Idea.DoesNotExist."""
-    return with_my_vote(_with_relations(Idea.objects.visible_to(viewer)), viewer).get(pk=pk)
+    return idea_list(viewer=viewer).get(pk=pk)
 
 
 def idea_similar(*, title: str, viewer=None, exclude_pk: int | None = None, limit: int = 5) -> list[Idea]:

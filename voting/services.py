@@ -131,8 +131,10 @@ def votes_withdraw_all(*, member: User) -> None:
     changed = {}
     with transaction.atomic():
         while idea_ids := list(Vote.objects.filter(voter=member).values_list("idea_id", flat=True)):
-            for idea in Idea.objects.select_for_update().filter(pk__in=idea_ids).order_by("pk"):
-                if _withdraw(idea, Vote.objects.filter(voter=member, idea=idea).first()):
+            ideas = list(Idea.objects.select_for_update().filter(pk__in=idea_ids).order_by("pk"))
+            votes = {vote.idea_id: vote for vote in Vote.objects.filter(voter=member, idea_id__in=idea_ids)}
+            for idea in ideas:
+                if _withdraw(idea, votes.get(idea.pk)):
                     changed[idea.pk] = idea
     for idea in changed.values():
         if not idea.is_deleted:  # a deleted idea's topic is closed: nobody may hear of it

@@ -1,5 +1,5 @@
 """Template helpers of the pages: avatars, provider icons, the reason a vote button is disabled, and
-what the form templates need (error counts, the delete page's reason as a form field)."""
+what the form templates need (error counts, the field a form-wide error links to)."""
 
 from django import forms, template
 from django.templatetags.static import static
@@ -49,13 +49,9 @@ def vote_refusal(context, idea) -> str:
 @register.simple_tag
 def error_count(form_or_errors) -> int:
     """How many error messages a submitted form shows (the page title and the error summary say it);
-    a plain list of messages counts too, and anything else (no form on the page) is 0."""
-    if isinstance(form_or_errors, forms.BaseForm):
-        if not form_or_errors.is_bound:
-            return 0
+    anything else (no form on the page) is 0."""
+    if isinstance(form_or_errors, forms.BaseForm) and form_or_errors.is_bound:
         return sum(len(errors) for errors in form_or_errors.errors.values())
-    if isinstance(form_or_errors, list | tuple):
-        return len(form_or_errors)
     return 0
 
 

@@ -26,11 +26,15 @@ PENDING_VOTE = "pending_vote"
 PENDING_VOTE_SECONDS = 15 * 60  # long enough to sign up; a vote pressed long ago is nobody's intent now
 
 
+def _no_such_idea() -> Http404:
+    return Http404(_("No idea with that number."))
+
+
 def _get_idea(pk: int, viewer=None) -> Idea:
     try:
         return selectors.idea_get(pk=pk, viewer=viewer)
     except Idea.DoesNotExist:
-        raise Http404(_("No idea with that number.")) from None
+        raise _no_such_idea() from None
 
 
 def _list_params(query: QueryDict) -> tuple[selectors.ListParams, QueryDict, list[str]]:
@@ -110,7 +114,7 @@ def idea_vote(request, pk: int):
     try:
         vote_toggle(actor=request.user, idea_id=pk, value=value)
     except Idea.DoesNotExist:
-        raise Http404(_("No idea with that number.")) from None
+        raise _no_such_idea() from None
     except DomainError as error:
         messages.error(request, error.message)
     return redirect(back)
@@ -149,7 +153,7 @@ def idea_card(request, pk: int):
     idea = next(iter(filters.qs), None)
     if idea is None:
         if not selectors.idea_list(viewer=request.user).filter(pk=pk).exists():
-            raise Http404(_("No idea with that number."))
+            raise _no_such_idea()
         return HttpResponse(status=204)
     query = request.GET.copy()
     query.pop("new", None)
@@ -231,7 +235,7 @@ def idea_delete(request, pk: int):
         try:
             services.idea_delete(idea=idea, actor=request.user, reason=form.cleaned_data["reason"] if staff else "")
         except Idea.DoesNotExist:
-            raise Http404(_("No idea with that number.")) from None
+            raise _no_such_idea() from None
         except ValidationError as error:
             form.add_error(None, error)
         else:
