@@ -397,3 +397,20 @@ def test_the_account_page_shows_staff_their_badge(client, mo):
     client.force_login(mo)
     page = client.get("/account/").content.decode()
     assert "Others see you as <strong>Mo</strong>" in page and "role-moderators" in page
+
+
+def test_invisible_characters_are_stripped_from_titles_and_tags_on_the_page(signed_in, alice, alices_idea, drinks):
+    client = signed_in(alice)
+    data = {"title": "Oat\u200b milk\u202e for all", "body": "Yes", "category": drinks.pk, "tags": "mi\u200blk, \u2066"}
+    client.post("/ideas/new/", data)
+    idea = Idea.objects.latest("pk")
+    assert idea.title == "Oat milk for all" and [t.name for t in idea.tags.all()] == ["milk"]
+    client.post(f"/ideas/{alices_idea.pk}/edit/", {**data, "title": "\u200fOat milk, free\u200b"})
+    alices_idea.refresh_from_db()
+    assert alices_idea.title == "Oat milk, free"
+
+
+def test_a_title_of_invisible_characters_is_too_short(signed_in, alice, drinks):
+    response = signed_in(alice).post("/ideas/new/", {"title": "\u200b" * 10, "body": "Yes", "category": drinks.pk})
+    assert response.status_code == 200 and "at least 5 characters" in response.content.decode()
+    assert not Idea.objects.exists()

@@ -278,3 +278,13 @@ def test_a_nameless_authors_name_is_their_number_not_their_email(api, drinks):
     IdeaFactory(author=sam, category=drinks)
     author = api.get(LIST).json()["results"][0]["author"]
     assert author == {"id": sam.pk, "name": f"Member #{sam.pk}", "roles": []}
+
+
+def test_invisible_characters_are_stripped_from_titles_and_tags_in_the_api(api_as, alice, alices_idea, drinks):
+    client = api_as(alice)
+    payload = {"title": "Re\u200bfill\u202e stations", "body": "Water", "category": drinks.pk, "tags": ["wa\u200bter"]}
+    response = client.post(LIST, payload, format="json")
+    assert response.status_code == 201
+    assert response.json()["title"] == "Refill stations" and response.json()["tags"] == ["water"]
+    response = client.patch(detail(alices_idea), {"title": "\u2067Oat milk, free\u2069"}, format="json")
+    assert response.status_code == 200 and response.json()["title"] == "Oat milk, free"
