@@ -126,7 +126,7 @@ class RoleWordInName(DomainError):
 
     def __init__(self, word: str):
         super().__init__(
-            _("“%(word)s” in a name is kept for members of staff who hold that role: choose another name.")
+            _("Names with “%(word)s” in them are kept for the staff who hold that role: choose another name.")
             % {"word": word}
         )
 

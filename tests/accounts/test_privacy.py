@@ -392,7 +392,7 @@ def test_the_profile_page_refuses_an_imitating_name_with_a_field_error(client, b
     response = client.post("/account/", {"display_name": "Mona M0derator", "bio": "hi"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "“moderator” in a name is kept for members of staff" in page
+    assert "Names with “moderator” in them are kept for the staff who hold that role" in page
     assert 'aria-invalid="true"' in page and 'href="#id_display_name"' in page
     client.force_login(mo)
     assert client.post("/account/", {"display_name": "Mona M0derator", "bio": "hi"}).status_code == 302
