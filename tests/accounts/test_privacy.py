@@ -351,6 +351,8 @@ def test_names_that_only_contain_a_role_words_letters_are_fine(bob, name):
 
 
 def test_staff_may_name_their_own_role_but_not_anothers(mo, pat, ada):
+    with pytest.raises(ValidationError, match="member of staff goes by this name"):
+        profile_update(actor=mo, display_name="P4T", bio="")
     profile_update(actor=mo, display_name="Mo the Moderator", bio="")
     profile_update(actor=pat, display_name="Pat, product team", bio="")
     profile_update(actor=ada, display_name="Ada (admin)", bio="")
