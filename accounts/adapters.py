@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import reauthentication
-from accounts.models import User
+from accounts.models import DISPLAY_NAME_MAX, User, tidy_display_name
+from accounts.permissions import can_use_display_name
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -45,10 +46,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         raise ImmediateHttpResponse(render(request, "members/sign_in_again.html", context, status=403))
 
     def populate_user(self, request, sociallogin, data):
-        """A new member from a provider starts with the provider's name and picture."""
+        """A new member from a provider starts with the provider's name (unless it passes for staff) and picture."""
         user = super().populate_user(request, sociallogin, data)
-        name = (data.get("name") or " ".join(filter(None, [data.get("first_name"), data.get("last_name")]))).strip()
-        user.display_name = name[:60]
+        name = data.get("name") or " ".join(filter(None, [data.get("first_name"), data.get("last_name")]))
+        name = tidy_display_name(name)[:DISPLAY_NAME_MAX].rstrip()
+        user.display_name = name if can_use_display_name(user=None, name=name) else ""
         avatar = sociallogin.account.get_avatar_url() or ""
         user.avatar_url = avatar if avatar.startswith("https://") and len(avatar) <= 500 else ""
         return user

@@ -1,4 +1,4 @@
-"""The member: e-mail is the login, a display name is what others see."""
+"""The member: e-mail is the login, a display name is what others see (never anything from the e-mail)."""
 
 from functools import cached_property
 
@@ -6,7 +6,10 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
+
+from core.text import strip_invisible
 
 BIO_MAX = 2000
 DISPLAY_NAME_MAX = 60
@@ -17,6 +20,11 @@ class Role(models.TextChoices):
 
     MODERATOR = "moderators", _("Moderator")
     PRODUCT_TEAM = "product_team", _("Product team")
+
+
+def tidy_display_name(name: str) -> str:
+    """A display name as stored: no invisible or reordering characters, single spaces."""
+    return " ".join(strip_invisible(name).split())
 
 
 class UserManager(BaseUserManager):
@@ -68,14 +76,19 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        """What other people see: the display name, else the part of the e-mail before the @."""
-        return self.display_name or self.email.split("@", 1)[0]
+        """What other people see: the display name, else "Member #<number>". Never derived from the e-mail
+        address, which is private."""
+        if self.display_name:
+            return self.display_name
+        if self.pk is None:
+            return gettext("New member")
+        return pgettext("public name of a member without a display name", "Member #%(number)d") % {"number": self.pk}
 
     @property
     def initials(self) -> str:
         """One or two letters for the generated avatar."""
         words = [w for w in self.public_name.replace(".", " ").split() if w[:1].isalnum()]
-        letters = "".join(w[0] for w in words[:2]) or self.email[:1]
+        letters = "".join(w[0] for w in words[:2]) or "?"
         return letters.upper()
 
     def get_absolute_url(self) -> str:
@@ -83,7 +96,14 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
-        return frozenset(self.groups.values_list("name", flat=True))
+        """The member's groups; lists prefetch them with the authors (`groups.all()` reads the prefetch)."""
+        return frozenset(group.name for group in self.groups.all())
+
+    @property
+    def roles(self) -> list[Role]:
+        """The roles the member holds, in a fixed order, for the badges beside their name everywhere it
+        appears (an admin holds every role)."""
+        return [role for role in Role if self.is_superuser or role in self.role_names]
 
     @property
     def is_moderator(self) -> bool:

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 
-from accounts.models import BIO_MAX, DISPLAY_NAME_MAX, Role, User
+from accounts.models import BIO_MAX, DISPLAY_NAME_MAX, Role, User, tidy_display_name
+from accounts.permissions import can_use_display_name
 from core import audit
 from core.content import render_markdown
 from core.errors import NotAllowed
@@ -19,11 +20,16 @@ class NotAnAdmin(NotAllowed):
 
 
 def profile_update(*, actor: User, display_name: str, bio: str) -> User:
-    """A member changes what others see of them; the bio goes through the one renderer."""
-    display_name, bio = " ".join(display_name.split()), bio.strip()
+    """A member changes what others see of them; the bio goes through the one renderer. A new name
+    loses its invisible characters and may not pass for staff (accounts.permissions)."""
+    display_name, bio = tidy_display_name(display_name), bio.strip()
     errors = {}
     if len(display_name) > DISPLAY_NAME_MAX:
         errors["display_name"] = [_("Keep your name to %(n)d characters or fewer.") % {"n": DISPLAY_NAME_MAX}]
+    elif display_name and display_name != actor.display_name:
+        verdict = can_use_display_name(user=actor, name=display_name)
+        if not verdict:
+            errors["display_name"] = [verdict.reason]
     if len(bio) > BIO_MAX:
         errors["bio"] = [_("Keep this to %(n)s characters or fewer.") % {"n": f"{BIO_MAX:,}"}]
     if errors:

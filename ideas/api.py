@@ -9,6 +9,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from accounts.models import Role
 from ideas import selectors, services
 from ideas.filters import IdeaFilter
 from ideas.models import BODY_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, Category, Idea
@@ -23,8 +24,12 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class AuthorSerializer(serializers.Serializer):
+    """Who wrote it: the public name (never from the e-mail address) and the roles they hold, so a
+    reader can tell staff from a member who only calls themselves that."""
+
     id = serializers.IntegerField()
     name = serializers.CharField(source="public_name")
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices))
 
 
 class IdeaSerializer(serializers.ModelSerializer):

@@ -22,8 +22,10 @@ SIMILAR_STOPWORDS = frozenset(_STOPWORDS.split())
 
 
 def _with_relations(ideas: QuerySet[Idea]) -> QuerySet[Idea]:
+    """The author (with their roles, for the badges beside their name), category and tags: one query for
+    the ideas, one for all their tags, one for all their authors' roles."""
     return ideas.select_related("author", "category__parent").prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.order_by("name"))
+        Prefetch("tags", queryset=Tag.objects.order_by("name")), "author__groups"
     )
 
 

@@ -13,6 +13,7 @@ from accounts.models import User
 from core import audit
 from core.content import render_markdown
 from core.live import publish
+from core.text import strip_invisible
 from ideas import events, ranking
 from ideas.models import BODY_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, TITLE_MIN, Category, Idea, Tag
 from ideas.permissions import can_delete, can_edit, is_staff_action
@@ -23,7 +24,7 @@ REASON_MAX = 1000
 def _clean_tags(names: Sequence[str]) -> list[str]:
     cleaned: list[str] = []
     for name in names:
-        name = " ".join(name.split())
+        name = " ".join(strip_invisible(name).split())
         if name and name.lower() not in {c.lower() for c in cleaned}:
             cleaned.append(name)
     return cleaned
@@ -67,7 +68,7 @@ def _set_tags(idea: Idea, names: list[str]) -> None:
 
 def idea_submit(*, actor: User, title: str, body: str, category: Category | None, tags: Sequence[str] = ()) -> Idea:
     """A member proposes an idea; it starts as `new`, open for votes."""
-    title, body, tags = title.strip(), body.strip(), _clean_tags(list(tags))
+    title, body, tags = strip_invisible(title).strip(), body.strip(), _clean_tags(list(tags))
     _validate(title=title, body=body, category=category, tags=tags)
     body_html = render_markdown(body)
     with transaction.atomic():
@@ -84,7 +85,7 @@ def idea_edit(
 ) -> Idea:
     """The author changes their idea; the stored HTML is rendered again."""
     can_edit(user=actor, idea=idea).check()
-    title, body = title.strip(), body.strip()
+    title, body = strip_invisible(title).strip(), body.strip()
     tags = _clean_tags(tags) if tags is not None else None
     _validate(title=title, body=body, category=category, tags=tags or [])
     body_html = render_markdown(body)

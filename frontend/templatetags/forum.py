@@ -1,9 +1,9 @@
-"""Template helpers of the pages: avatars, provider icons, the reason a vote button is disabled, and
-what the form templates need (error counts, the field a form-wide error links to)."""
+"""Template helpers of the pages: avatars, role badges, provider icons, the reason a vote button is
+disabled, and what the form templates need (error counts, the field a form-wide error links to)."""
 
 from django import forms, template
 from django.templatetags.static import static
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from voting.permissions import can_vote
 
@@ -26,6 +26,17 @@ def avatar(user, size: str = "sm"):
         size,
         (user.pk or 0) % 6,
         user.initials,
+    )
+
+
+@register.simple_tag
+def role_badges(user):
+    """A badge for each role the member holds, beside their name wherever it appears: the role's name in
+    words, so staff stand out from members who only call themselves that. Lists prefetch the roles."""
+    if user is None:
+        return ""
+    return format_html_join(
+        "", ' <span class="role-badge role-{}">{}</span>', ((role.value, role.label) for role in user.roles)
     )
 
 

@@ -26,6 +26,10 @@ class ProfileForm(forms.Form):
         label=gettext_lazy("Display name"),
         required=False,
         strip=False,
+        help_text=gettext_lazy(
+            "What others see beside your ideas; without one, your member number. Words such as “moderator” "
+            "or “admin” are kept for the staff who hold those roles."
+        ),
         widget=forms.TextInput(attrs={"maxlength": DISPLAY_NAME_MAX}),
     )
     bio = forms.CharField(

@@ -25,6 +25,30 @@ def test_signup_page_creates_a_member_with_a_display_name(client, db):
     assert client.get("/api/v1/me/").json()["email"] == "new@example.com"
 
 
+def test_signup_refuses_a_name_that_passes_for_staff_with_a_field_error(client, mo):
+    data = {"email": "new@example.com", "password1": "a-long-passphrase", "password2": "a-long-passphrase"}
+    for name in ["Mona Moderator", "Mo"]:
+        response = client.post("/accounts/signup/", {**data, "display_name": name})
+        assert response.status_code == 200 and "display_name" in response.context["form"].errors
+    assert not User.objects.filter(email="new@example.com").exists()
+
+
+def test_signup_strips_invisible_characters_from_the_name(client, db):
+    data = {"email": "new@example.com", "password1": "a-long-passphrase", "password2": "a-long-passphrase"}
+    assert client.post("/accounts/signup/", {**data, "display_name": "Ni\u200bna\u202e"}).status_code == 302
+    assert User.objects.get(email="new@example.com").display_name == "Nina"
+
+
+def test_signup_without_a_name_never_shows_the_email(client, db):
+    data = {"email": "nina.secret@example.com", "password1": "a-long-passphrase", "password2": "a-long-passphrase"}
+    response = client.post("/accounts/signup/", data, follow=True)
+    nina = User.objects.get(email="nina.secret@example.com")
+    assert f"Successfully signed in as Member #{nina.pk}." in response.content.decode()  # allauth's user_display
+    assert nina.display_name == "" and nina.public_name == f"Member #{nina.pk}"
+    visitor = type(client)()
+    assert "nina.secret" not in visitor.get(nina.get_absolute_url()).content.decode()
+
+
 def test_signup_refuses_a_taken_email_in_any_case(client, alice):
     response = client.post(
         "/accounts/signup/",
@@ -67,8 +91,9 @@ def test_email_is_unique_regardless_of_case(alice):
         User.objects.create_user(email="Alice@Example.com", password="x")
 
 
-def test_public_name_falls_back_to_the_email_name(db):
-    assert User.objects.create_user(email="sam@example.com").public_name == "sam"
+def test_public_name_without_a_display_name_is_the_member_number(db):
+    sam = User.objects.create_user(email="sam@example.com")
+    assert sam.public_name == f"Member #{sam.pk}" and str(sam) == sam.public_name
 
 
 def test_me_shows_roles(api_as, mo):

@@ -37,7 +37,7 @@ def test_profile_update_refuses_too_long_values(alice, name, bio, field):
 
 def test_initials_for_the_generated_avatar(db):
     assert User(email="x@example.com", display_name="Nina Nordmann").initials == "NN"
-    assert User(email="sam@example.com").initials == "S"
+    assert User.objects.create_user(email="sam@example.com").initials == "M"  # "Member #…", nothing of the e-mail
 
 
 def test_export_holds_the_members_data_and_nobody_elses(alice, bob, drinks):
@@ -238,7 +238,7 @@ def test_a_first_password_needs_a_fresh_provider_sign_in_too(client, nina_on_git
 
 def test_member_profile_page_lists_their_ideas(client, alice, alices_idea, django_assert_num_queries):
     profile_update(actor=alice, display_name="Alice", bio="Coffee *lover*")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # the member, their roles, their ideas, the tags, the authors' roles
         page = client.get(f"/members/{alice.pk}/").content.decode()
     assert "Coffee <em>lover</em>" in page and "Oat milk at no extra charge" in page
     assert client.get("/members/999999/").status_code == 404
@@ -255,7 +255,7 @@ def test_profile_lists_the_members_ideas_with_a_fixed_number_of_queries(
 ):
     for _ in range(20):
         IdeaFactory(author=alice, category=drinks, created_at=timezone.now())
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(f"/members/{alice.pk}/")
 
 
@@ -267,3 +267,168 @@ def test_delete_and_sign_in_again_pages_query_counts(client, alice, nina_on_gith
     for path in ["/account/delete/", "/accounts/password/set/"]:
         with django_assert_num_queries(4):  # session, member, connections, apps
             assert "Sign in again with GitHub" in client.get(path).content.decode()
+
+
+# Public names: never from the e-mail address; names that pass for staff are refused.
+
+
+@pytest.fixture
+def nameless(db):
+    """A member who never set a display name, with an e-mail address that must stay private."""
+    return User.objects.create_user(email="samantha.secret@example.com", password=PASSWORD)
+
+
+def test_a_member_without_a_display_name_is_shown_by_number_everywhere_public(
+    client, api, nameless, bob, drinks, published
+):
+    from ideas.services import idea_submit
+    from voting.services import vote_cast
+
+    with published() as events:
+        idea = idea_submit(actor=nameless, title="Refill stations", body="Water, *please*.", category=drinks)
+        vote_cast(actor=bob, idea_id=idea.pk, value=1)
+    number = f"Member #{nameless.pk}"
+    pages = [
+        client.get(path).content.decode()
+        for path in ["/", idea.get_absolute_url(), f"/members/{nameless.pk}/", f"/ideas/{idea.pk}/card/"]
+    ]
+    answers = [api.get("/api/v1/ideas/").json()["results"][0], api.get(f"/api/v1/ideas/{idea.pk}/").json()]
+    assert all(number in page for page in pages)
+    assert [answer["author"]["name"] for answer in answers] == [number, number]
+    assert {event["event"] for event in events} == {"idea.created", "vote.changed"}
+    for text in [*pages, *map(json.dumps, answers), json.dumps(events)]:
+        assert "samantha" not in text.lower()
+
+
+def test_the_account_page_shows_a_nameless_member_how_they_appear_and_where_to_set_a_name(client, nameless, alice):
+    client.force_login(nameless)
+    page = client.get("/account/").content.decode()
+    assert f"Others see you as <strong>Member #{nameless.pk}</strong>" in page
+    assert 'id="no-display-name"' in page and 'href="#id_display_name"' in page
+    client.force_login(alice)
+    assert 'id="no-display-name"' not in client.get("/account/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Mona Moderator",
+        "MODERATOR",
+        "M0d Squad",
+        "M o d",
+        "Mod\u200berator",  # zero-width space
+        "Ｍｏｄｅｒａｔｏｒ",  # fullwidth
+        "\u041coderator",  # Cyrillic capital Em
+        "Mödérätor",
+        "Moderrator",
+        "Product Team Pat",
+        "product-team",
+        "Produktteamet",
+        "Admin",
+        "ADM1N Anna",
+        "adrnin",
+        "Official Olsen",
+        "0ffic1al",
+        "Support",
+        "Kundtjänst Kim",
+        "Forum staff",
+        "Member #12",
+        "medlem 7",
+    ],
+)
+def test_names_that_pass_for_staff_are_refused_to_members(bob, name):
+    with pytest.raises(ValidationError) as caught:
+        profile_update(actor=bob, display_name=name, bio="")
+    assert list(caught.value.message_dict) == ["display_name"]
+    bob.refresh_from_db()
+    assert bob.display_name == "Bob"
+
+
+@pytest.mark.parametrize("name", ["Staffan Berg", "Modesty Blaise", "Badminton Bo", "Unofficial fan", "Åse Ødegård"])
+def test_names_that_only_contain_a_role_words_letters_are_fine(bob, name):
+    profile_update(actor=bob, display_name=name, bio="")
+    assert User.objects.get(pk=bob.pk).display_name == name
+
+
+def test_staff_may_name_their_own_role_but_not_anothers(mo, pat, ada):
+    with pytest.raises(ValidationError, match="member of staff goes by this name"):
+        profile_update(actor=mo, display_name="P4T", bio="")
+    profile_update(actor=mo, display_name="Mo the Moderator", bio="")
+    profile_update(actor=pat, display_name="Pat, product team", bio="")
+    profile_update(actor=ada, display_name="Ada (admin)", bio="")
+    assert [u.display_name for u in User.objects.filter(pk__in=[mo.pk, pat.pk, ada.pk]).order_by("email")] == [
+        "Ada (admin)",
+        "Mo the Moderator",
+        "Pat, product team",
+    ]
+    with pytest.raises(ValidationError, match="product team"):
+        profile_update(actor=mo, display_name="Mo of the product team", bio="")
+    with pytest.raises(ValidationError, match="admin"):
+        profile_update(actor=pat, display_name="Pat Admin", bio="")
+
+
+@pytest.mark.parametrize("name", ["Mo", "mo", "M0", "M\u200bo", "\u041c\u043e", "M-O"])
+def test_a_staff_members_name_is_theirs_alone(bob, mo, name):
+    with pytest.raises(ValidationError, match="member of staff goes by this name"):
+        profile_update(actor=bob, display_name=name, bio="")
+    profile_update(actor=mo, display_name="Mo", bio="a new bio")
+    assert User.objects.get(pk=mo.pk).bio == "a new bio"
+
+
+def test_a_former_staff_members_name_is_free_again(bob, mo):
+    from accounts.models import Role
+    from accounts.services import role_revoke
+
+    role_revoke(actor=None, user=mo, role=Role.MODERATOR)
+    profile_update(actor=bob, display_name="Mo", bio="")
+    assert User.objects.get(pk=bob.pk).display_name == "Mo"
+
+
+def test_invisible_characters_are_stripped_from_names(alice):
+    profile_update(actor=alice, display_name="\u202eAli\u200bce\u2066 \u200dA.\ufeff", bio="")
+    assert User.objects.get(pk=alice.pk).display_name == "Alice A."
+
+
+def test_the_profile_page_refuses_an_imitating_name_with_a_field_error(client, bob, mo):
+    client.force_login(bob)
+    response = client.post("/account/", {"display_name": "Mona M0derator", "bio": "hi"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Names with “moderator” in them are kept for the staff who hold that role" in page
+    assert 'aria-invalid="true"' in page and 'href="#id_display_name"' in page
+    client.force_login(mo)
+    assert client.post("/account/", {"display_name": "Mona M0derator", "bio": "hi"}).status_code == 302
+    assert User.objects.get(pk=bob.pk).display_name == "Bob"
+    assert User.objects.get(pk=mo.pk).display_name == "Mona M0derator"
+
+
+def test_the_api_refuses_an_imitating_name_with_400(api_as, bob, pat):
+    response = api_as(bob).patch("/api/v1/me/", {"display_name": "Produkt-Team"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and list(response.json()["fields"]) == ["display_name"]
+    response = api_as(bob).patch("/api/v1/me/", {"display_name": "Pat"}, format="json")
+    assert response.status_code == 400
+    response = api_as(pat).patch("/api/v1/me/", {"display_name": "Pat, product team"}, format="json")
+    assert response.status_code == 200 and response.json()["name"] == "Pat, product team"
+
+
+def test_the_api_strips_invisible_characters_from_names(api_as, bob):
+    response = api_as(bob).patch("/api/v1/me/", {"display_name": "Bo\u202eb\u200b"}, format="json")
+    assert response.status_code == 200 and response.json()["display_name"] == "Bob"
+
+
+def test_a_providers_name_that_passes_for_staff_is_not_taken(rf, db, monkeypatch, settings):
+    from allauth.socialaccount.adapter import get_adapter
+
+    monkeypatch.setenv("GITHUB_CLIENT_ID", "gh")
+    monkeypatch.setenv("GITHUB_CLIENT_SECRET", "gh-secret")
+    settings.SOCIALACCOUNT_PROVIDERS = social_providers()
+    request = rf.get("/accounts/github/login/callback/")
+    provider = get_adapter().get_provider(request, "github")
+
+    def name_from(name: str) -> str:
+        response = {"id": 7, "login": "x", "name": name, "email": "new@example.com"}
+        return provider.sociallogin_from_response(request, response).user.display_name
+
+    assert name_from("Nina\u200b Nordmann") == "Nina Nordmann"
+    assert name_from("Nina the Moderator") == ""

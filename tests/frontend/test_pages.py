@@ -74,16 +74,17 @@ def test_list_page_query_count_does_not_grow_with_ideas(client, alice, drinks, s
         client.force_login(alice)
     for _ in range(5):
         IdeaFactory(author=alice, category=drinks)
-    with django_assert_num_queries(5 if signed else 3):
+    # ideas, their tags, their authors' roles, categories (+ session and member when signed in)
+    with django_assert_num_queries(6 if signed else 4):
         assert len(client.get("/").context["ideas"]) == 5
     for _ in range(45):
         IdeaFactory(author=alice, category=drinks)
-    with django_assert_num_queries(5 if signed else 3):
+    with django_assert_num_queries(6 if signed else 4):
         assert len(client.get("/").context["ideas"]) == 20
 
 
 def test_detail_page_query_count(client, alices_idea, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the idea, its tags, its author's roles
         assert client.get(alices_idea.get_absolute_url()).status_code == 200
 
 
@@ -225,8 +226,9 @@ def test_signin_page_uses_the_site_layout(client, db):
     ("path", "queries"),
     [
         ("/ideas/new/", 3),
-        ("/ideas/{pk}/edit/", 5),
-        ("/ideas/{pk}/delete/", 4),
+        # idea_get reads the idea with its tags and its author's roles
+        ("/ideas/{pk}/edit/", 6),
+        ("/ideas/{pk}/delete/", 5),
     ],
 )
 def test_form_pages_run_a_fixed_number_of_queries(
@@ -253,7 +255,7 @@ def test_seed_demo_is_idempotent(db, capsys):
 
 
 def test_card_fragment_renders_one_idea_marked_new(client, alices_idea, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the idea, its tags, its author's roles
         response = client.get(f"/ideas/{alices_idea.pk}/card/", {"new": "1"})
     page = response.content.decode()
     assert response.status_code == 200
@@ -354,3 +356,61 @@ def test_every_allauth_form_with_errors_has_one_error_summary(client, db, path, 
     client.force_login(User.objects.create_user(email="pia@example.com", password=password))
     page = client.post(path, data).content.decode()
     assert page.count('id="error-summary"') == 1
+
+
+# Names and role badges.
+
+
+def test_staff_are_badged_beside_their_names_on_cards_detail_and_profile(client, alice, mo, pat, drinks):
+    by_mo = IdeaFactory(author=mo, category=drinks, title="Kind words only")
+    by_pat = IdeaFactory(author=pat, category=drinks, title="Roadmap in the open")
+    by_alice = IdeaFactory(author=alice, category=drinks, title="Oat milk for all")
+    moderator = '<span class="role-badge role-moderators">Moderator</span>'
+    product_team = '<span class="role-badge role-product_team">Product team</span>'
+    cards = {
+        idea: client.get(f"/ideas/{idea.pk}/card/").content.decode().split('class="idea-meta"')[1]
+        for idea in [by_mo, by_pat, by_alice]
+    }
+    assert moderator in cards[by_mo] and product_team not in cards[by_mo]
+    assert product_team in cards[by_pat] and moderator not in cards[by_pat]
+    assert "role-badge" not in cards[by_alice]
+    assert client.get("/").content.decode().count('class="role-badge') == 2
+    assert moderator in client.get(by_mo.get_absolute_url()).content.decode()
+    assert product_team in client.get(f"/members/{pat.pk}/").content.decode()
+    assert "role-badge" not in client.get(f"/members/{alice.pk}/").content.decode()
+
+
+def test_an_admin_holds_every_role_and_shows_both_badges(client, ada, drinks):
+    idea = IdeaFactory(author=ada, category=drinks)
+    page = client.get(idea.get_absolute_url()).content.decode()
+    assert "role-moderators" in page and "role-product_team" in page
+
+
+def test_badges_keep_the_list_at_a_fixed_number_of_queries(client, alice, mo, pat, drinks, django_assert_num_queries):
+    for author in [alice, mo, pat] * 2:
+        IdeaFactory(author=author, category=drinks)
+    with django_assert_num_queries(4):  # ideas, their tags, their authors' roles, categories
+        assert client.get("/").content.decode().count('class="role-badge') == 4
+
+
+def test_the_account_page_shows_staff_their_badge(client, mo):
+    client.force_login(mo)
+    page = client.get("/account/").content.decode()
+    assert "Others see you as <strong>Mo</strong>" in page and "role-moderators" in page
+
+
+def test_invisible_characters_are_stripped_from_titles_and_tags_on_the_page(signed_in, alice, alices_idea, drinks):
+    client = signed_in(alice)
+    data = {"title": "Oat\u200b milk\u202e for all", "body": "Yes", "category": drinks.pk, "tags": "mi\u200blk, \u2066"}
+    client.post("/ideas/new/", data)
+    idea = Idea.objects.latest("pk")
+    assert idea.title == "Oat milk for all" and [t.name for t in idea.tags.all()] == ["milk"]
+    client.post(f"/ideas/{alices_idea.pk}/edit/", {**data, "title": "\u200fOat milk, free\u200b"})
+    alices_idea.refresh_from_db()
+    assert alices_idea.title == "Oat milk, free"
+
+
+def test_a_title_of_invisible_characters_is_too_short(signed_in, alice, drinks):
+    response = signed_in(alice).post("/ideas/new/", {"title": "\u200b" * 10, "body": "Yes", "category": drinks.pk})
+    assert response.status_code == 200 and "at least 5 characters" in response.content.decode()
+    assert not Idea.objects.exists()

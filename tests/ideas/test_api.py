@@ -27,7 +27,7 @@ def test_idea_has_the_documented_fields(api, alices_idea):
     assert data["title"] == "Oat milk at no extra charge"
     assert data["body_html"] == "<p>Please, <strong>yes</strong>.</p>"
     assert data["status"] == "new" and data["status_label"] == "New"
-    assert data["author"] == {"id": alices_idea.author_id, "name": "Alice"}
+    assert data["author"] == {"id": alices_idea.author_id, "name": "Alice", "roles": []}
     assert data["category"]["slug"] == "drinks" and data["category"]["parent"] == "product"
     assert data["url"].endswith(f"/ideas/{alices_idea.pk}/")
     for key in ["upvotes", "downvotes", "score", "comment_count", "tags", "created_at"]:
@@ -77,11 +77,11 @@ def test_list_pages_with_a_cursor(api, alice, drinks):
 def test_list_runs_the_same_queries_for_5_and_50_ideas(api, alice, drinks, django_assert_num_queries):
     for _ in range(5):
         IdeaFactory(author=alice, category=drinks)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # ideas, their tags, their authors' roles
         assert len(api.get(LIST).json()["results"]) == 5
     for _ in range(45):
         IdeaFactory(author=alice, category=drinks)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert len(api.get(LIST, {"page_size": 50}).json()["results"]) == 50
 
 
@@ -248,3 +248,43 @@ def test_a_bad_delete_reason_is_400_and_deletes_nothing(api_as, mo, alices_idea,
     assert response.status_code == 400 and "reason" in response.json()["fields"]
     alices_idea.refresh_from_db()
     assert alices_idea.deleted_at is None
+
+
+def test_the_author_carries_the_roles_they_hold(api, alice, mo, pat, ada, drinks):
+    for author in [alice, mo, pat, ada]:
+        IdeaFactory(author=author, category=drinks, title=f"An idea by {author.display_name}")
+    authors = {item["author"]["name"]: item["author"]["roles"] for item in api.get(LIST).json()["results"]}
+    assert authors == {
+        "Alice": [],
+        "Mo": ["moderators"],
+        "Pat": ["product_team"],
+        "Ada": ["moderators", "product_team"],
+    }
+    idea = Idea.objects.get(author=mo)
+    assert api.get(detail(idea)).json()["author"] == {"id": mo.pk, "name": "Mo", "roles": ["moderators"]}
+
+
+def test_the_schema_documents_the_authors_roles(api, db):
+    schemas = api.get("/api/v1/schema/", {"format": "json"}).json()["components"]["schemas"]
+    assert schemas["Author"]["required"] == ["id", "name", "roles"]
+    enum = schemas["Author"]["properties"]["roles"]["items"]["$ref"].rsplit("/", 1)[1]
+    assert schemas[enum]["enum"] == ["moderators", "product_team"]
+
+
+def test_a_nameless_authors_name_is_their_number_not_their_email(api, drinks):
+    from accounts.models import User
+
+    sam = User.objects.create_user(email="sam.private@example.com")
+    IdeaFactory(author=sam, category=drinks)
+    author = api.get(LIST).json()["results"][0]["author"]
+    assert author == {"id": sam.pk, "name": f"Member #{sam.pk}", "roles": []}
+
+
+def test_invisible_characters_are_stripped_from_titles_and_tags_in_the_api(api_as, alice, alices_idea, drinks):
+    client = api_as(alice)
+    payload = {"title": "Re\u200bfill\u202e stations", "body": "Water", "category": drinks.pk, "tags": ["wa\u200bter"]}
+    response = client.post(LIST, payload, format="json")
+    assert response.status_code == 201
+    assert response.json()["title"] == "Refill stations" and response.json()["tags"] == ["water"]
+    response = client.patch(detail(alices_idea), {"title": "\u2067Oat milk, free\u2069"}, format="json")
+    assert response.status_code == 200 and response.json()["title"] == "Oat milk, free"
