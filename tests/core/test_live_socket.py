@@ -302,6 +302,7 @@ def test_handshake_without_origin_is_rejected(db):
         (b"127.0.0.1", b"http://localhost"),  # another host, though an allowed one
         (b"evil.example", b"http://evil.example"),  # a host not in ALLOWED_HOSTS
         (b"127.0.0.1", b"http://127.0.0.1/path"),  # not an origin
+        (b"127.0.0.1", b"http://evil.example@127.0.0.1"),  # not an origin either
     ],
 )
 def test_handshake_from_anything_but_the_exact_origin_is_rejected(db, host, origin):
@@ -344,6 +345,15 @@ def test_behind_a_tls_proxy_the_proxy_header_says_https(settings):
     assert origin_allowed(scope("https://ideas.example.com", headers={"x-forwarded-proto": "https"}))
     assert not origin_allowed(scope("https://ideas.example.com", headers={"x-forwarded-proto": "http"}))
     assert not origin_allowed(scope("http://ideas.example.com", headers={"x-forwarded-proto": "https"}))
+
+
+def test_behind_a_proxy_that_rewrites_host_x_forwarded_host_counts_when_settings_say_so(settings):
+    settings.ALLOWED_HOSTS = ["ideas.example.com"]
+    proxied = {"x-forwarded-host": "ideas.example.com"}
+    forwarded = scope("http://ideas.example.com", host="127.0.0.1:8001", headers=proxied)
+    assert not origin_allowed(forwarded)
+    settings.USE_X_FORWARDED_HOST = True
+    assert origin_allowed(forwarded)
 
 
 def test_csrf_trusted_origins_are_trusted_exactly(settings):
