@@ -1,4 +1,4 @@
-"""ASGI entry point for daphne: HTTP through Django, and the /ws/live/ WebSocket."""
+"""ASGI entry point for daphne: HTTP through Django, and the /ws/live/ WebSocket (same origin only)."""
 
 import os
 
@@ -9,16 +9,13 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
-from core.consumers import LiveConsumer  # noqa: E402
+from core.consumers import LiveConsumer, SameOriginValidator  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter([path("ws/live/", LiveConsumer.as_asgi())]))
-        ),
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter([path("ws/live/", LiveConsumer.as_asgi())]))),
     }
 )

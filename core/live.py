@@ -4,12 +4,19 @@ Services call `publish(...)` with events built by their app's events.py; the eve
 topic's subscribers only once the transaction commits, and never if it rolls back. Apps register
 each topic they own with a function that says whether a member may see it; the one consumer
 (core/consumers.py) asks that function before it subscribes anyone.
+
+A topic has one spelling: a name, or a name, a colon and an id in ASCII digits without a leading
+zero (`ideas`, `idea:42`); `idea:042`, `idea:+42`, `idea: 42`, `idea:42\n` and other digits are unknown.
+When the channel layer (Redis) cannot be reached, events are dropped and sockets close (4013); the
+outage is logged once per process, not once per event or socket, and its end once.
 """
 
 import asyncio
 import json
 import logging
 import re
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -18,12 +25,16 @@ from functools import partial
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 SEND_TIMEOUT_SECONDS = 5
 
-_TOPIC = re.compile(r"^(?P<name>[a-z_]{1,30})(?::(?P<arg>[0-9]{1,18}))?$")
+_TOPIC = re.compile(r"(?P<name>[a-z_]{1,30})(?::(?P<arg>[1-9][0-9]{0,17}))?")
+
+# What a channel layer raises when its server cannot be reached (the in-memory layer never does).
+LAYER_DOWN = (OSError, TimeoutError, RedisError)
 
 
 @dataclass(frozen=True)
@@ -50,7 +61,7 @@ def register_topic(name: str, check: Callable, *, with_id: bool = False) -> None
 
 def topic_access(user, topic: str) -> Access:
     """May this user subscribe to this topic? Reads the database; never writes."""
-    match = _TOPIC.match(topic)
+    match = _TOPIC.fullmatch(topic)
     if not match or match["name"] not in _topics:
         return Access.UNKNOWN
     with_id, check = _topics[match["name"]]
@@ -78,13 +89,17 @@ def _send(event: LiveEvent) -> None:
     text = json.dumps(
         {"type": "event", "topic": event.topic, "event": event.event, "data": event.data}, separators=(",", ":")
     )
+    # A lost live event must never fail the write that caused it; pages refetch on reconnect.
     try:
         async_to_sync(_group_send)(
             layer, group_name(event.topic), {"type": "live.event", "topic": event.topic, "text": text}
         )
+    except LAYER_DOWN as error:
+        layer_failed(error)
     except Exception:
-        # A lost live event must never fail the write that caused it; pages refetch on reconnect.
         logger.exception("Could not send %s to %s", event.event, event.topic)
+    else:
+        layer_recovered()
 
 
 async def _group_send(layer, group: str, message: dict) -> None:
@@ -92,3 +107,43 @@ async def _group_send(layer, group: str, message: dict) -> None:
     # request that wrote for this long at most.
     async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
         await layer.group_send(group, message)
+
+
+class _Outage:
+    """When this process last found the channel layer unreachable, so that an outage is logged once."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.since: float | None = None
+
+    def failed(self, error: BaseException) -> None:
+        with self.lock:
+            if self.since is not None:
+                return
+            self.since = time.monotonic()
+        logger.error(
+            "The channel layer is unreachable (%s: %s): live events are dropped and sockets closed with 4013 "
+            "until it is back",
+            type(error).__name__,
+            error,
+        )
+
+    def recovered(self) -> None:
+        with self.lock:
+            if self.since is None:
+                return
+            seconds, self.since = time.monotonic() - self.since, None
+        logger.warning("The channel layer is back after %.0f s", seconds)
+
+
+_outage = _Outage()
+
+
+def layer_failed(error: BaseException) -> None:
+    """The channel layer could not be reached: say so, once per outage."""
+    _outage.failed(error)
+
+
+def layer_recovered() -> None:
+    """The channel layer answered: if it was down, say it is back."""
+    _outage.recovered()

@@ -3,6 +3,7 @@
 
 import json
 import shutil
+import subprocess
 from contextlib import contextmanager
 from functools import partial
 
@@ -16,6 +17,7 @@ from accounts.models import Role
 from accounts.services import role_grant
 from core import live
 from tests.factories import CategoryFactory, IdeaFactory, UserFactory
+from tests.net import free_port, wait_for_port
 
 PASSWORD = "correct-horse-battery"
 
@@ -183,6 +185,34 @@ def own_daphne(django_db_setup, django_db_blocker, transactional_db):
         process = processes.pop()
         process.terminate()
         process.join(timeout=10)
+
+    start.stop = stop
+    yield start
+    while processes:
+        stop()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis of this test's own (nothing saved to disk) that it may stop and start again on the
+    same port: `url = own_redis()`, `own_redis.stop()`, `own_redis()` again."""
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server not found: the test command installs Debian's redis-server package")
+    port = free_port()
+    processes: list[subprocess.Popen] = []
+    log = tmp_path / "redis.log"
+
+    def start() -> str:
+        command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        process = subprocess.Popen([*command, "--dir", str(tmp_path), "--logfile", str(log)], stdout=subprocess.DEVNULL)
+        processes.append(process)
+        wait_for_port(port, process, log=log)
+        return f"redis://127.0.0.1:{port}/0"
+
+    def stop() -> None:
+        process = processes.pop()
+        process.terminate()
+        process.wait(timeout=10)
 
     start.stop = stop
     yield start

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from config.env import env_bool, env_database, env_int, env_list, env_str
 from config.social import social_providers
@@ -89,31 +90,38 @@ TEMPLATES = [
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'forum.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def redis_channel_layer(url: str) -> dict:
+    """The channel layer on the Redis at `url` (the browser tests start one of their own)."""
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        # No socket timeout: redis-py's default 5 s equals channels-redis's 5 s blocking pop, so a
+        # late answer killed consumers (1011) under load; and with any timeout redis-py sends through
+        # asyncio.wait_for, which on Python 3.11 can swallow the cancellation that stops a consumer
+        # whose socket closed, leaving it polling Redis forever. Keepalive finds dead peers instead.
+        # One retry on a new connection: after an outage, the first command on each pooled
+        # connection fails ("Connection closed by server") and would close a socket (4013) for nothing.
+        "CONFIG": {
+            "hosts": [
+                {
+                    "address": url,
+                    "socket_timeout": None,
+                    "socket_keepalive": True,
+                    "socket_connect_timeout": 5,
+                    "retry_on_error": [RedisConnectionError],
+                }
+            ],
+            "prefix": env_str("CHANNEL_PREFIX", "idea-forum"),
+        },
+    }
+
+
 # REDIS_URL switches the embedded defaults (local-memory cache, in-memory channel layer) to Redis,
 # which several daphne workers share.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # No socket timeout: redis-py's default 5 s equals channels-redis's 5 s blocking pop, so a
-            # late answer killed consumers (1011) under load; and with any timeout redis-py sends through
-            # asyncio.wait_for, which on Python 3.11 can swallow the cancellation that stops a consumer
-            # whose socket closed, leaving it polling Redis forever. Keepalive finds dead peers instead.
-            "CONFIG": {
-                "hosts": [
-                    {
-                        "address": REDIS_URL,
-                        "socket_timeout": None,
-                        "socket_keepalive": True,
-                        "socket_connect_timeout": 5,
-                    }
-                ],
-                "prefix": env_str("CHANNEL_PREFIX", "idea-forum"),
-            },
-        }
-    }
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

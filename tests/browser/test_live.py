@@ -80,7 +80,8 @@ def test_page_recovers_after_the_server_goes_away_and_shows_what_it_missed(own_d
     missed = IdeaFactory(category=drinks_live, title="Submitted while the page was offline")
 
     own_daphne(port)
-    wait_subscribed(reader)
+    # The attempts back off meanwhile (each wait up to twice the last, at most 30 s).
+    expect(reader.locator("html")).to_have_attribute("data-live", "subscribed", timeout=45_000)
     expect(reader.locator(f"#idea-{missed.pk}")).to_be_visible(timeout=5000)
     expect(reader.locator("#live-status")).to_be_hidden()
     assert [e for e in reader.errors if "WebSocket" not in e and "ERR_CONNECTION_REFUSED" not in e] == []

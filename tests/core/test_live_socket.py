@@ -1,6 +1,8 @@
 """The /ws/live/ socket through Channels' WebsocketCommunicator: topics, permissions, bad input, events."""
 
+import asyncio
 import json
+import logging
 import time
 
 import pytest
@@ -10,18 +12,22 @@ from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
 from django.test import Client
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect
 
 from config.asgi import application
-from core.consumers import MAX_SUBSCRIPTIONS
+from config.settings.base import redis_channel_layer
+from core.consumers import CLOSE_TOO_BIG, CLOSE_TRY_LATER, MAX_DEPTH, MAX_SUBSCRIPTIONS, origin_allowed
 from ideas.services import idea_delete, idea_edit, idea_submit
 from tests.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://127.0.0.1")
+HOST = (b"host", b"127.0.0.1")
 
 
-def socket(user=None, origin=ORIGIN) -> WebsocketCommunicator:
-    headers = [origin] if origin else []
+def socket(user=None, origin=ORIGIN, host=HOST) -> WebsocketCommunicator:
+    headers = [header for header in (origin, host) if header]
     if user is not None:
         client = Client()
         client.force_login(user)
@@ -183,6 +189,13 @@ def test_deleted_idea_topic_is_forbidden_and_missing_one_unknown(alice, alices_i
         (json.dumps({"type": "subscribe", "topic": "ideas:3"}), "unknown_topic"),
         (json.dumps({"type": "subscribe", "topic": "idea:abc"}), "unknown_topic"),
         (json.dumps({"type": "subscribe", "topic": "idea:1:2"}), "unknown_topic"),
+        (json.dumps({"type": "subscribe", "topic": "ideas\n"}), "unknown_topic"),
+        # Nesting that json.loads would recurse into (RecursionError) is refused before parsing.
+        ("[" * 4000, "bad_request"),
+        ('{"a":' * 600 + "1" + "}" * 600, "bad_request"),
+        (json.dumps({"type": "subscribe", "topic": "ideas", "x": [[[[[[[[[]]]]]]]]]}), "bad_request"),
+        # Brackets inside strings nest nothing.
+        (json.dumps({"type": "subscribe", "topic": "[{" * 100}), "unknown_topic"),
     ],
 )
 def test_bad_messages_get_an_error_and_the_connection_stays(db, sent, code):
@@ -192,6 +205,21 @@ def test_bad_messages_get_an_error_and_the_connection_stays(db, sent, code):
         reply = await ws.receive_json_from()
         assert reply["type"] == "error" and reply["code"] == code
         assert (await subscribe(ws, "ideas"))["type"] == "subscribed"
+        await ws.disconnect()
+
+    run(body)
+
+
+def test_a_topic_has_one_spelling(alices_idea):
+    pk = alices_idea.pk
+    arabic_indic = "".join(chr(0x660 + int(digit)) for digit in str(pk))
+    other_spellings = [f"idea:0{pk}", f"idea:{pk}\n", f"idea:+{pk}", f"idea: {pk}", f"idea:{arabic_indic}", "idea:0"]
+
+    async def body():
+        ws = await connected()
+        for topic in other_spellings:
+            assert await subscribe(ws, topic) == {"type": "error", "topic": topic, "code": "unknown_topic"}, topic
+        assert await subscribe(ws, f"idea:{pk}") == {"type": "subscribed", "topic": f"idea:{pk}"}
         await ws.disconnect()
 
     run(body)
@@ -207,13 +235,24 @@ def test_binary_garbage_gets_an_error(db):
     run(body)
 
 
+def test_nesting_up_to_the_limit_is_parsed(db):
+    async def body():
+        ws = await connected()
+        nested = "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)
+        await ws.send_to(text_data=f'{{"type": "subscribe", "topic": "ideas", "x": {nested}}}')
+        assert await ws.receive_json_from() == {"type": "subscribed", "topic": "ideas"}
+        await ws.disconnect()
+
+    run(body)
+
+
 def test_messages_over_4kb_are_refused_and_the_connection_closed(db):
     async def body():
         ws = await connected()
         await ws.send_to(text_data=json.dumps({"type": "subscribe", "topic": "x" * 5000}))
         assert (await ws.receive_json_from())["code"] == "bad_request"
         closed = await ws.receive_output()
-        assert closed == {"type": "websocket.close", "code": 1009}
+        assert closed == {"type": "websocket.close", "code": CLOSE_TOO_BIG}
         # As daphne does once the close handshake ends: the consumer then stops in a running loop.
         # Left running, it would be cancelled at loop shutdown, where a pending Redis receive can hang.
         await ws.disconnect()
@@ -252,6 +291,138 @@ def test_handshake_without_origin_is_rejected(db):
         assert not ok
 
     run(body)
+
+
+@pytest.mark.parametrize(
+    ("host", "origin"),
+    [
+        (b"127.0.0.1:8000", b"http://127.0.0.1:9999"),  # another port
+        (b"127.0.0.1:8000", b"http://127.0.0.1"),  # no port: 80
+        (b"127.0.0.1", b"https://127.0.0.1"),  # another scheme
+        (b"127.0.0.1", b"http://localhost"),  # another host, though an allowed one
+        (b"evil.example", b"http://evil.example"),  # a host not in ALLOWED_HOSTS
+        (b"127.0.0.1", b"http://127.0.0.1/path"),  # not an origin
+        (b"127.0.0.1", b"http://evil.example@127.0.0.1"),  # not an origin either
+    ],
+)
+def test_handshake_from_anything_but_the_exact_origin_is_rejected(db, host, origin):
+    async def body():
+        ok, _ = await socket(origin=(b"origin", origin), host=(b"host", host)).connect()
+        assert not ok
+
+    run(body)
+
+
+@pytest.mark.parametrize(
+    ("host", "origin"), [(b"127.0.0.1:8000", b"http://127.0.0.1:8000"), (b"localhost", b"http://LOCALHOST:80")]
+)
+def test_handshake_from_the_exact_origin_is_accepted(db, host, origin):
+    async def body():
+        ws = socket(origin=(b"origin", origin), host=(b"host", host))
+        ok, _ = await ws.connect()
+        assert ok
+        await ws.disconnect()
+
+    run(body)
+
+
+def scope(origin: str, host: str = "ideas.example.com", **extra) -> dict:
+    headers = [(b"origin", origin.encode()), (b"host", host.encode())]
+    headers += [(name.encode(), value.encode()) for name, value in extra.pop("headers", {}).items()]
+    return {"type": "websocket", "headers": headers, **extra}
+
+
+def test_a_secure_socket_takes_the_https_origin_only(settings):
+    settings.ALLOWED_HOSTS = ["ideas.example.com"]
+    assert origin_allowed(scope("https://ideas.example.com", scheme="wss"))
+    assert not origin_allowed(scope("http://ideas.example.com", scheme="wss"))
+    assert not origin_allowed(scope("https://ideas.example.com", scheme="ws"))
+
+
+def test_behind_a_tls_proxy_the_proxy_header_says_https(settings):
+    settings.ALLOWED_HOSTS = ["ideas.example.com"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert origin_allowed(scope("https://ideas.example.com", headers={"x-forwarded-proto": "https"}))
+    assert not origin_allowed(scope("https://ideas.example.com", headers={"x-forwarded-proto": "http"}))
+    assert not origin_allowed(scope("http://ideas.example.com", headers={"x-forwarded-proto": "https"}))
+
+
+def test_behind_a_proxy_that_rewrites_host_x_forwarded_host_counts_when_settings_say_so(settings):
+    settings.ALLOWED_HOSTS = ["ideas.example.com"]
+    proxied = {"x-forwarded-host": "ideas.example.com"}
+    forwarded = scope("http://ideas.example.com", host="127.0.0.1:8001", headers=proxied)
+    assert not origin_allowed(forwarded)
+    settings.USE_X_FORWARDED_HOST = True
+    assert origin_allowed(forwarded)
+
+
+def test_csrf_trusted_origins_are_trusted_exactly(settings):
+    settings.ALLOWED_HOSTS = ["ideas.example.com"]
+    settings.CSRF_TRUSTED_ORIGINS = ["https://forum.example.com", "https://*.example.org"]
+    assert origin_allowed(scope("https://forum.example.com"))
+    assert origin_allowed(scope("https://shop.example.org"))
+    assert not origin_allowed(scope("http://forum.example.com"))
+    assert not origin_allowed(scope("https://forum.example.com:8443"))
+    assert not origin_allowed(scope("https://example.org.evil.example"))
+
+
+def ws_url(live_url: str) -> str:
+    return live_url.replace("http://", "ws://") + "/ws/live/"
+
+
+def test_daphne_closes_a_socket_that_sends_over_4kb_with_4009(live_url):
+    with connect(ws_url(live_url), origin=live_url, open_timeout=10) as ws:
+        ws.send(json.dumps({"type": "subscribe", "topic": "x" * 5000}))
+        assert json.loads(ws.recv(timeout=10))["code"] == "bad_request"
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=10)
+    assert closed.value.rcvd.code == CLOSE_TOO_BIG
+
+
+def test_daphne_refuses_other_ports_and_schemes_and_takes_its_own_origin(live_url):
+    port = int(live_url.rsplit(":", 1)[1])
+    for origin in [f"http://127.0.0.1:{port + 1}", f"https://127.0.0.1:{port}", f"http://localhost:{port}"]:
+        with pytest.raises(InvalidStatus) as refused:
+            connect(ws_url(live_url), origin=origin, open_timeout=10)
+        assert refused.value.response.status_code == 403, origin
+    with connect(ws_url(live_url), origin=live_url, open_timeout=10) as ws:
+        ws.send(json.dumps({"type": "subscribe", "topic": "ideas"}))
+        assert json.loads(ws.recv(timeout=10)) == {"type": "subscribed", "topic": "ideas"}
+
+
+def test_sockets_close_with_4013_while_redis_is_down_and_work_again_once_it_is_back(
+    own_redis, settings, alice, drinks, caplog
+):
+    settings.CHANNEL_LAYERS = {"default": redis_channel_layer(own_redis())}
+    caplog.set_level(logging.WARNING)
+
+    async def closed_for_outage(ws):
+        assert await ws.receive_output(timeout=10) == {"type": "websocket.close", "code": CLOSE_TRY_LATER}
+        await ws.wait(timeout=5)  # the consumer ended without an exception
+
+    async def body():
+        ws = await connected()
+        assert (await subscribe(ws, "ideas"))["type"] == "subscribed"
+        await asyncio.to_thread(own_redis.stop)
+        await closed_for_outage(ws)
+        for _ in range(3):
+            await closed_for_outage(await connected())
+        # A write while Redis is down still succeeds; its event is dropped.
+        await database_sync_to_async(idea_submit)(actor=alice, title="Posted in the outage", body="b", category=drinks)
+
+        await asyncio.to_thread(own_redis)
+        ws = await connected()
+        assert (await subscribe(ws, "ideas"))["type"] == "subscribed"
+        await database_sync_to_async(idea_submit)(actor=alice, title="Posted after it", body="b", category=drinks)
+        assert (await ws.receive_json_from(timeout=5))["data"]["title"] == "Posted after it"
+        await ws.disconnect()
+
+    run(body)
+    said = [(record.levelname, record.getMessage()) for record in caplog.records]
+    assert len(said) == 2, said
+    assert said[0][0] == "ERROR" and "channel layer is unreachable" in said[0][1]
+    assert said[1][0] == "WARNING" and "channel layer is back" in said[1][1]
+    assert not any(record.exc_info for record in caplog.records)
 
 
 def test_signed_in_member_connects_with_their_session(alice):

@@ -1,12 +1,14 @@
 // The live client: one WebSocket per page, subscribed to the topics the page names in
 // <body data-live-topics="...">. It applies events to what the page shows, in place, so focus and
 // the reader's place stay where they were; says what changed in the page's one live region;
-// reconnects with exponential backoff and jitter, and refetches the page's live regions after a reconnect.
+// reconnects with exponential backoff and jitter (1 s doubling to 30 s), shows an "Offline" banner
+// meanwhile, and refetches the page's live regions once it is back.
 
 import { announce, phrase } from "./announce.js";
 
+const FIRST_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 30_000;
-const FIRST_DELAY_MS = 500;
+const HEALTHY_AFTER_MS = 10_000;
 const OFFLINE_GRACE_MS = 1_000;
 
 function backoff(attempt) {
@@ -251,32 +253,38 @@ const handlers = {
   },
 };
 
+// The connection: a socket counts as healthy only once it has stayed open HEALTHY_AFTER_MS, so one
+// that the server closes at once (4013 while Redis is down) does not reset the backoff. Once every
+// topic has its answer again after a lost connection, the page refetches what it shows: the events
+// sent meanwhile are caught up, and those sent from then on arrive.
 export function startLive(topics) {
   const status = document.getElementById("live-status");
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
   const url = `${scheme}://${window.location.host}/ws/live/`;
-  let attempt = 0;
-  let everConnected = false;
+  let failures = 0; // connections in a row that failed or did not stay up long enough
+  let missed = false; // a connection attempt failed or dropped since the page last had every topic
   let leaving = false;
-  let offlineTimer;
-  let saidOffline = false;
+  let offlineTimer = null;
 
   window.addEventListener("pagehide", () => {
     leaving = true;
   });
 
+  // The banner (role=status, so its words are said) shows only after a failed attempt, and only if
+  // the next one does not succeed within a moment.
   const showOffline = () => {
-    clearTimeout(offlineTimer);
+    if (offlineTimer !== null || status.textContent) return;
     offlineTimer = setTimeout(() => {
-      if (leaving) return;
-      status.hidden = false;
-      if (!saidOffline) announce(phrase("offline"));
-      saidOffline = true;
+      offlineTimer = null;
+      if (!leaving) status.textContent = phrase("offline");
     }, OFFLINE_GRACE_MS);
   };
   const showOnline = () => {
     clearTimeout(offlineTimer);
-    status.hidden = true;
+    offlineTimer = null;
+    const wasShown = Boolean(status.textContent);
+    status.textContent = "";
+    return wasShown;
   };
 
   // <html data-live="..."> says where the connection stands: connecting, subscribed or offline.
@@ -284,21 +292,15 @@ export function startLive(topics) {
 
   function connect() {
     const socket = new WebSocket(url);
+    const answered = new Set();
     let subscribed = 0;
+    let healthyTimer;
     root.dataset.live = "connecting";
     socket.addEventListener("open", () => {
-      attempt = 0;
-      showOnline();
+      healthyTimer = setTimeout(() => {
+        failures = 0;
+      }, HEALTHY_AFTER_MS);
       topics.forEach((topic) => socket.send(JSON.stringify({ type: "subscribe", topic })));
-      if (everConnected) {
-        refreshRegions()
-          .then(() => {
-            if (saidOffline) announce(phrase("online"));
-            saidOffline = false;
-          })
-          .catch(() => {});
-      }
-      everConnected = true;
     });
     socket.addEventListener("message", (message) => {
       let payload;
@@ -308,16 +310,33 @@ export function startLive(topics) {
         return;
       }
       if (payload.type === "subscribed" && ++subscribed === topics.length) root.dataset.live = "subscribed";
+      if ((payload.type === "subscribed" || payload.type === "error") && topics.includes(payload.topic)) {
+        answered.add(payload.topic);
+        if (answered.size === topics.length) settled();
+      }
       if (payload.type === "event" && handlers[payload.event]) {
         handlers[payload.event](payload.data, payload.topic).catch(() => {});
       }
     });
     socket.addEventListener("close", () => {
+      clearTimeout(healthyTimer);
       if (leaving) return;
       root.dataset.live = "offline";
+      missed = true;
       showOffline();
-      setTimeout(connect, backoff(attempt++));
+      setTimeout(connect, backoff(failures++));
     });
+  }
+
+  function settled() {
+    const wasShown = showOnline();
+    if (!missed) return;
+    missed = false;
+    refreshRegions()
+      .then(() => {
+        if (wasShown) announce(phrase("online"));
+      })
+      .catch(() => {});
   }
 
   connect();
