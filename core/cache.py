@@ -27,8 +27,8 @@ class _Outage:
         self.down_since: float | None = None
         self.retry_at = 0.0
 
-    def skip_redis(self) -> bool:
-        return self.down_since is not None and time.monotonic() < self.retry_at
+    def retry_due(self) -> bool:
+        return time.monotonic() >= self.retry_at
 
     def went_down(self, error: Exception) -> None:
         with self.lock:
@@ -78,18 +78,31 @@ class FallbackRedisCache(RedisCache):
         local = {key: value for key, value in params.items() if key != "OPTIONS"}
         self._local = LocMemCache(f"redis-fallback:{location}", {**local, "OPTIONS": {"MAX_ENTRIES": 10_000}})
 
-    def _call(self, name: str, *args, **kwargs):
-        if self._outage.skip_redis():
-            return getattr(self._local, name)(*args, **kwargs)
+    def _redis_usable(self) -> bool:
+        """During an outage, a PING every RETRY_SECONDS says whether Redis is back; a call that touches
+        no key (an empty get_many, say) never does, so it cannot end an outage by mistake."""
+        outage = self._outage
+        if outage.down_since is None:
+            return True
+        if not outage.retry_due():
+            return False
         try:
-            result = getattr(super(), name)(*args, **kwargs)
+            self._cache.get_client(write=True).ping()
         except UNREACHABLE as error:
-            self._outage.went_down(error)
-            return getattr(self._local, name)(*args, **kwargs)
-        if self._outage.came_back():
+            outage.went_down(error)
+            return False
+        if outage.came_back():
             # What this process kept meanwhile may be stale by the next outage: start that one empty.
             self._local.clear()
-        return result
+        return True
+
+    def _call(self, name: str, *args, **kwargs):
+        if self._redis_usable():
+            try:
+                return getattr(super(), name)(*args, **kwargs)
+            except UNREACHABLE as error:
+                self._outage.went_down(error)
+        return getattr(self._local, name)(*args, **kwargs)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("add", key, value, timeout, version)
