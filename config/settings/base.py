@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "accounts.csp.ProviderFormActionMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.ProviderUnreachableMiddleware",
@@ -244,7 +245,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
-        # Forms post only here; social sign-in posts to our own URLs, which then redirect to the provider.
+        # Forms post only here. Chromium applies this to the redirect after a post as well, so the page
+        # that sends a member on to a sign-in provider adds that provider (accounts/csp.py).
         "form-action": [SELF],
     },
 }
