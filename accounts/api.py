@@ -8,14 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import reauthentication
 from accounts.authentication import token_expires_at
 from accounts.models import BIO_MAX, DISPLAY_NAME_MAX, User
-from accounts.selectors import member_export
+from accounts.selectors import member_export, member_token
 from accounts.services import account_delete, api_token_issue, api_token_revoke, profile_update
 from core import ratelimit
 from core.errors import NotAllowed
@@ -161,9 +160,9 @@ class TokenView(APIView):
         )
         if user is None:
             raise serializers.ValidationError({"password": [_("E-mail or password is wrong.")]})
-        key = api_token_issue(actor=user)
-        token = Token.objects.get(key=key)
-        return Response({"token": key, "expires_at": token_expires_at(token)})
+        api_token_issue(actor=user)
+        token = member_token(user=user)
+        return Response({"token": token.key, "expires_at": token_expires_at(token)})
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
