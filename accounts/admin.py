@@ -1,18 +1,26 @@
 """Admin for members: search by e-mail; roles and admin flags through the account services (checked
-and audited); deletion through account_delete. Groups are not edited here: a role is a group, and
-renaming or deleting one would change everyone's role without a record."""
+and audited); passwords through password_change; deletion through account_delete. Groups are not
+edited here: a role is a group, and renaming or deleting one would change everyone's role without a
+record."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db import router
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from accounts.services import ADMIN_FLAGS, account_delete, member_flags_update, role_grant, role_revoke
+from accounts.services import (
+    ADMIN_FLAGS,
+    account_delete,
+    member_flags_update,
+    password_change,
+    role_grant,
+    role_revoke,
+)
 from core.errors import DomainError
 from core.member_data import erased_models
 
@@ -34,9 +42,19 @@ class MemberChangeForm(UserChangeForm):
             self.fields["roles"].initial = sorted(self.instance.role_names & set(Role.values))
 
 
+class MemberPasswordForm(AdminPasswordChangeForm):
+    """The admin's "set password" goes through password_change: the member's tokens and sessions end."""
+
+    def save(self, commit=True):
+        usable = self.cleaned_data.get("set_usable_password", True)
+        password_change(user=self.user, password=self.cleaned_data["password1"] if usable else None)
+        return self.user
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = MemberChangeForm
+    change_password_form = MemberPasswordForm
     ordering = ["email"]
     list_display = ["email", "display_name", "is_active", "is_staff", "date_joined"]
     search_fields = ["email", "display_name"]

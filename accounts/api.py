@@ -1,16 +1,22 @@
 """API for one's own account and for API tokens."""
 
-from django.contrib.auth import authenticate, logout
+from allauth.account.adapter import get_adapter
+from django.contrib.auth import logout
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import reauthentication
+from accounts.authentication import token_expires_at
 from accounts.models import BIO_MAX, DISPLAY_NAME_MAX, User
-from accounts.selectors import member_export
-from accounts.services import account_delete, api_token_issue, profile_update
+from accounts.selectors import member_export, member_token
+from accounts.services import account_delete, api_token_issue, api_token_revoke, profile_update
+from core import ratelimit
 from core.errors import NotAllowed
 
 
@@ -79,6 +85,7 @@ class MeView(APIView):
         return Response(status=204)
 
 
+@method_decorator(never_cache, name="dispatch")
 class ExportView(APIView):
     """All the forum holds about the signed-in member, as JSON."""
 
@@ -98,23 +105,66 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
 
 
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
+def password_sign_in(request, *, email: str, password: str) -> User | None:
+    """The active member whose e-mail and password these are, or None; counted against the sign-in form's
+    own limits (allauth's ACCOUNT_RATE_LIMITS "login" per client, "login_failed" per client and per
+    address, with the same counters), so the API is no way around them. Too many raise RateLimited."""
+    ratelimit.consume(request, action="login")
+    adapter = get_adapter(request)
+    try:
+        user = adapter.authenticate(request, email=email, password=password)
+    except DjangoValidationError as error:
+        if error.code != "too_many_login_attempts":
+            raise
+        key = adapter._get_login_attempts_cache_key(request, email=email)
+        seconds = ratelimit.retry_after(request, app=ratelimit.ACCOUNT_APP, action="login_failed", key=key)
+        raise ratelimit.RateLimited(str(error.message), retry_after=seconds) from None
+    return user if user is not None and user.is_active else None
+
+
+@method_decorator(never_cache, name="dispatch")
 class TokenView(APIView):
-    """Trade e-mail and password for a token, for scripts: send it as `Authorization: Token <key>`."""
+    """POST: trade e-mail and password for a token, for scripts: send it as `Authorization: Token <key>`.
+    It works for API_TOKEN_LIFETIME_DAYS; then the API answers 401 with the code `token_expired`.
+    Attempts count against the sign-in form's limits: too many answer 429 with `Retry-After`.
+    DELETE: revoke the signed-in member's token (POST again makes a new one)."""
 
-    permission_classes = [permissions.AllowAny]
-    authentication_classes: list = []
+    def get_authenticators(self):
+        # A password needs no other credentials, and a stale token sent along must not stand in its way.
+        # (self.request is None while drf-spectacular builds the schema.)
+        return [] if getattr(self.request, "method", None) == "POST" else super().get_authenticators()
 
-    @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer)
+    def get_permissions(self):
+        return [permissions.AllowAny()] if self.request.method == "POST" else [permissions.IsAuthenticated()]
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenResponseSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        auth=[],
+    )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(
+        user = password_sign_in(
             request._request,
             email=serializer.validated_data["email"],
             password=serializer.validated_data["password"],
         )
-        if user is None or not user.is_active:
+        if user is None:
             raise serializers.ValidationError({"password": [_("E-mail or password is wrong.")]})
-        return Response({"token": api_token_issue(actor=user)})
+        api_token_issue(actor=user)
+        token = member_token(user=user)
+        return Response({"token": token.key, "expires_at": token_expires_at(token)})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        api_token_revoke(actor=request.user)
+        return Response(status=204)

@@ -16,11 +16,11 @@ def member_connections(*, user: User):
     return SocialAccount.objects.filter(user=user).order_by("provider")
 
 
-def member_token(*, user: User) -> str | None:
-    """The member's API token, if they made one."""
+def member_token(*, user: User):
+    """The member's API token (key and when it was made), if they made one."""
     from rest_framework.authtoken.models import Token
 
-    return Token.objects.filter(user=user).values_list("key", flat=True).first()
+    return Token.objects.filter(user=user).first()
 
 
 def member_export(*, user: User) -> dict:

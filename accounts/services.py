@@ -1,4 +1,4 @@
-"""Writes on members: profiles, roles, API tokens, and deleting an account."""
+"""Writes on members: profiles, roles, passwords, API tokens, and deleting an account."""
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 
+from accounts.authentication import token_expired
 from accounts.models import BIO_MAX, DISPLAY_NAME_MAX, Role, User, tidy_display_name
 from accounts.permissions import can_use_display_name
 from core import audit
@@ -89,9 +90,41 @@ def member_flags_update(*, actor: User, user: User, **flags: bool) -> None:
 
 
 def api_token_issue(*, actor: User) -> str:
-    """The member's API token for scripts, made on first use."""
-    token, _created = Token.objects.get_or_create(user=actor)
+    """The member's API token for scripts, made on first use and again once it has expired."""
+    with transaction.atomic():
+        token = Token.objects.select_for_update().filter(user=actor).first()
+        if token is not None and token_expired(token):
+            token.delete()
+            token = None
+        if token is None:
+            token = Token.objects.create(user=actor)
     return token.key
+
+
+def api_token_regenerate(*, actor: User) -> str:
+    """A new token in place of the old one, which stops working at once (a leaked token, say)."""
+    with transaction.atomic():
+        Token.objects.filter(user=actor).delete()
+        return Token.objects.create(user=actor).key
+
+
+def api_token_revoke(*, actor: User) -> bool:
+    """The member's token stops working; False if they had none."""
+    deleted, _per_model = Token.objects.filter(user=actor).delete()
+    return bool(deleted)
+
+
+def password_change(*, user: User, password: str | None) -> None:
+    """A new password for the member (None: no password, provider sign-in only): their API tokens are
+    revoked and every session of theirs ends, as Django ties a session to the password hash; the view
+    keeps the session that made the change with update_session_auth_hash, as allauth and the admin do."""
+    with transaction.atomic():
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+        user.save(update_fields=["password"])
+        Token.objects.filter(user=user).delete()
 
 
 def account_delete(*, actor: User, user: User) -> None:

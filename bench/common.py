@@ -51,8 +51,12 @@ def server_env(database_url: str, redis_url: str | None = None) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.prod",
-        SECRET_KEY="bench-only-secret",
+        SECRET_KEY="bench-only-secret-" + "x9" * 20,
         SECURE_COOKIES="false",
+        SECURE_SSL_REDIRECT="false",
+        # Benchmarks measure speed, not the per-member write limits.
+        WRITE_RATE_LIMITS="{}",
+        API_WRITE_RATE="",
         DATABASE_URL=database_url,
         ALLOWED_HOSTS="127.0.0.1",
         LOG_LEVEL="WARNING",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from core import audit
+from core import audit, ratelimit
 from core.content import render_markdown
 from core.live import publish
 from core.text import strip_invisible
@@ -70,6 +70,7 @@ def idea_submit(*, actor: User, title: str, body: str, category: Category | None
     """A member proposes an idea; it starts as `new`, open for votes."""
     title, body, tags = strip_invisible(title).strip(), body.strip(), _clean_tags(list(tags))
     _validate(title=title, body=body, category=category, tags=tags)
+    ratelimit.check_write(actor=actor, action="idea_submit")
     body_html = render_markdown(body)
     with transaction.atomic():
         idea = Idea.objects.create(author=actor, title=title, body=body, body_html=body_html, category=category)

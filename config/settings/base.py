@@ -6,7 +6,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from config.env import env_bool, env_database, env_int, env_list, env_str
+from config.env import env_bool, env_database, env_int, env_json, env_list, env_str
 from config.social import social_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "accounts.csp.ProviderFormActionMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.ProviderUnreachableMiddleware",
 ]
@@ -120,7 +122,15 @@ def redis_channel_layer(url: str) -> dict:
 # which several daphne workers share.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis while it answers, this process's memory while it does not (core/cache.py): sign-in and its
+    # rate limits keep working through an outage. Short timeouts, so a hung Redis does not hang requests.
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "RETRY_SECONDS": 5},
+        }
+    }
     CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -142,6 +152,7 @@ LOGIN_REDIRECT_URL = "idea_list"
 
 # allauth: e-mail is the login; social providers are added as apps (settings or admin) later,
 # which needs no migration of ours.
+ACCOUNT_ADAPTER = "accounts.account_adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -149,6 +160,11 @@ ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+# Sign-up never tells whether an address has an account: every sign-up ends on "check your e-mail", and
+# the owner of a taken address gets an e-mail saying so (accounts/signup.py).
+ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
 SOCIALACCOUNT_PROVIDERS = social_providers()
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
@@ -185,14 +201,25 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# An API token works this many days after it is made; then 401 with the code token_expired.
+API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 90)
+
+# Writes per member, on pages and in the API alike (core/ratelimit.py, allauth's rate syntax); {} turns
+# them off. API_WRITE_RATE throttles every unsafe API request of a member (DRF's syntax; empty: off).
+WRITE_RATE_LIMITS = env_json("WRITE_RATE_LIMITS", {"idea_submit": "10/m/user", "vote": "60/m/user"})
+API_WRITE_RATE = env_str("API_WRITE_RATE", "120/min") or None
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a request without credentials gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Every unsafe request of a member, whatever the endpoint; reads are not throttled.
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.MemberWriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"writes": API_WRITE_RATE},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
@@ -226,8 +253,19 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
+        # Forms post only here. Chromium applies this to the redirect after a post as well, so the page
+        # that sends a member on to a sign-in provider adds that provider (accounts/csp.py).
+        "form-action": [SELF],
     },
 }
+# Browser features no page here uses (core/middleware.py).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "geolocation", "gyroscope",
+        "hid", "magnetometer", "microphone", "midi", "payment", "serial", "usb", "xr-spatial-tracking",
+    ]
+}  # fmt: skip
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

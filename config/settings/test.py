@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret-4d1e8c")
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES, REDIS_URL, VAR_DIR
+from config.settings.base import DATABASES, REDIS_URL, REST_FRAMEWORK, VAR_DIR
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -16,6 +16,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# No per-member write limits: the suite (and the in-process benchmarks) write far faster than any
+# member; the tests of the limits set their own, low ones.
+WRITE_RATE_LIMITS: dict = {}
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"writes": None}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so a daphne process started by the browser tests sees the same data.

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.ratelimit import RateLimited
 from frontend.forms import DeleteReasonForm, IdeaForm
 from ideas import events, selectors, services
 from ideas.filters import IdeaFilter
@@ -180,15 +181,23 @@ def _idea_form_page(request, idea: Idea | None, save, success: str):
     """The submit and edit pages: on POST, run the service with the form's input; its field
     errors land on the form, and nothing is stored half-way."""
     form = IdeaForm(request.POST or None, idea=idea)
+    limited = None
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(**form.service_arguments())
         except ValidationError as error:
             form.add_error(None, error)
+        except RateLimited as error:
+            form.add_error(None, error.message)  # the form keeps what was typed
+            limited = error
         else:
             messages.success(request, success)
             return redirect(saved)
-    return render(request, "ideas/form.html", {"form": form, "idea": idea})
+    response = render(request, "ideas/form.html", {"form": form, "idea": idea})
+    if limited is not None:
+        response.status_code = limited.status_code
+        response["Retry-After"] = str(limited.retry_after)
+    return response
 
 
 def _refused(request, error: DomainError):

@@ -14,9 +14,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import reauthentication, selectors, services
+from accounts.authentication import token_expired, token_expires_at
 from accounts.models import BIO_MAX, DISPLAY_NAME_MAX, User
 from ideas.selectors import member_ideas
 
@@ -51,6 +53,7 @@ def member_profile(request, pk: int):
     return render(request, "members/profile.html", {"member": member, "ideas": ideas})
 
 
+@never_cache  # it shows the API token: no copy in any cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request):
@@ -67,19 +70,31 @@ def account(request):
     context = {
         "form": form,
         "connections": selectors.member_connections(user=user),
-        "token": selectors.member_token(user=user),
     }
+    token = selectors.member_token(user=user)
+    if token is not None:
+        context["token"] = {"key": token.key, "expires_at": token_expires_at(token), "expired": token_expired(token)}
     return render(request, "members/account.html", context)
 
 
 @login_required
 @require_http_methods(["POST"])
 def account_token(request):
-    services.api_token_issue(actor=request.user)
-    messages.success(request, _("Your API token is ready."))
+    """Make the API token, make a new one in its place (the old one stops working), or revoke it."""
+    action = request.POST.get("action", "create")
+    if action == "revoke":
+        services.api_token_revoke(actor=request.user)
+        messages.success(request, _("Your API token is revoked: scripts using it are refused now."))
+    elif action == "regenerate":
+        services.api_token_regenerate(actor=request.user)
+        messages.success(request, _("You have a new API token. The old one no longer works."))
+    else:
+        services.api_token_issue(actor=request.user)
+        messages.success(request, _("Your API token is ready."))
     return redirect("account")
 
 
+@never_cache
 @login_required
 @require_GET
 def account_export(request):

@@ -1,5 +1,7 @@
 """Members: sign-up and sign-in pages, roles and grant_role, /api/v1/me/."""
 
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
@@ -8,25 +10,27 @@ from accounts.models import Role, User
 from accounts.services import role_grant, role_revoke
 from tests.conftest import PASSWORD
 
+SIGN_UP = {"password1": "a-long-passphrase", "password2": "a-long-passphrase"}
 
-def test_signup_page_creates_a_member_with_a_display_name(client, db):
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "email": "new@example.com",
-            "display_name": "Nina",
-            "password1": "a-long-passphrase",
-            "password2": "a-long-passphrase",
-        },
-    )
-    assert response.status_code == 302
-    user = User.objects.get(email="new@example.com")
-    assert user.public_name == "Nina"
+
+def _link_in(message) -> str:
+    return re.search(r"http://testserver(/accounts/confirm-email/\S+/)", message.body).group(1)
+
+
+def test_signup_page_creates_a_member_who_confirms_the_address_and_is_signed_in(client, db, mailoutbox):
+    response = client.post("/accounts/signup/", {"email": "new@example.com", "display_name": "Nina", **SIGN_UP})
+    assert response.status_code == 302 and response["Location"] == "/accounts/confirm-email/"
+    assert "Check your e-mail" in client.get(response["Location"]).content.decode()
+    assert User.objects.get(email="new@example.com").public_name == "Nina"
+    assert client.get("/api/v1/me/").status_code == 401
+    [message] = mailoutbox
+    assert message.to == ["new@example.com"]
+    client.post(_link_in(message))
     assert client.get("/api/v1/me/").json()["email"] == "new@example.com"
 
 
 def test_signup_refuses_a_name_that_passes_for_staff_with_a_field_error(client, mo):
-    data = {"email": "new@example.com", "password1": "a-long-passphrase", "password2": "a-long-passphrase"}
+    data = {"email": "new@example.com", **SIGN_UP}
     for name in ["Mona Moderator", "Mo"]:
         response = client.post("/accounts/signup/", {**data, "display_name": name})
         assert response.status_code == 200 and "display_name" in response.context["form"].errors
@@ -34,14 +38,15 @@ def test_signup_refuses_a_name_that_passes_for_staff_with_a_field_error(client, 
 
 
 def test_signup_strips_invisible_characters_from_the_name(client, db):
-    data = {"email": "new@example.com", "password1": "a-long-passphrase", "password2": "a-long-passphrase"}
+    data = {"email": "new@example.com", **SIGN_UP}
     assert client.post("/accounts/signup/", {**data, "display_name": "Ni\u200bna\u202e"}).status_code == 302
     assert User.objects.get(email="new@example.com").display_name == "Nina"
 
 
 def test_signup_without_a_name_never_shows_the_email(client, db):
-    data = {"email": "nina.secret@example.com", "password1": "a-long-passphrase", "password2": "a-long-passphrase"}
-    response = client.post("/accounts/signup/", data, follow=True)
+    data = {"email": "nina.secret@example.com", **SIGN_UP}
+    client.post("/accounts/signup/", data)
+    response = client.post("/accounts/login/", {"login": data["email"], "password": data["password1"]}, follow=True)
     nina = User.objects.get(email="nina.secret@example.com")
     assert f"Successfully signed in as Member #{nina.pk}." in response.content.decode()  # allauth's user_display
     assert nina.display_name == "" and nina.public_name == f"Member #{nina.pk}"
@@ -49,13 +54,27 @@ def test_signup_without_a_name_never_shows_the_email(client, db):
     assert "nina.secret" not in visitor.get(nina.get_absolute_url()).content.decode()
 
 
-def test_signup_refuses_a_taken_email_in_any_case(client, alice):
-    response = client.post(
-        "/accounts/signup/",
-        {"email": "ALICE@example.com", "password1": "a-long-passphrase", "password2": "a-long-passphrase"},
-    )
-    assert response.status_code == 200
+def test_a_new_member_may_sign_in_before_confirming(client, db):
+    client.post("/accounts/signup/", {"email": "new@example.com", **SIGN_UP})
+    response = client.post("/accounts/login/", {"login": "new@example.com", "password": SIGN_UP["password1"]})
+    assert response.status_code == 302
+    assert client.get("/api/v1/me/").json()["email"] == "new@example.com"
+
+
+def test_signup_with_a_taken_address_looks_like_any_other_and_tells_the_owner(client, alice, mailoutbox):
+    new = client.post("/accounts/signup/", {"email": "nobody@example.com", **SIGN_UP}, follow=True)
+    taken = type(client)().post("/accounts/signup/", {"email": "ALICE@example.com", **SIGN_UP}, follow=True)
+    assert new.redirect_chain == taken.redirect_chain == [("/accounts/confirm-email/", 302)]
+    assert _page_text(new).replace("nobody@", "alice@") == _page_text(taken)
     assert User.objects.filter(email__iexact="alice@example.com").count() == 1
+    owner = next(m for m in mailoutbox if m.to == ["alice@example.com"])
+    assert "already exists" in owner.body and "/accounts/password/reset/" in owner.body
+    assert "/accounts/confirm-email/" not in owner.body
+
+
+def _page_text(response) -> str:
+    """The page without its per-session parts (the CSRF token)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
 
 
 def test_signup_refuses_mismatched_passwords_with_a_form_error(client, db):

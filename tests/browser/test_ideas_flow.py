@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from playwright.sync_api import expect
 
 from ideas.models import Idea
@@ -27,6 +28,12 @@ def test_sign_up_submit_markdown_and_see_it_rendered(live_url, new_page, categor
     page.get_by_label("Password", exact=True).fill("a-long-passphrase")
     page.get_by_label("Password (again)").fill("a-long-passphrase")
     page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+
+    # The link of the confirmation e-mail (the server's outbox is in its own process: the same key).
+    address = EmailAddress.objects.get(email="nina@example.com")
+    page.goto(f"{live_url}/accounts/confirm-email/{EmailConfirmationHMAC(address).key}/")
+    page.get_by_role("button", name="Confirm").click()
     expect(page.locator(".who")).to_have_text("Nina")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Share an idea").click()

@@ -255,17 +255,20 @@ def test_a_pending_vote_on_an_idea_removed_meanwhile_says_so(client, bob, alice,
     assert "Your vote was not counted: the idea has been removed." in response.content.decode()
 
 
-def test_a_visitor_who_signs_up_instead_still_gets_the_vote_they_pressed(client, alices_idea):
+def test_a_visitor_who_signs_up_instead_still_gets_the_vote_they_pressed(client, alices_idea, mailoutbox):
+    import re
     from urllib.parse import parse_qs, urlsplit
 
     login = client.post(f"/ideas/{alices_idea.pk}/vote/", {"value": "1"}, follow=True)
     signup_link = login.context["signup_url"]
     assert f"/ideas/{alices_idea.pk}/vote/after-sign-in/" in parse_qs(urlsplit(signup_link).query)["next"]
     assert signup_link.replace("&amp;", "&") in login.content.decode().replace("&amp;", "&")
-    response = client.post(
+    client.post(
         signup_link,
         {"email": "newcomer@example.com", "password1": "a-long-pass-phrase-1", "password2": "a-long-pass-phrase-1"},
-        follow=True,
     )
+    # Sign-up ends on "check your e-mail"; the confirmation link signs the newcomer in and goes on.
+    confirm = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mailoutbox[0].body).group(1)
+    response = client.post(confirm, follow=True)
     assert "Your vote up is counted." in response.content.decode()
     assert Vote.objects.get().voter.email == "newcomer@example.com"
