@@ -1,7 +1,6 @@
 """Keyset cursors: what one encodes decodes again; anything forged is BadCursor, never a database error."""
 
 import base64
-import json
 from datetime import UTC, datetime
 
 import pytest
