@@ -167,14 +167,14 @@ class IdeaViewSet(
     serializer_class = IdeaSerializer
     filterset_class = IdeaFilter
     pagination_class = IdeaKeysetPagination
-    lookup_value_regex = "[0-9]+"  # any other id is a 404 of the router, never an error of the view
+    lookup_value_converter = "int"  # any other id is a 404 of the router, never an error of the view
 
     def get_queryset(self):
         return selectors.idea_list(viewer=self.request.user)
 
     def get_object(self) -> Idea:
         try:
-            return selectors.idea_get(pk=int(self.kwargs["pk"]), viewer=self.request.user)
+            return selectors.idea_get(pk=self.kwargs["pk"], viewer=self.request.user)
         except Idea.DoesNotExist:
             raise _not_found() from None
 
@@ -260,7 +260,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CategorySerializer
     pagination_class = None
-    lookup_value_regex = "[0-9]+"
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         return selectors.categories_in_order()
