@@ -24,6 +24,8 @@ class ProviderSignInNeeded(NotAllowed):
 
 class MeSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="public_name", read_only=True)
+    # A plain string, not format "uri": it is empty when the member has no picture.
+    avatar_url = serializers.CharField(read_only=True, help_text=_("The picture's address, or empty."))
     roles = serializers.SerializerMethodField()
 
     class Meta:
