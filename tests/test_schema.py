@@ -89,7 +89,8 @@ def _schemathesis(live_url: str, tmp_path: Path, name: str, headers: list[str], 
         f"--report-json-path={report}",
         *[f"--header={header}" for header in headers],
     ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    # In the test's own folder: schemathesis keeps a cache of crashes where it runs.
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path)
     return {"exit": run.returncode, "output": run.stdout + run.stderr, "report": json.loads(report.read_text())}
 
 
