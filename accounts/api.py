@@ -18,6 +18,7 @@ from accounts.selectors import member_export, member_token
 from accounts.services import account_delete, api_token_issue, api_token_revoke, profile_update
 from core import ratelimit
 from core.errors import NotAllowed
+from core.schema import error_response
 
 
 class ProviderSignInNeeded(NotAllowed):
@@ -30,6 +31,8 @@ class ProviderSignInNeeded(NotAllowed):
 
 class MeSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="public_name", read_only=True)
+    # A plain string, not format "uri": it is empty when the member has no picture.
+    avatar_url = serializers.CharField(read_only=True, help_text=_("The picture's address, or empty."))
     roles = serializers.SerializerMethodField()
 
     class Meta:
@@ -108,11 +111,6 @@ class TokenResponseSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
 def password_sign_in(request, *, email: str, password: str) -> User | None:
     """The active member whose e-mail and password these are, or None; counted against the sign-in form's
     own limits (allauth's ACCOUNT_RATE_LIMITS "login" per client, "login_failed" per client and per
@@ -147,7 +145,7 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenResponseSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        responses={200: TokenResponseSerializer, 400: error_response(400), 429: error_response(429)},
         auth=[],
     )
     def post(self, request):

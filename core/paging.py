@@ -28,30 +28,52 @@ def encode_cursor(value, pk: int) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, *, is_datetime: bool) -> tuple:
-    """The (key, id) a cursor stands for; BadCursor for anything forged or mangled."""
+# A cursor this code makes is under 100 characters; a longer one is forged (and JSON nested deep
+# enough to exhaust the parser's recursion needs far more than this).
+CURSOR_MAX = 200
+_BIGINT = 2**63
+_INTEGER_FIELDS = frozenset(
+    {"AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "PositiveIntegerField", "PositiveBigIntegerField"}
+)
+
+
+def key_type(model, field: str) -> type:
+    """What the keys of a cursor on this stored field are: datetime, int or float."""
+    kind = model._meta.get_field(field).get_internal_type()
+    if kind == "DateTimeField":
+        return datetime
+    if kind == "FloatField":
+        return float
+    if kind in _INTEGER_FIELDS:
+        return int
+    raise ValueError(f"no keyset paging on a {kind}")
+
+
+def decode_cursor(cursor: str, *, key: type) -> tuple:
+    """The (key, id) a cursor stands for, the key of type `key` (datetime, int or float); BadCursor
+    for anything forged or mangled, so no value reaches the database that it cannot compare."""
     try:
+        if len(cursor) > CURSOR_MAX:
+            raise ValueError
         value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if is_datetime:
+        if key is datetime:
             value = datetime.fromisoformat(value)
             if value.tzinfo is None:
                 raise TypeError
             value = value.astimezone(UTC)  # a far offset at the edge of the calendar overflows here, not in SQL
-        elif not _storable_number(value):
+        elif not _storable_number(value, integer=key is int):
             raise TypeError
-        if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < _BIGINT:
+        if not _storable_number(pk, integer=True) or pk < 1:
             raise TypeError
-    except (ValueError, TypeError, UnicodeDecodeError, OverflowError):
+    except (ValueError, TypeError, UnicodeDecodeError, OverflowError, RecursionError):
         raise BadCursor() from None
     return value, pk
 
 
-_BIGINT = 2**63
-
-
-def _storable_number(value) -> bool:
-    """A number both databases can compare with: finite, within a 64-bit integer's range."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+def _storable_number(value, *, integer: bool) -> bool:
+    """A number both databases can compare with: finite, within a 64-bit integer's range, and a
+    whole number where the key is one."""
+    if isinstance(value, bool) or not isinstance(value, int if integer else int | float):
         return False
     return math.isfinite(value) and abs(value) < _BIGINT
 
@@ -60,8 +82,7 @@ def keyset_page(rows: QuerySet, *, field: str, cursor: str | None, size: int) ->
     """One page of `rows` ordered by `field` descending, then id descending (an index on both serves it)."""
     rows = rows.order_by(f"-{field}", "-id")
     if cursor:
-        is_datetime = rows.model._meta.get_field(field).get_internal_type() == "DateTimeField"
-        value, pk = decode_cursor(cursor, is_datetime=is_datetime)
+        value, pk = decode_cursor(cursor, key=key_type(rows.model, field))
         # Two seeks on the (key, id) index instead of one OR, which SQLite cannot seek: first the
         # rest of the rows that share the cursor's key, then those below it. Either way a page
         # reads one page of rows, however many share a key (ties are common: 0 comments).

@@ -1,5 +1,6 @@
 """API for ideas and categories; views validate the shape of input and call services and selectors."""
 
+from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -10,13 +11,14 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from accounts.models import Role
+from core.schema import error_response
 from ideas import selectors, services
 from ideas.filters import IdeaFilter
 from ideas.models import BODY_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, Category, Idea
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Category
@@ -83,6 +85,10 @@ class SimilarIdeaSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "status", "status_label", "score", "url"]
 
 
+def _not_found() -> NotFound:
+    return NotFound(_("No idea with that id."))
+
+
 class IdeaKeysetPagination(BasePagination):
     """?sort= (hot, top, new, trending, discussed), ?cursor= and ?page_size=: page 1,000 costs what page 1 does."""
 
@@ -125,6 +131,34 @@ class IdeaKeysetPagination(BasePagination):
         ]
 
 
+# An idea's revision, as an entity tag: read it from a response, send it back to change that revision only.
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description=str(_("The idea's revision: send it as If-Match to change or delete only that revision.")),
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description=str(
+        _(
+            "Optional: the ETag of the revision this change is based on (or *). If the idea has changed "
+            "since, the answer is 412 and nothing is written; without it, the change applies to the "
+            "current revision (only the fields sent change)."
+        )
+    ),
+)
+
+
+def _if_match(request) -> list[str] | None:
+    """The entity tags of If-Match, or None when it is absent (a change without a precondition)."""
+    header = request.headers.get("If-Match")
+    return None if header is None else parse_etags(header)
+
+
 class IdeaViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -138,47 +172,79 @@ class IdeaViewSet(
     serializer_class = IdeaSerializer
     filterset_class = IdeaFilter
     pagination_class = IdeaKeysetPagination
+    lookup_value_converter = "int"  # any other id is a 404 of the router, never an error of the view
 
     def get_queryset(self):
         return selectors.idea_list(viewer=self.request.user)
 
     def get_object(self) -> Idea:
         try:
-            return selectors.idea_get(pk=int(self.kwargs["pk"]), viewer=self.request.user)
-        except (Idea.DoesNotExist, ValueError):
-            raise NotFound(_("No idea with that id.")) from None
+            return selectors.idea_get(pk=self.kwargs["pk"], viewer=self.request.user)
+        except Idea.DoesNotExist:
+            raise _not_found() from None
 
     def _respond(self, idea: Idea, code: int) -> Response:
-        idea = selectors.idea_get(pk=idea.pk, viewer=self.request.user)
-        return Response(IdeaSerializer(idea, context=self.get_serializer_context()).data, status=code)
+        """The idea as this write left it (even if deleted since), with its ETag."""
+        idea = selectors.idea_as_written(pk=idea.pk, viewer=self.request.user)
+        data = IdeaSerializer(idea, context=self.get_serializer_context()).data
+        return Response(data, status=code, headers={"ETag": idea.etag})
 
-    @extend_schema(request=IdeaWriteSerializer, responses={201: IdeaSerializer})
+    @extend_schema(parameters=[ETAG])
+    def retrieve(self, request, *args, **kwargs):
+        idea = self.get_object()
+        data = IdeaSerializer(idea, context=self.get_serializer_context()).data
+        return Response(data, headers={"ETag": idea.etag})
+
+    @extend_schema(request=IdeaWriteSerializer, responses={201: IdeaSerializer}, parameters=[ETAG])
     def create(self, request, *args, **kwargs):
         data = IdeaWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         idea = services.idea_submit(actor=request.user, **data.validated_data)
         return self._respond(idea, status.HTTP_201_CREATED)
 
-    @extend_schema(request=IdeaWriteSerializer, responses=IdeaSerializer)
+    @extend_schema(
+        request=IdeaWriteSerializer,
+        responses={200: IdeaSerializer, 412: error_response(412)},
+        parameters=[IF_MATCH, ETAG],
+    )
     def update(self, request, *args, partial=False, **kwargs):
+        """Replace the title, body and category (and the tags, if sent)."""
         idea = self.get_object()
         data = IdeaWriteSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
-        values = {"title": idea.title, "body": idea.body, "category": idea.category, "tags": None}
-        values.update(data.validated_data)
-        services.idea_edit(idea=idea, actor=request.user, **values)
+        try:
+            idea = services.idea_edit(idea=idea, actor=request.user, if_match=_if_match(request), **data.validated_data)
+        except Idea.DoesNotExist:
+            raise _not_found() from None  # deleted while this edit waited for it: nothing was written
         return self._respond(idea, status.HTTP_200_OK)
 
-    @extend_schema(request=IdeaDeleteSerializer, responses={204: None})
+    @extend_schema(
+        request=IdeaWriteSerializer,
+        responses={200: IdeaSerializer, 412: error_response(412)},
+        parameters=[IF_MATCH, ETAG],
+    )
+    def partial_update(self, request, *args, **kwargs):
+        """Change only the fields sent; a concurrent change of the others stays."""
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(request=IdeaDeleteSerializer, responses={204: None, 412: error_response(412)}, parameters=[IF_MATCH])
     def destroy(self, request, *args, **kwargs):
-        """The author, or staff with an optional reason (kept in the audit trail)."""
+        """The author, or staff with an optional reason (kept in the audit trail). An idea is deleted
+        once: a second delete, even a concurrent one, is 404."""
+        idea = self.get_object()
         data = IdeaDeleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.idea_delete(idea=self.get_object(), actor=request.user, **data.validated_data)
+        try:
+            services.idea_delete(idea=idea, actor=request.user, if_match=_if_match(request), **data.validated_data)
+        except Idea.DoesNotExist:
+            raise _not_found() from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        parameters=[OpenApiParameter("title", str, description=str(_("The title being typed.")))],
+        parameters=[
+            OpenApiParameter("title", str, description=str(_("The title being typed."))),
+            OpenApiParameter("exclude", int, description=str(_("An idea to leave out: the one being edited."))),
+        ],
         responses=SimilarIdeaSerializer(many=True),
     )
     @action(detail=False, pagination_class=None, filterset_class=None)
@@ -187,7 +253,9 @@ class IdeaViewSet(
         title = request.query_params.get("title", "")[: TITLE_MAX * 2]
         exclude = request.query_params.get("exclude")
         ideas = selectors.idea_similar(
-            title=title, viewer=request.user, exclude_pk=int(exclude) if exclude and exclude.isdigit() else None
+            title=title,
+            viewer=request.user,
+            exclude_pk=int(exclude) if exclude and exclude.isascii() and exclude.isdigit() else None,
         )
         return Response(SimilarIdeaSerializer(ideas, many=True).data)
 
@@ -197,6 +265,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CategorySerializer
     pagination_class = None
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         return selectors.categories_in_order()

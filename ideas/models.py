@@ -106,6 +106,9 @@ class Idea(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The revision of what the author edits (title, body, category, tags), one up per edit: the API's
+    # ETag, so a client's If-Match refuses an edit made on an older revision. Votes do not change it.
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
 
     objects = IdeaQuerySet.as_manager()
 
@@ -141,6 +144,11 @@ class Idea(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("idea_detail", args=[self.pk])
+
+    @property
+    def etag(self) -> str:
+        """The strong entity tag of this revision of the idea, quoted as in the ETag header."""
+        return f'"{self.pk}.{self.revision}"'
 
     @property
     def voting_open(self) -> bool:

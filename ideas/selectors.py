@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
-from core.paging import BadCursor, Page, decode_cursor, keyset_page
+from core.paging import BadCursor, Page, decode_cursor, key_type, keyset_page
 from ideas.models import Category, Idea, Tag
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -111,7 +111,7 @@ def list_params(query: Mapping[str, str], *, default_size: int = PAGE_SIZE) -> L
     cursor = query.get("cursor") or None
     if cursor:
         try:
-            decode_cursor(cursor, is_datetime=SORTS[sort].field == "created_at")
+            decode_cursor(cursor, key=key_type(Idea, SORTS[sort].field))
         except BadCursor as error:
             raise BadListParameter("cursor", error.message) from None
     return ListParams(sort, cursor, size)
@@ -125,6 +125,12 @@ def idea_page(ideas: QuerySet[Idea], params: ListParams) -> Page:
 def idea_get(*, pk: int, viewer=None) -> Idea:
     """One idea the viewer may see (with their vote), or Idea.DoesNotExist."""
     return idea_list(viewer=viewer).get(pk=pk)
+
+
+def idea_as_written(*, pk: int, viewer=None) -> Idea:
+    """An idea as a write just left it, for the answer to that write: deleted or not, since a
+    delete that commits a moment after an edit does not undo the edit."""
+    return with_my_vote(_with_relations(Idea.objects.all()), viewer).get(pk=pk)
 
 
 def idea_similar(*, title: str, viewer=None, exclude_pk: int | None = None, limit: int = 5) -> list[Idea]:

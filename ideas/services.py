@@ -1,17 +1,21 @@
 """Every write on ideas: submit, edit, delete. Pages and the API both call these."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from enum import Enum
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
+from rest_framework import status
 
 from accounts.models import User
 from core import audit, ratelimit
 from core.content import render_markdown
+from core.errors import DomainError
 from core.live import publish
 from core.text import strip_invisible
 from ideas import events, ranking
@@ -30,10 +34,12 @@ def _clean_tags(names: Sequence[str]) -> list[str]:
     return cleaned
 
 
-def _validate(*, title: str, body: str, category: Category | None, tags: list[str]) -> None:
-    """Raise one ValidationError naming every field that is wrong, before anything is stored."""
+def _validate(**values) -> None:
+    """Raise one ValidationError naming every field given that is wrong, before anything is stored
+    (an edit checks only the fields it changes)."""
     errors: dict[str, list[str]] = {}
-    if len(title) < TITLE_MIN:
+    title = values.get("title")
+    if title is not None and len(title) < TITLE_MIN:
         errors["title"] = [
             ngettext(
                 "Give your idea a title of at least %(n)d character.",
@@ -42,14 +48,16 @@ def _validate(*, title: str, body: str, category: Category | None, tags: list[st
             )
             % {"n": TITLE_MIN}
         ]
-    elif len(title) > TITLE_MAX:
+    elif title is not None and len(title) > TITLE_MAX:
         errors["title"] = [_("Keep the title to %(n)d characters or fewer.") % {"n": TITLE_MAX}]
-    if not body:
+    body = values.get("body")
+    if body is not None and not body:
         errors["body"] = [_("Describe your idea.")]
-    elif len(body) > BODY_MAX:
+    elif body is not None and len(body) > BODY_MAX:
         errors["body"] = [_("Keep the description to %(n)s characters or fewer.") % {"n": f"{BODY_MAX:,}"}]
-    if category is None or not category.is_active:
+    if "category" in values and (values["category"] is None or not values["category"].is_active):
         errors["category"] = [_("Choose one of the categories.")]
+    tags = values.get("tags", [])
     if len(tags) > TAGS_MAX:
         errors["tags"] = [_("Use at most %(n)d tags.") % {"n": TAGS_MAX}]
     elif any(len(tag) > TAG_MAX or not slugify(tag) for tag in tags):
@@ -81,26 +89,73 @@ def idea_submit(*, actor: User, title: str, body: str, category: Category | None
     return idea
 
 
+class Unchanged(Enum):
+    """An edit's field that was not sent: it stays as it is, whatever a concurrent edit made it."""
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED = Unchanged.UNCHANGED
+
+
+class StaleIdea(DomainError):
+    """If-Match named a revision of the idea that is no longer the current one."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    code = "precondition_failed"
+    default_message = _lazy("The idea has changed since you read it: read it again, then make your change.")
+
+
+def _locked(idea: Idea, actor: User, if_match: Collection[str] | None) -> Idea:
+    """The idea as it stands now, locked until commit: Idea.DoesNotExist if it was deleted (or
+    hidden from the actor) meanwhile, StaleIdea if If-Match names none of its current ETag or "*"."""
+    idea = Idea.objects.visible_to(actor).select_for_update().get(pk=idea.pk)
+    if if_match is not None and "*" not in if_match and idea.etag not in if_match:
+        raise StaleIdea()
+    return idea
+
+
 def idea_edit(
-    *, idea: Idea, actor: User, title: str, body: str, category: Category | None, tags: Sequence[str] | None = None
+    *,
+    idea: Idea,
+    actor: User,
+    title: str | Unchanged = UNCHANGED,
+    body: str | Unchanged = UNCHANGED,
+    category: Category | Unchanged | None = UNCHANGED,
+    tags: Sequence[str] | Unchanged = UNCHANGED,
+    if_match: Collection[str] | None = None,
 ) -> Idea:
-    """The author changes their idea; the stored HTML is rendered again."""
+    """The author changes some of their idea: only the fields given are written, on the row as it
+    stands under its lock, so two concurrent edits of different fields both stay."""
     can_edit(user=actor, idea=idea).check()
-    title, body = strip_invisible(title).strip(), body.strip()
-    tags = _clean_tags(tags) if tags is not None else None
-    _validate(title=title, body=body, category=category, tags=tags or [])
-    body_html = render_markdown(body)
+    changes: dict = {}
+    if title is not UNCHANGED:
+        changes["title"] = strip_invisible(title).strip()
+    if body is not UNCHANGED:
+        changes["body"] = body.strip()
+    if category is not UNCHANGED:
+        changes["category"] = category
+    tags = _clean_tags(tags) if tags is not UNCHANGED else None
+    _validate(**changes, **({} if tags is None else {"tags": tags}))
+    if "body" in changes:
+        changes["body_html"] = render_markdown(changes["body"])  # before the transaction: no lock while rendering
     with transaction.atomic():
-        idea.title, idea.body, idea.category, idea.body_html = title, body, category, body_html
+        idea = _locked(idea, actor, if_match)
+        can_edit(user=actor, idea=idea).check()
+        if not changes and tags is None:
+            return idea
+        for name, value in changes.items():
+            setattr(idea, name, value)
         idea.edited_at = timezone.now()
-        idea.save(update_fields=["title", "body", "body_html", "category", "edited_at", "updated_at"])
+        idea.revision += 1
+        idea.save(update_fields=[*changes, "edited_at", "revision", "updated_at"])
         if tags is not None:
             _set_tags(idea, tags)
     publish(*events.idea_changed(idea))
     return idea
 
 
-def idea_delete(*, idea: Idea, actor: User, reason: str = "") -> None:
+def idea_delete(*, idea: Idea, actor: User, reason: str = "", if_match: Collection[str] | None = None) -> None:
     """The author or staff removes an idea; it disappears from every list and page. Staff removing
     someone else's idea is written to the audit trail with their reason. An idea deleted meanwhile
     raises Idea.DoesNotExist: it is deleted once, recorded once and announced once."""
@@ -109,7 +164,8 @@ def idea_delete(*, idea: Idea, actor: User, reason: str = "") -> None:
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": [_("Keep the reason to %(n)d characters or fewer.") % {"n": REASON_MAX}]})
     with transaction.atomic():
-        Idea.objects.visible().select_for_update().get(pk=idea.pk)
+        idea = _locked(idea, actor, if_match)
+        can_delete(user=actor, idea=idea).check()
         idea.deleted_at = timezone.now()
         idea.save(update_fields=["deleted_at", "updated_at"])
         if is_staff_action(user=actor, idea=idea):

@@ -4,7 +4,10 @@ from rest_framework.routers import DefaultRouter
 
 from ideas.api import CategoryViewSet, IdeaViewSet
 
-router = DefaultRouter()
+# Path converters, so that an id that is not a number is the router's 404; one address per
+# resource, without a ".json" twin (JSON is the default), as the schema lists them.
+router = DefaultRouter(use_regex_path=False)
+router.include_format_suffixes = False
 router.register("ideas", IdeaViewSet, basename="idea")
 router.register("categories", CategoryViewSet, basename="category")
 

@@ -31,6 +31,8 @@ if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.installed-p
 fi
 
 step "Tests on SQLite, in-memory channel layer"
+# tests/test_schema.py runs schemathesis against /api/v1/schema/ of the live daphne in this run only
+# (signed out and with a token) and prints the cases it sent and how many failed.
 (unset DATABASE_URL REDIS_URL; pytest "$@")
 
 step "Tests on PostgreSQL and Redis"

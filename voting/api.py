@@ -7,6 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.schema import error_response
 from ideas.models import Idea
 from voting.services import vote_cast, vote_withdraw
 
@@ -35,12 +36,21 @@ class VoteView(APIView):
             raise NotFound(_("No idea with that id.")) from None
         return Response(VoteResultSerializer(result).data)
 
-    @extend_schema(request=VoteSerializer, responses=VoteResultSerializer, operation_id="ideas_vote_update")
+    @extend_schema(
+        request=VoteSerializer,
+        responses={200: VoteResultSerializer, 409: error_response(409)},
+        operation_id="ideas_vote_update",
+    )
     def put(self, request, pk: int):
         data = VoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._run(vote_cast, value=data.validated_data["value"])
 
-    @extend_schema(request=None, responses=VoteResultSerializer, operation_id="ideas_vote_destroy")
+    @extend_schema(
+        request=None,
+        responses={200: VoteResultSerializer, 409: error_response(409)},
+        operation_id="ideas_vote_destroy",
+    )
     def delete(self, request, pk: int):
+        """Withdraw the vote: 200 with the idea's new counts (withdrawing no vote changes nothing)."""
         return self._run(vote_withdraw)

@@ -220,7 +220,7 @@ REST_FRAMEWORK = {
     # Every unsafe request of a member, whatever the endpoint; reads are not throttled.
     "DEFAULT_THROTTLE_CLASSES": ["core.throttling.MemberWriteThrottle"],
     "DEFAULT_THROTTLE_RATES": {"writes": API_WRITE_RATE},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

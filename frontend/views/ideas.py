@@ -185,11 +185,15 @@ def _idea_form_page(request, idea: Idea | None, save, success: str):
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(**form.service_arguments())
+        except Idea.DoesNotExist:
+            raise _no_such_idea() from None  # deleted while the edit waited for it: nothing was written
         except ValidationError as error:
             form.add_error(None, error)
         except RateLimited as error:
             form.add_error(None, error.message)  # the form keeps what was typed
             limited = error
+        except DomainError as error:
+            return _refused(request, error)
         else:
             messages.success(request, success)
             return redirect(saved)

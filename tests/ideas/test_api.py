@@ -288,3 +288,157 @@ def test_invisible_characters_are_stripped_from_titles_and_tags_in_the_api(api_a
     assert response.json()["title"] == "Refill stations" and response.json()["tags"] == ["water"]
     response = client.patch(detail(alices_idea), {"title": "\u2067Oat milk, free\u2069"}, format="json")
     assert response.status_code == 200 and response.json()["title"] == "Oat milk, free"
+
+
+def test_patch_changes_only_the_fields_sent(api_as, alice, alices_idea, experience):
+    Idea.objects.filter(pk=alices_idea.pk).update(body="Changed meanwhile by another tab.")
+    response = api_as(alice).patch(detail(alices_idea), {"title": "Oat milk for free"}, format="json")
+    assert response.status_code == 200
+    alices_idea.refresh_from_db()
+    assert (alices_idea.title, alices_idea.body) == ("Oat milk for free", "Changed meanwhile by another tab.")
+    api_as(alice).patch(detail(alices_idea), {"category": experience.pk}, format="json")
+    alices_idea.refresh_from_db()
+    assert (alices_idea.title, alices_idea.category) == ("Oat milk for free", experience)
+
+
+def test_patch_of_the_body_only_works_in_a_category_closed_since(api_as, alice, alices_idea, drinks):
+    drinks.is_active = False
+    drinks.save()
+    response = api_as(alice).patch(detail(alices_idea), {"body": "Still a good idea."}, format="json")
+    assert response.status_code == 200 and response.json()["body"] == "Still a good idea."
+
+
+def test_put_needs_every_field(api_as, alice, alices_idea):
+    response = api_as(alice).put(detail(alices_idea), {"title": "Only a title here"}, format="json")
+    assert response.status_code == 400 and {"body", "category"} <= set(response.json()["fields"])
+
+
+def test_get_patch_put_and_create_answer_with_the_etag_of_the_revision(api_as, alice, alices_idea, drinks):
+    client = api_as(alice)
+    read = client.get(detail(alices_idea))
+    assert read["ETag"] == f'"{alices_idea.pk}.1"'
+    patched = client.patch(detail(alices_idea), {"body": "New"}, format="json")
+    assert patched["ETag"] == f'"{alices_idea.pk}.2"'
+    put = client.put(detail(alices_idea), {"title": "Oat milk", "body": "B", "category": drinks.pk}, format="json")
+    assert put["ETag"] == f'"{alices_idea.pk}.3"' == client.get(detail(alices_idea))["ETag"]
+    created = client.post(LIST, {"title": "Another idea", "body": "b", "category": drinks.pk}, format="json")
+    assert created["ETag"] == f'"{created.json()["id"]}.1"'
+
+
+def test_a_vote_does_not_change_the_etag(api_as, alice, bob, alices_idea):
+    before = api_as(alice).get(detail(alices_idea))["ETag"]
+    api_as(bob).put(f"/api/v1/ideas/{alices_idea.pk}/vote/", {"value": 1}, format="json")
+    assert api_as(alice).get(detail(alices_idea))["ETag"] == before
+
+
+@pytest.mark.parametrize("method", ["patch", "put"])
+def test_an_edit_with_the_current_etag_applies(api_as, alice, alices_idea, drinks, method):
+    client = api_as(alice)
+    etag = client.get(detail(alices_idea))["ETag"]
+    payload = {"title": "Oat milk for free", "body": "b", "category": drinks.pk}
+    response = getattr(client, method)(detail(alices_idea), payload, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200 and response["ETag"] != etag
+    alices_idea.refresh_from_db()
+    assert alices_idea.title == "Oat milk for free"
+
+
+@pytest.mark.parametrize("method", ["patch", "put"])
+def test_an_edit_on_an_older_revision_is_412_and_writes_nothing(api_as, alice, alices_idea, drinks, method):
+    client = api_as(alice)
+    etag = client.get(detail(alices_idea))["ETag"]
+    client.patch(detail(alices_idea), {"body": "Changed in another tab."}, format="json")
+    payload = {"title": "Oat milk for free", "body": "b", "category": drinks.pk}
+    response = getattr(client, method)(detail(alices_idea), payload, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 412
+    assert response.json() == {
+        "detail": "The idea has changed since you read it: read it again, then make your change.",
+        "code": "precondition_failed",
+    }
+    alices_idea.refresh_from_db()
+    assert (alices_idea.title, alices_idea.body, alices_idea.revision) == (
+        "Oat milk at no extra charge",
+        "Changed in another tab.",
+        2,
+    )
+
+
+@pytest.mark.parametrize(
+    ("if_match", "status"),
+    [
+        ("*", 200),
+        ('"999.1", "{pk}.1"', 200),
+        ('W/"{pk}.1"', 412),  # a weak tag never matches: If-Match compares strongly
+        ('"{pk}.2"', 412),
+        ('"1"', 412),
+        ("{pk}.1", 412),  # not a quoted tag
+        ("", 412),
+    ],
+)
+def test_if_match_compares_strong_etags(api_as, alice, alices_idea, if_match, status):
+    header = if_match.format(pk=alices_idea.pk)
+    response = api_as(alice).patch(detail(alices_idea), {"body": "New"}, format="json", HTTP_IF_MATCH=header)
+    assert response.status_code == status
+
+
+def test_an_edit_without_if_match_still_applies(api_as, alice, alices_idea):
+    client = api_as(alice)
+    client.patch(detail(alices_idea), {"body": "First"}, format="json")
+    assert client.patch(detail(alices_idea), {"body": "Second"}, format="json").status_code == 200
+
+
+def test_a_stale_if_match_does_not_let_someone_else_learn_more_than_403(api_as, bob, alices_idea):
+    response = api_as(bob).patch(detail(alices_idea), {"body": "Mine"}, format="json", HTTP_IF_MATCH='"1.9"')
+    assert response.status_code == 403
+
+
+def test_delete_with_an_older_etag_is_412_and_deletes_nothing(api_as, alice, alices_idea):
+    client = api_as(alice)
+    etag = client.get(detail(alices_idea))["ETag"]
+    client.patch(detail(alices_idea), {"body": "Changed since"}, format="json")
+    response = client.delete(detail(alices_idea), HTTP_IF_MATCH=etag)
+    assert response.status_code == 412 and response.json()["code"] == "precondition_failed"
+    alices_idea.refresh_from_db()
+    assert not alices_idea.is_deleted
+    current = client.get(detail(alices_idea))["ETag"]
+    assert client.delete(detail(alices_idea), HTTP_IF_MATCH=current).status_code == 204
+
+
+def test_a_second_delete_is_404(api_as, alice, alices_idea):
+    client = api_as(alice)
+    assert client.delete(detail(alices_idea)).status_code == 204
+    second = client.delete(detail(alices_idea))
+    assert second.status_code == 404 and second.json()["code"] == "not_found"
+
+
+def test_reading_one_idea_runs_a_fixed_number_of_queries(api_as, alice, bob, drinks, django_assert_num_queries):
+    from ideas.services import idea_submit
+
+    idea = idea_submit(actor=alice, title="Tagged idea", body="b", category=drinks, tags=["milk", "oat", "price"])
+    with django_assert_num_queries(3):  # the idea with its author, the author's roles, the tags
+        assert api_as(bob).get(detail(idea)).status_code == 200
+
+
+BAD_IDS = ["abc", "1.5", "-1", "0x1", "1e3", "%C2%B2", "%D9%A1", "1%20", "99999999999999999999999999"]
+
+
+@pytest.mark.parametrize("bad_id", BAD_IDS)
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/ideas/{}/"),
+        ("put", "/api/v1/ideas/{}/"),
+        ("patch", "/api/v1/ideas/{}/"),
+        ("delete", "/api/v1/ideas/{}/"),
+        ("get", "/api/v1/categories/{}/"),
+    ],
+)
+def test_an_id_that_is_no_number_of_an_idea_is_404_json(api_as, alice, alices_idea, bad_id, method, path):
+    response = getattr(api_as(alice), method)(path.format(bad_id), {"body": "x"}, format="json")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("exclude", ["abc", "²", "-1", "99999999999999999999999999", ""])
+def test_similar_ignores_an_exclude_that_is_no_id(api, alices_idea, exclude):
+    response = api.get("/api/v1/ideas/similar/", {"title": "free oat milk", "exclude": exclude})
+    assert response.status_code == 200 and response.json()[0]["id"] == alices_idea.pk

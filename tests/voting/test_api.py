@@ -272,3 +272,30 @@ def test_a_visitor_who_signs_up_instead_still_gets_the_vote_they_pressed(client,
     response = client.post(confirm, follow=True)
     assert "Your vote up is counted." in response.content.decode()
     assert Vote.objects.get().voter.email == "newcomer@example.com"
+
+
+@pytest.mark.parametrize("bad_id", ["abc", "1.5", "-1", "0x1", "%C2%B2", "%D9%A1", "1%0A", "1 "])
+@pytest.mark.parametrize("method", ["put", "delete", "get", "patch", "post"])
+def test_a_vote_on_an_id_that_is_no_idea_is_404_json(api_as, bob, alices_idea, bad_id, method):
+    response = getattr(api_as(bob), method)(f"/api/v1/ideas/{bad_id}/vote/", {"value": 1}, format="json")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert not Vote.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["put", "delete"])
+def test_a_vote_on_an_id_beyond_any_idea_is_404_json(api_as, bob, method):
+    response = getattr(api_as(bob), method)("/api/v1/ideas/99999999999999999999999999/vote/", {"value": 1})
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_withdrawing_answers_200_with_the_counts_as_the_schema_says(api_as, api, bob, alices_idea):
+    api_as(bob).put(vote_url(alices_idea), {"value": -1})
+    response = api_as(bob).delete(vote_url(alices_idea))
+    assert response.status_code == 200
+    assert response.json() == {"id": alices_idea.pk, "upvotes": 0, "downvotes": 0, "score": 0, "my_vote": None}
+    operation = api.get("/api/v1/schema/", {"format": "json"}).json()["paths"]["/api/v1/ideas/{id}/vote/"]["delete"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/VoteResult"
+    }
+    assert "204" not in operation["responses"]
