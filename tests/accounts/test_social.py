@@ -143,3 +143,32 @@ def test_the_provider_confirmation_page_renders_a_form_without_fields(client, db
     """allauth's "continue with the provider" page is a form element with no form object behind it."""
     response = client.get(f"/accounts/oidc/{LOOPBACK['id']}/login/")
     assert response.status_code == 200 and 'id="error-summary"' not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "server_url",
+    ["http://id.example.com", "http://10.0.0.5:8080", "ftp://127.0.0.1", "id.example.com", "https://"],
+)
+def test_a_provider_outside_this_machine_must_use_https(clean_env, server_url):
+    clean_env.setenv("OIDC_PROVIDERS", json.dumps([{**LOOPBACK, "server_url": server_url}]))
+    with pytest.raises(ImproperlyConfigured, match="must start with https://"):
+        social_providers()
+
+
+@pytest.mark.parametrize(
+    "server_url",
+    ["https://id.example.com/", "http://127.0.0.1:9", "http://127.8.0.1", "http://[::1]:9", "http://localhost:9"],
+)
+def test_https_or_loopback_providers_are_accepted(clean_env, server_url):
+    clean_env.setenv("OIDC_PROVIDERS", json.dumps([{**LOOPBACK, "server_url": server_url}]))
+    assert social_providers()["openid_connect"]["APPS"][0]["settings"]["server_url"] == server_url.rstrip("/")
+
+
+def test_openid_connect_sign_ins_go_through_the_verifying_provider(client, db, loopback):
+    from allauth.socialaccount.adapter import get_adapter
+    from django.test import RequestFactory
+
+    from accounts.oidc.provider import VerifiedOpenIDConnectProvider
+
+    provider = get_adapter().get_provider(RequestFactory().get("/"), "loopback")
+    assert isinstance(provider, VerifiedOpenIDConnectProvider)

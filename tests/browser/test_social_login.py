@@ -90,6 +90,12 @@ def sign_in_at_provider(page, email, password):
     page.get_by_role("button", name="Sign In").click()
 
 
+def confirm_at_provider(page, password):
+    """The provider's "enter your password again" step of a fresh sign-in."""
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name=re.compile("^(Confirm|Sign In)$")).click()
+
+
 def social_sign_in(page, forum, email, password=NINA["password"]):
     """From the forum's sign-in page through the provider's sign-in and consent, back to the forum."""
     start_social_sign_in(page, forum)
@@ -136,7 +142,7 @@ def test_sign_in_with_openid_connect_end_to_end(oidc, new_page):
     page.get_by_role("link", name="Connect or disconnect accounts").click()
     page.get_by_role("radio").check()
     page.get_by_role("button", name="Remove").click()
-    expect(page.locator("body")).to_contain_text("Your account has no password set up.")
+    expect(page.locator("body")).to_contain_text("This is your only way to sign in, so it cannot be removed yet.")
     assert SocialAccount.objects.filter(user=nina).exists()
 
     # 5. With a password as another way in, disconnecting works.
@@ -200,6 +206,8 @@ def test_social_only_member_deletes_their_account_after_a_fresh_sign_in(oidc, ne
     expect(delete).to_have_count(0)
     page.get_by_role("link", name=f"Sign in again with {PROVIDER_NAME}").click()
     page.get_by_role("button", name="Continue").click()
+    # The provider asks for the password again, although its own session is still open.
+    confirm_at_provider(page, NINA["password"])
     expect(authorize.or_(delete)).to_be_visible()
     if authorize.is_visible():
         authorize.click()

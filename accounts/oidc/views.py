@@ -1,0 +1,66 @@
+"""allauth's OpenID Connect login and callback, with the id_token verified on every sign-in."""
+
+from allauth.account.internal.decorators import login_not_required
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
+from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from django.contrib import messages
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.oidc.tokens import verify_id_token
+
+
+class VerifyingOAuth2Adapter(OpenIDConnectOAuth2Adapter):
+    """Always verifies the id_token (allauth skips the signature when it fetched the token itself)."""
+
+    state: dict | None = None  # this sign-in's stashed state, set by the callback view
+
+    def complete_login(self, request, app, token, **kwargs):
+        if not kwargs["response"].get("id_token"):
+            raise OAuth2Error("the provider's token response has no id_token")
+        return super().complete_login(request, app, token, **kwargs)
+
+    def _decode_id_token(self, app, id_token):
+        state = self.state or {}
+        claims = verify_id_token(
+            id_token,
+            openid_config=self.openid_config,
+            client_id=app.client_id,
+            nonce=state.get("nonce", ""),
+            fresh_since=state.get("fresh_since"),
+        )
+        if state.get("fresh_since") and "auth_time" not in claims:
+            messages.warning(
+                self.request,
+                _(
+                    "%(provider)s did not tell us when you last signed in there, "
+                    "so we cannot tell whether it asked you again."
+                )
+                % {"provider": app.name},
+            )
+        return claims
+
+
+class VerifyingCallbackView(OAuth2CallbackView):
+    def _get_state(self, request, provider):
+        state, response = super()._get_state(request, provider)
+        self.adapter.state = state
+        return state, response
+
+
+@login_not_required
+def login(request, provider_id):
+    try:
+        return OAuth2LoginView.adapter_view(VerifyingOAuth2Adapter(request, provider_id))(request)
+    except SocialApp.DoesNotExist as e:
+        raise Http404 from e
+
+
+@login_not_required
+def callback(request, provider_id):
+    try:
+        return VerifyingCallbackView.adapter_view(VerifyingOAuth2Adapter(request, provider_id))(request)
+    except SocialApp.DoesNotExist as e:
+        raise Http404 from e
