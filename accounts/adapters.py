@@ -9,6 +9,7 @@ import requests
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.models import EmailAddress
 from allauth.account.utils import filter_users_by_email
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base.constants import AuthError
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import reauthentication
 from accounts.models import User
+from accounts.oidc.tokens import IdTokenRefused
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +94,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         reason = failure_reason(request, error, exception, extra_context)
         log = logger.info if error == AuthError.CANCELLED else logger.warning
         log("Social sign-in with %s failed: %s", getattr(provider, "sub_id", provider), reason)
+        extra_context["refused"] = isinstance(exception, IdTokenRefused)
         if isinstance(exception, requests.RequestException):
             context = {"auth_error": {"code": "unreachable"}}
             raise ImmediateHttpResponse(render(request, "socialaccount/authentication_error.html", context, status=502))
@@ -113,7 +116,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             "user_agent": account_adapter.get_http_user_agent(request)[:200],
             **(context or {}),
         }
-        transaction.on_commit(lambda: account_adapter.send_mail(template_prefix, address, mail_context))
+
+        def send():
+            with allauth_context.request_context(request):
+                account_adapter.send_mail(template_prefix, address, mail_context)
+
+        transaction.on_commit(send)
         return None
 
     def _check_fresh_sign_in_to_connect(self, request):
