@@ -31,16 +31,21 @@ class VerifyingOAuth2Adapter(OpenIDConnectOAuth2Adapter):
             nonce=state.get("nonce", ""),
             fresh_since=state.get("fresh_since"),
         )
-        if state.get("fresh_since") and "auth_time" not in claims:
-            messages.warning(
-                self.request,
-                _(
-                    "%(provider)s did not tell us when you last signed in there, "
-                    "so we cannot tell whether it asked you again."
-                )
-                % {"provider": app.name},
-            )
+        if state.get("fresh_since"):
+            self._report_fresh_sign_in(app, claims)
         return claims
+
+    def _report_fresh_sign_in(self, app, claims):
+        """Say what the provider did when asked to check the member again: it may not say."""
+        if "auth_time" in claims:
+            message = _("%(provider)s confirmed that you signed in there again just now.")
+            messages.info(self.request, message % {"provider": app.name})
+        else:
+            message = _(
+                "%(provider)s did not tell us when you last signed in there, "
+                "so we cannot tell whether it asked you again."
+            )
+            messages.warning(self.request, message % {"provider": app.name})
 
 
 class VerifyingCallbackView(OAuth2CallbackView):

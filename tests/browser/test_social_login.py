@@ -114,6 +114,18 @@ def sign_in_at_provider(page, email, password):
     page.get_by_role("button", name="Sign In").click()
 
 
+def record_authorize_requests(page, provider):
+    """The URLs of the authorization requests the browser sends to the provider, as they happen."""
+    urls = []
+
+    def record(request):
+        if request.url.startswith(provider) and "code_challenge=" in request.url:
+            urls.append(request.url)
+
+    page.on("request", record)
+    return urls
+
+
 def confirm_at_provider(page, password):
     """The provider's "enter your password again" step of a fresh sign-in."""
     page.get_by_label("Password").fill(password)
@@ -130,13 +142,7 @@ def social_sign_in(page, forum, email, password=NINA["password"]):
 def test_sign_in_with_openid_connect_end_to_end(oidc, new_page, provider_kind):
     forum, provider = oidc()
     page = new_page()
-    authorize_requests = []
-    page.on(
-        "request",
-        lambda r: (
-            authorize_requests.append(r.url) if r.url.startswith(provider) and "code_challenge=" in r.url else None
-        ),
-    )
+    authorize_requests = record_authorize_requests(page, provider)
 
     # 1. Sign in: the forum sends us to the provider, we sign in there and consent.
     start_social_sign_in(page, forum)
@@ -200,9 +206,10 @@ def delete_through_the_api(page, forum):
     return page.request.delete(f"{forum}/api/v1/me/", headers={"X-CSRFToken": csrf, "Referer": f"{forum}/"})
 
 
-def test_social_only_member_deletes_their_account_after_a_fresh_sign_in(oidc, new_page):
-    forum, _provider = oidc()
+def test_social_only_member_deletes_their_account_after_a_fresh_sign_in(oidc, new_page, provider_kind):
+    forum, provider = oidc()
     page = new_page()
+    authorize_requests = record_authorize_requests(page, provider)
 
     # Just signed in through the provider: the API deletes the account.
     social_sign_in(page, forum, NINA["email"])
@@ -234,14 +241,20 @@ def test_social_only_member_deletes_their_account_after_a_fresh_sign_in(oidc, ne
     expect(delete).to_have_count(0)
     page.get_by_role("link", name=f"Sign in again with {PROVIDER_NAME}").click()
     page.get_by_role("button", name="Continue").click()
-    # The provider asks for the password again, although its own session is still open.
+    # The forum asks for a fresh sign-in, and the provider asks for the password again although
+    # its own session is still open.
+    query = parse_qs(urlsplit(authorize_requests[-1]).query)
+    assert query["prompt"] == ["login"] and query["max_age"] == ["0"]
     confirm_at_provider(page, NINA["password"])
     expect(authorize.or_(delete)).to_be_visible()
     if authorize.is_visible():
         authorize.click()
 
-    # Back on the confirmation page, which now lets the deletion go through.
+    # Back on the confirmation page, which now lets the deletion go through, and says what the
+    # provider reported: panva's sends auth_time (checked), allauth's IdP sends none.
     expect(page).to_have_url(f"{forum}/account/delete/")
+    said = {"node": "confirmed that you signed in there again just now", "allauth": "did not tell us when"}
+    expect(page.locator("#messages")).to_contain_text(f"{PROVIDER_NAME} {said[provider_kind]}")
     delete.click()
     expect(page.locator("body")).to_contain_text("Your account is deleted")
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
