@@ -179,8 +179,8 @@ def test_sign_in_with_openid_connect_end_to_end(oidc, new_page, provider_kind):
     expect(page.locator("body")).to_contain_text("This is your only way to sign in, so it cannot be removed yet.")
     assert SocialAccount.objects.filter(user=nina).exists()
 
-    # 5. With a password as another way in, disconnecting works.
-    page.goto(f"{forum}/accounts/password/set/")
+    # 5. With a password as another way in (the page links to setting one), disconnecting works.
+    page.get_by_role("link", name="Set a password", exact=True).click()
     page.get_by_label("Password", exact=True).fill("a-long-passphrase")
     page.get_by_label("Password (again)").fill("a-long-passphrase")
     page.get_by_role("button", name="Set Password").click()
