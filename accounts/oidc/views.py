@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.oidc.tokens import verify_id_token
+from accounts.oidc.tokens import IdTokenRefused, verify_id_token
 
 
 class VerifyingOAuth2Adapter(OpenIDConnectOAuth2Adapter):
@@ -20,7 +20,13 @@ class VerifyingOAuth2Adapter(OpenIDConnectOAuth2Adapter):
     def complete_login(self, request, app, token, **kwargs):
         if not kwargs["response"].get("id_token"):
             raise OAuth2Error("the provider's token response has no id_token")
-        return super().complete_login(request, app, token, **kwargs)
+        login = super().complete_login(request, app, token, **kwargs)
+        # allauth takes the member's id and e-mail from userinfo, which is not signed: it must be
+        # about the member the verified id_token names (OpenID Connect Core 5.3.2).
+        data = login.account.extra_data
+        if "userinfo" in data and data["userinfo"].get("sub") != data["id_token"]["sub"]:
+            raise IdTokenRefused("userinfo is about another subject than the id_token")
+        return login
 
     def _decode_id_token(self, app, id_token):
         state = self.state or {}

@@ -254,6 +254,7 @@ def test_a_sign_in_through_panvas_provider_makes_the_account(client, db, node, c
         ("normal", "not-the-secret", "invalid_client"),
         ("foreign-key", NODE_SECRET, "bad id_token signature"),
         ("alg-none", NODE_SECRET, "alg none"),
+        ("other-userinfo", NODE_SECRET, "userinfo is about another subject"),
     ],
 )
 def test_each_refused_sign_in_logs_its_reason(client, db, node, caplog, mode, secret, reason):

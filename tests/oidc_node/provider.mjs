@@ -4,7 +4,8 @@
 // OIDC_NODE_CONFIG: {"client_id", "secret", "redirect_uri", "users": [{"username", "email", "password", "name", "verified", "picture"}]}
 // OIDC_NODE_MODE: "normal"; "foreign-key" (signs id_tokens with a key its JWKS does not publish, under
 // the published key's kid); "alg-none" (the token endpoint answers with an unsigned id_token:
-// oidc-provider 8 will not sign with "none" itself, so its signed id_token is rewritten on the way out).
+// oidc-provider 8 will not sign with "none" itself, so its signed id_token is rewritten on the way out);
+// "other-userinfo" (userinfo about another subject than the id_token).
 import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 
@@ -112,18 +113,22 @@ async function interaction(req, res, uid, action) {
   return provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'End-User aborted interaction' }, { mergeWithLastSubmission: false });
 }
 
-function unsignIdTokens(res) {
+// Rewrites a JSON response on its way out.
+function rewriteJson(res, change) {
   const end = res.end.bind(res);
   res.end = (chunk, ...rest) => {
     const body = JSON.parse(chunk.toString());
-    if (body.id_token) {
-      const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-      body.id_token = `${header}.${body.id_token.split('.')[1]}.`;
-    }
+    change(body);
     const text = JSON.stringify(body);
     if (!res.headersSent) res.setHeader('Content-Length', Buffer.byteLength(text));
     return end(text, ...rest);
   };
+}
+
+function unsign(body) {
+  if (!body.id_token) return;
+  const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+  body.id_token = `${header}.${body.id_token.split('.')[1]}.`;
 }
 
 const handle = provider.callback();
@@ -136,7 +141,8 @@ http.createServer(async (req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       return res.end(JSON.stringify({ keys: [published] }));
     }
-    if (url.pathname === '/token' && mode === 'alg-none') unsignIdTokens(res);
+    if (url.pathname === '/token' && mode === 'alg-none') rewriteJson(res, unsign);
+    if (url.pathname === '/me' && mode === 'other-userinfo') rewriteJson(res, (body) => { body.sub = 'someone-else'; });
     return handle(req, res);
   } catch (error) {
     console.error(error);
