@@ -236,8 +236,10 @@ def through_the_provider(client, provider_url):
     action = re.search(r'action="(/interaction/[\w-]+/login)"', login_page.text)[1]
     form = {"login": NODE_USER["email"], "password": NODE_USER["password"]}
     consent = follow(session.post(provider_url + action, data=form, allow_redirects=False))
-    action = re.search(r'action="(/interaction/[\w-]+/confirm)"', consent.text)[1]
-    callback = urlsplit(follow(session.post(provider_url + action, allow_redirects=False)))
+    if not isinstance(consent, str):  # a provider that has the consent already skips the page
+        action = re.search(r'action="(/interaction/[\w-]+/confirm)"', consent.text)[1]
+        consent = follow(session.post(provider_url + action, allow_redirects=False))
+    callback = urlsplit(consent)
     return f"{callback.path}?{callback.query}"
 
 
@@ -264,6 +266,14 @@ def test_each_refused_sign_in_logs_its_reason(client, db, node, caplog, mode, se
     assert not User.objects.exists()
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any(reason in message for message in warnings), warnings
+
+
+def test_signing_in_again_refuses_a_provider_that_did_not_ask_again(client, db, node, caplog):
+    url, _process = node(mode="stale-auth-time")
+    assert client.get(through_the_provider(client, url)).status_code == 302  # a first sign-in: not checked
+    response = client.get(through_the_provider(client, url))  # signed in, so a fresh sign-in is asked for
+    assert response.status_code == 401 and "did not pass our security checks" in response.content.decode()
+    assert any("auth_time is older" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
 
 
 def test_a_provider_gone_before_the_callback_gets_the_502_page(client, db, node, caplog):

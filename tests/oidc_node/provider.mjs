@@ -5,8 +5,9 @@
 // OIDC_NODE_MODE: "normal"; "foreign-key" (signs id_tokens with a key its JWKS does not publish, under
 // the published key's kid); "alg-none" (the token endpoint answers with an unsigned id_token:
 // oidc-provider 8 will not sign with "none" itself, so its signed id_token is rewritten on the way out);
-// "other-userinfo" (userinfo about another subject than the id_token).
-import { generateKeyPairSync } from 'node:crypto';
+// "other-userinfo" (userinfo about another subject than the id_token); "stale-auth-time" (id_tokens
+// properly signed, but saying the member last signed in an hour ago, whatever was asked).
+import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import http from 'node:http';
 
 import Provider from 'oidc-provider';
@@ -131,6 +132,16 @@ function unsign(body) {
   body.id_token = `${header}.${body.id_token.split('.')[1]}.`;
 }
 
+function staleAuthTime(body) {
+  if (!body.id_token) return;
+  const [header, payload] = body.id_token.split('.');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url'));
+  claims.auth_time = Math.floor(Date.now() / 1000) - 3600;
+  const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  const key = createPrivateKey({ key: signing, format: 'jwk' });
+  body.id_token = `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+}
+
 const handle = provider.callback();
 http.createServer(async (req, res) => {
   const url = new URL(req.url, issuer);
@@ -142,6 +153,7 @@ http.createServer(async (req, res) => {
       return res.end(JSON.stringify({ keys: [published] }));
     }
     if (url.pathname === '/token' && mode === 'alg-none') rewriteJson(res, unsign);
+    if (url.pathname === '/token' && mode === 'stale-auth-time') rewriteJson(res, staleAuthTime);
     if (url.pathname === '/me' && mode === 'other-userinfo') rewriteJson(res, (body) => { body.sub = 'someone-else'; });
     return handle(req, res);
   } catch (error) {
