@@ -26,20 +26,19 @@ class VerifyingOAuth2Adapter(OpenIDConnectOAuth2Adapter):
         data = login.account.extra_data
         if "userinfo" in data and data["userinfo"].get("sub") != data["id_token"]["sub"]:
             raise IdTokenRefused("userinfo is about another subject than the id_token")
+        if (self.state or {}).get("fresh_since"):
+            self._report_fresh_sign_in(app, data["id_token"])
         return login
 
     def _decode_id_token(self, app, id_token):
         state = self.state or {}
-        claims = verify_id_token(
+        return verify_id_token(
             id_token,
             openid_config=self.openid_config,
             client_id=app.client_id,
             nonce=state.get("nonce", ""),
             fresh_since=state.get("fresh_since"),
         )
-        if state.get("fresh_since"):
-            self._report_fresh_sign_in(app, claims)
-        return claims
 
     def _report_fresh_sign_in(self, app, claims):
         """Say what the provider did when asked to check the member again: it may not say."""
