@@ -1,19 +1,64 @@
 """allauth adapters: a social sign-in fills the profile from what the provider says, never slips
-into an existing account by e-mail unless the provider is trusted for it, and connects a provider
-to a password-less account only after a fresh sign-in."""
+into an existing account by e-mail unless the provider is trusted for it (and never into a staff
+account), tells the owner whenever a provider is connected, connects a provider to a password-less
+account only after a fresh sign-in, and logs why a sign-in failed."""
 
+import logging
+
+import requests
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.models import EmailAddress
+from allauth.account.utils import filter_users_by_email
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base.constants import AuthError
+from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import reauthentication
 from accounts.models import DISPLAY_NAME_MAX, User, tidy_display_name
+from accounts.oidc.tokens import IdTokenRefused
 from accounts.permissions import can_use_display_name
+
+logger = logging.getLogger(__name__)
+
+
+def may_sign_in_by_email(user: User) -> bool:
+    """Staff, moderators and product team connect providers from their account page only: an
+    address a provider vouches for is not enough to enter an account that acts on others' content."""
+    return not (user.is_staff or user.is_superuser or user.is_staff_member)
+
+
+def failure_reason(request, error, exception, extra_context) -> str:
+    """What went wrong in a failed social sign-in, in the operator's words."""
+    if exception is not None:
+        text = str(exception)
+        if "invalid_client" in text:
+            return f"the provider refused the client id or secret (invalid_client): {text}"
+        return f"{type(exception).__name__}: {text}"
+    if error == AuthError.CANCELLED:
+        return "cancelled at the provider"
+    if "state" not in extra_context:
+        return "unknown or expired state (forged, replayed, opened twice, or the session expired)"
+    if request.GET.get("error"):
+        return f"the provider answered error={request.GET['error']!r} ({request.GET.get('error_description', '')})"
+    return f"failed ({error})"
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    error_messages = {
+        **DefaultSocialAccountAdapter.error_messages,
+        "no_password": gettext_lazy(
+            "This is your only way to sign in, so it cannot be removed yet. Set a password first "
+            "(on your account page), or connect another account; then you can remove this one."
+        ),
+    }
+
     def pre_social_login(self, request, sociallogin):
         """A sign-in from a provider not yet connected, with the e-mail of an existing account.
 
@@ -32,6 +77,53 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if emails and User.objects.filter(email__in=emails).exists():
             context = {"provider": sociallogin.provider.name}
             raise ImmediateHttpResponse(render(request, "socialaccount/email_in_use.html", context, status=409))
+
+    def can_authenticate_by_email(self, login, email):
+        if not super().can_authenticate_by_email(login, email):
+            return False
+        staff = [user for user in filter_users_by_email(email) if not may_sign_in_by_email(user)]
+        if staff:
+            logger.warning(
+                "Social sign-in with %s: e-mail trust refused for staff account %s", login.provider.sub_id, staff[0].pk
+            )
+            return False
+        return True
+
+    def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
+        """Log the reason for the operator; a provider that does not answer gets the 502 page."""
+        extra_context = extra_context if extra_context is not None else {}
+        reason = failure_reason(request, error, exception, extra_context)
+        log = logger.info if error == AuthError.CANCELLED else logger.warning
+        log("Social sign-in with %s failed: %s", getattr(provider, "sub_id", provider), reason)
+        extra_context["refused"] = isinstance(exception, IdTokenRefused)
+        if isinstance(exception, requests.RequestException):
+            context = {"auth_error": {"code": "unreachable"}}
+            raise ImmediateHttpResponse(render(request, "socialaccount/authentication_error.html", context, status=502))
+        super().on_authentication_error(request, provider, error, exception, extra_context)
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        """A provider connected to an account is one more way in: always tell the owner, and only
+        once the connection is committed (never from inside the transaction)."""
+        if template_prefix != "socialaccount/email/account_connected":
+            return super().send_notification_mail(template_prefix, user, context, email)
+        account_adapter = get_account_adapter()
+        address = email or EmailAddress.objects.get_primary_email(user) or user.email
+        if not address:
+            return None
+        request = account_adapter.request
+        mail_context = {
+            "timestamp": timezone.now(),
+            "ip": account_adapter.get_client_ip(request),
+            "user_agent": account_adapter.get_http_user_agent(request)[:200],
+            **(context or {}),
+        }
+
+        def send():
+            with allauth_context.request_context(request):
+                account_adapter.send_mail(template_prefix, address, mail_context)
+
+        transaction.on_commit(send)
+        return None
 
     def _check_fresh_sign_in_to_connect(self, request):
         """A connection is one more way in: allauth asks members with a password for it first, and

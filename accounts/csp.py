@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 from allauth.socialaccount.adapter import get_adapter
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 
-PROVIDER_VIEWS = "allauth.socialaccount.providers."
+# allauth's provider views, and ours for OpenID Connect (accounts/oidc/: they verify every id_token).
+PROVIDER_VIEWS = ("allauth.socialaccount.providers.", "accounts.oidc.")
 
 
 def _provider_origin(request, provider_id: str) -> str | None:

@@ -6,6 +6,9 @@ migration. A provider is trusted to prove an e-mail address only when configured
 sign-in whose verified e-mail matches an existing account sign into that account.
 """
 
+import ipaddress
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_json, env_str
@@ -19,6 +22,31 @@ NAMED = {
 }
 LINKEDIN = {"provider_id": "linkedin", "name": "LinkedIn", "server_url": "https://www.linkedin.com/oauth"}
 OIDC_KEYS = {"id", "name", "server_url", "client_id", "secret"}
+# allauth's OpenID Connect provider, with the id_token verified on every sign-in (accounts/oidc).
+OIDC_PROVIDER_CLASS = "accounts.oidc.provider.VerifiedOpenIDConnectProvider"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _server_url(entry: dict) -> str:
+    """The provider's address: https, or plain http on this machine only (tests, development)."""
+    url = entry["server_url"].rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return url
+    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+        return url
+    raise ImproperlyConfigured(
+        f"OIDC_PROVIDERS {entry['id']!r}: server_url {url!r} must start with https:// "
+        "(plain http only for 127.0.0.1, ::1 or localhost), or its keys and tokens could be forged on the way."
+    )
 
 
 def _app(prefix: str) -> dict | None:
@@ -54,7 +82,7 @@ def _oidc_apps(entries: object) -> list[dict]:
                 "client_id": entry["client_id"],
                 "secret": entry["secret"],
                 "settings": {
-                    "server_url": entry["server_url"].rstrip("/"),
+                    "server_url": _server_url(entry),
                     "oauth_pkce_enabled": True,
                     "email_authentication": bool(entry.get("trust_email", False)),
                 },
@@ -81,5 +109,5 @@ def social_providers() -> dict:
             }
         )
     oidc_apps += _oidc_apps(env_json("OIDC_PROVIDERS", []))
-    providers["openid_connect"] = {"OAUTH_PKCE_ENABLED": True, "APPS": oidc_apps}
+    providers["openid_connect"] = {"OAUTH_PKCE_ENABLED": True, "provider_class": OIDC_PROVIDER_CLASS, "APPS": oidc_apps}
     return providers

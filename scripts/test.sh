@@ -23,7 +23,7 @@ step "manage.py check and migrations"
 python manage.py check --fail-level WARNING
 python manage.py makemigrations --check --dry-run
 
-step "npm ci: axe-core for the browser tests' accessibility checks"
+step "npm ci: axe-core (accessibility checks) and panva's oidc-provider (social sign-in tests)"
 # Reinstalled only when node_modules is missing or package-lock.json changed since the last install.
 if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.installed-package-lock.json; then
   npm ci --no-audit --no-fund

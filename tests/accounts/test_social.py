@@ -1,12 +1,20 @@
 """Social sign-in configuration and its failure pages (the full flow is in tests/browser)."""
 
 import json
+import logging
+import re
+import subprocess
+from urllib.parse import urljoin, urlsplit
 
 import pytest
+import requests
 from django.core.exceptions import ImproperlyConfigured
 
 from accounts.models import User
 from config.social import social_providers
+from tests.factories import UserFactory
+from tests.net import free_port, wait_for_port
+from tests.oidc_node import node_provider_command
 
 LOOPBACK = {
     "id": "loopback",
@@ -143,3 +151,198 @@ def test_the_provider_confirmation_page_renders_a_form_without_fields(client, db
     """allauth's "continue with the provider" page is a form element with no form object behind it."""
     response = client.get(f"/accounts/oidc/{LOOPBACK['id']}/login/")
     assert response.status_code == 200 and 'id="error-summary"' not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "server_url",
+    ["http://id.example.com", "http://10.0.0.5:8080", "ftp://127.0.0.1", "id.example.com", "https://"],
+)
+def test_a_provider_outside_this_machine_must_use_https(clean_env, server_url):
+    clean_env.setenv("OIDC_PROVIDERS", json.dumps([{**LOOPBACK, "server_url": server_url}]))
+    with pytest.raises(ImproperlyConfigured, match="must start with https://"):
+        social_providers()
+
+
+@pytest.mark.parametrize(
+    "server_url",
+    ["https://id.example.com/", "http://127.0.0.1:9", "http://127.8.0.1", "http://[::1]:9", "http://localhost:9"],
+)
+def test_https_or_loopback_providers_are_accepted(clean_env, server_url):
+    clean_env.setenv("OIDC_PROVIDERS", json.dumps([{**LOOPBACK, "server_url": server_url}]))
+    assert social_providers()["openid_connect"]["APPS"][0]["settings"]["server_url"] == server_url.rstrip("/")
+
+
+def test_openid_connect_sign_ins_go_through_the_verifying_provider(client, db, loopback):
+    from allauth.socialaccount.adapter import get_adapter
+    from django.test import RequestFactory
+
+    from accounts.oidc.provider import VerifiedOpenIDConnectProvider
+
+    provider = get_adapter().get_provider(RequestFactory().get("/"), "loopback")
+    assert isinstance(provider, VerifiedOpenIDConnectProvider)
+
+
+# Failures through a real third-party provider (panva's oidc-provider on Node), driven without a
+# browser so the forum runs in this process and its log is captured.
+
+NODE_SECRET = "provider-secret-for-tests"
+NODE_USER = {"email": "nina@example.com", "password": "nina-pw", "name": "Nina Nordmann", "verified": True}
+
+
+@pytest.fixture
+def node(settings, clean_env, tmp_path):
+    """Start panva's provider in the given mode, the forum configured with `secret`; returns its URL."""
+    processes = []
+
+    def start(mode="normal", secret=NODE_SECRET):
+        port = free_port()
+        config = {
+            "client_id": "idea-forum",
+            "secret": NODE_SECRET,
+            "redirect_uri": f"http://testserver/accounts/oidc/{LOOPBACK['id']}/login/callback/",
+            "users": [NODE_USER],
+        }
+        command, env = node_provider_command(port, config, mode)
+        log = tmp_path / "node.log"
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=open(log, "w"))  # noqa: SIM115
+        processes.append(process)
+        wait_for_port(port, process, log=log)
+        url = f"http://127.0.0.1:{port}"
+        entry = {**LOOPBACK, "server_url": url, "client_id": "idea-forum", "secret": secret}
+        clean_env.setenv("OIDC_PROVIDERS", json.dumps([entry]))
+        settings.SOCIALACCOUNT_PROVIDERS = social_providers()
+        return url, process
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def through_the_provider(client, provider_url):
+    """Start a sign-in on the forum, sign in and consent at the provider over HTTP; returns the
+    callback URL (path and query) the provider sends the browser back to."""
+    session = requests.Session()
+
+    def follow(response):
+        while response.is_redirect:
+            location = urljoin(response.url, response.headers["Location"])
+            if not location.startswith(provider_url):
+                return location
+            response = session.get(location, allow_redirects=False)
+        return response
+
+    login_page = follow(session.get(client.post(f"/accounts/oidc/{LOOPBACK['id']}/login/")["Location"]))
+    action = re.search(r'action="(/interaction/[\w-]+/login)"', login_page.text)[1]
+    form = {"login": NODE_USER["email"], "password": NODE_USER["password"]}
+    consent = follow(session.post(provider_url + action, data=form, allow_redirects=False))
+    if not isinstance(consent, str):  # a provider that has the consent already skips the page
+        action = re.search(r'action="(/interaction/[\w-]+/confirm)"', consent.text)[1]
+        consent = follow(session.post(provider_url + action, allow_redirects=False))
+    callback = urlsplit(consent)
+    return f"{callback.path}?{callback.query}"
+
+
+def test_a_sign_in_through_panvas_provider_makes_the_account(client, db, node, caplog):
+    url, _process = node()
+    response = client.get(through_the_provider(client, url))
+    assert response.status_code == 302 and User.objects.get().email == NODE_USER["email"]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+@pytest.mark.parametrize(
+    ("mode", "secret", "reason"),
+    [
+        ("normal", "not-the-secret", "invalid_client"),
+        ("foreign-key", NODE_SECRET, "bad id_token signature"),
+        ("alg-none", NODE_SECRET, "alg none"),
+        ("other-userinfo", NODE_SECRET, "userinfo is about another subject"),
+    ],
+)
+def test_each_refused_sign_in_logs_its_reason(client, db, node, caplog, mode, secret, reason):
+    url, _process = node(mode=mode, secret=secret)
+    response = client.get(through_the_provider(client, url))
+    assert response.status_code == 401 and "Sign-in did not work" in response.content.decode()
+    assert not User.objects.exists()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(reason in message for message in warnings), warnings
+
+
+def test_signing_in_again_refuses_a_provider_that_did_not_ask_again(client, db, node, caplog):
+    url, _process = node(mode="stale-auth-time")
+    assert client.get(through_the_provider(client, url)).status_code == 302  # a first sign-in: not checked
+    response = client.get(through_the_provider(client, url))  # signed in, so a fresh sign-in is asked for
+    assert response.status_code == 401 and "did not pass our security checks" in response.content.decode()
+    assert any("auth_time is older" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+
+
+def test_a_provider_gone_before_the_callback_gets_the_502_page(client, db, node, caplog):
+    url, process = node()
+    callback = through_the_provider(client, url)
+    process.terminate()
+    process.wait(timeout=10)
+    response = client.get(callback)
+    assert response.status_code == 502 and "did not answer" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_a_forged_state_is_logged_for_the_operator(client, db, loopback, caplog):
+    client.get("/accounts/oidc/loopback/login/callback/", {"code": "stolen", "state": "forged"})
+    assert any("unknown or expired state" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+
+
+def test_a_member_without_a_password_is_not_told_to_use_one(client, db, loopback):
+    client.force_login(UserFactory(email="nopw@example.com", password=None))
+    page = client.get("/accounts/oidc/loopback/login/callback/", {"code": "x", "state": "forged"}).content.decode()
+    assert "another provider connected to your account" in page and "password" not in page
+
+
+def test_a_visitor_is_told_the_password_is_another_way_only_if_they_have_one(client, db, loopback):
+    page = client.get("/accounts/oidc/loopback/login/callback/", {"code": "x", "state": "forged"}).content.decode()
+    assert "If your account has a password" in page
+
+
+def social_login(rf, **kwargs):
+    """allauth's SocialLogin for the loopback provider, as its flows build it, with a request."""
+    from allauth.socialaccount.adapter import get_adapter
+    from allauth.socialaccount.models import SocialAccount, SocialLogin
+    from django.contrib.sessions.backends.db import SessionStore
+
+    request = rf.get("/")
+    request.session = SessionStore()
+    provider = get_adapter().get_provider(request, LOOPBACK["id"])
+    account = SocialAccount(provider=LOOPBACK["id"], uid="nina-1", extra_data={})
+    return request, SocialLogin(account=account, provider=provider, **kwargs)
+
+
+def test_connecting_a_provider_emails_the_owner_once_committed(
+    rf, alice, loopback, mailoutbox, django_capture_on_commit_callbacks
+):
+    from allauth.core import context
+
+    request, login = social_login(rf, user=alice)
+    request.user = alice
+    with context.request_context(request), django_capture_on_commit_callbacks() as callbacks:
+        login.connect(request, alice)
+        assert mailoutbox == []
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert [m.to for m in mailoutbox] == [["alice@example.com"]]
+    assert "Loopback ID" in mailoutbox[0].body
+
+
+@pytest.fixture
+def trusted_loopback(settings, clean_env):
+    clean_env.setenv("OIDC_PROVIDERS", json.dumps([{**LOOPBACK, "trust_email": True}]))
+    settings.SOCIALACCOUNT_PROVIDERS = social_providers()
+
+
+@pytest.mark.parametrize(("person", "trusted"), [("alice", True), ("mo", False), ("pat", False), ("ada", False)])
+def test_trusted_email_signs_into_members_but_never_staff(rf, trusted_loopback, request, person, trusted):
+    from allauth.core import context
+    from allauth.socialaccount.adapter import get_adapter
+
+    email = request.getfixturevalue(person).email
+    http_request, login = social_login(rf)
+    with context.request_context(http_request):
+        assert get_adapter().can_authenticate_by_email(login, email) is trusted

@@ -1,5 +1,7 @@
 """Social sign-in, end to end: Chromium, the forum on daphne, and a real OpenID Connect provider
-(allauth's own IdP module, tests/oidc_provider) on loopback, with the authorization-code flow and PKCE."""
+on loopback, with the authorization-code flow, PKCE and a nonce. Every test runs against two providers:
+allauth's own IdP module (tests/oidc_provider) and panva's oidc-provider on Node (tests/oidc_node),
+installed by the test command from package-lock.json."""
 
 import json
 import os
@@ -20,22 +22,50 @@ from accounts.models import User
 from config.social import social_providers
 from tests.browser.pages import sign_in
 from tests.net import free_port, wait_for_port
+from tests.oidc_node import node_provider_command
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_ID = "loopback"
 PROVIDER_NAME = "Loopback ID"
 CLIENT_ID, CLIENT_SECRET = "idea-forum", "provider-secret-for-tests"
-NINA = {"email": "nina@example.com", "password": "nina-at-the-provider", "name": "Nina Nordmann", "verified": True}
+NINA = {
+    "email": "nina@example.com",
+    "password": "nina-at-the-provider",
+    "name": "Nina Nordmann",
+    "verified": True,
+    "picture": "https://images.example.com/nina.png",
+}
+
+
+def start_allauth_idp(port, config, tmp_path, mode):
+    """allauth's own IdP module (tests/oidc_provider), a Django project of its own."""
+    assert mode == "normal", "allauth's IdP only signs properly"
+    env = {**os.environ, "OIDC_PROVIDER_DB": str(tmp_path / "provider.sqlite3")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return [sys.executable, "-m", "tests.oidc_provider.serve", str(port), json.dumps(config)], env
+
+
+def start_node_provider(port, config, tmp_path, mode):
+    """panva's oidc-provider (tests/oidc_node/provider.mjs) on this machine's Node."""
+    return node_provider_command(port, config, mode)
+
+
+PROVIDERS = {"allauth": start_allauth_idp, "node": start_node_provider}
+
+
+@pytest.fixture(params=sorted(PROVIDERS))
+def provider_kind(request):
+    return request.param
 
 
 @pytest.fixture
-def oidc(tmp_path, settings, own_daphne, monkeypatch):
-    """Start a provider with the given members, point the forum at it (through OIDC_PROVIDERS),
-    start the forum; returns (forum URL, provider URL)."""
+def oidc(tmp_path, settings, own_daphne, monkeypatch, provider_kind):
+    """Start a provider (allauth's IdP or panva's oidc-provider) with the given members, point the
+    forum at it (through OIDC_PROVIDERS), start the forum; returns (forum URL, provider URL)."""
     processes = []
 
-    def start(users=(NINA,), trust_email=False):
+    def start(users=(NINA,), trust_email=False, mode="normal"):
         forum_port, provider_port = free_port(), free_port()
         provider = f"http://127.0.0.1:{provider_port}"
         config = {
@@ -44,17 +74,11 @@ def oidc(tmp_path, settings, own_daphne, monkeypatch):
             "redirect_uri": f"http://127.0.0.1:{forum_port}/accounts/oidc/{PROVIDER_ID}/login/callback/",
             "users": list(users),
         }
-        env = {**os.environ, "OIDC_PROVIDER_DB": str(tmp_path / "provider.sqlite3")}
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.oidc_provider.serve", str(provider_port), json.dumps(config)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=open(tmp_path / "provider.log", "w"),  # noqa: SIM115
-        )
+        command, env = PROVIDERS[provider_kind](provider_port, config, tmp_path, mode)
+        log = tmp_path / "provider.log"
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(log, "w"))  # noqa: SIM115
         processes.append(process)
-        wait_for_port(provider_port, process, log=tmp_path / "provider.log")
+        wait_for_port(provider_port, process, log=log)
         oidc_providers = [
             {
                 "id": PROVIDER_ID,
@@ -90,6 +114,24 @@ def sign_in_at_provider(page, email, password):
     page.get_by_role("button", name="Sign In").click()
 
 
+def record_authorize_requests(page, provider):
+    """The URLs of the authorization requests the browser sends to the provider, as they happen."""
+    urls = []
+
+    def record(request):
+        if request.url.startswith(provider) and "code_challenge=" in request.url:
+            urls.append(request.url)
+
+    page.on("request", record)
+    return urls
+
+
+def confirm_at_provider(page, password):
+    """The provider's "enter your password again" step of a fresh sign-in."""
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name=re.compile("^(Confirm|Sign In)$")).click()
+
+
 def social_sign_in(page, forum, email, password=NINA["password"]):
     """From the forum's sign-in page through the provider's sign-in and consent, back to the forum."""
     start_social_sign_in(page, forum)
@@ -97,14 +139,10 @@ def social_sign_in(page, forum, email, password=NINA["password"]):
     page.get_by_role("button", name="Authorize").click()
 
 
-def test_sign_in_with_openid_connect_end_to_end(oidc, new_page):
+def test_sign_in_with_openid_connect_end_to_end(oidc, new_page, provider_kind):
     forum, provider = oidc()
     page = new_page()
-    authorize_requests = []
-    page.on(
-        "request",
-        lambda r: authorize_requests.append(r.url) if r.url.startswith(provider) and "authorize" in r.url else None,
-    )
+    authorize_requests = record_authorize_requests(page, provider)
 
     # 1. Sign in: the forum sends us to the provider, we sign in there and consent.
     start_social_sign_in(page, forum)
@@ -116,10 +154,12 @@ def test_sign_in_with_openid_connect_end_to_end(oidc, new_page):
     expect(page.locator(".who")).to_have_text("Nina Nordmann")
     nina = User.objects.get(email="nina@example.com")
     assert nina.display_name == "Nina Nordmann" and not nina.has_usable_password()
+    # panva's provider sends the picture claim; allauth's IdP has no pictures.
+    assert nina.avatar_url == (NINA["picture"] if provider_kind == "node" else "")
     assert SocialAccount.objects.get(user=nina).provider == PROVIDER_ID
     query = parse_qs(urlsplit(authorize_requests[0]).query)
     assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) >= 43
-    assert query["response_type"] == ["code"]
+    assert query["response_type"] == ["code"] and len(query["nonce"][0]) >= 32 and "prompt" not in query
 
     # 3. Sign out and in again: the same account.
     page.get_by_role("button", name="Sign out").click()
@@ -136,11 +176,11 @@ def test_sign_in_with_openid_connect_end_to_end(oidc, new_page):
     page.get_by_role("link", name="Connect or disconnect accounts").click()
     page.get_by_role("radio").check()
     page.get_by_role("button", name="Remove").click()
-    expect(page.locator("body")).to_contain_text("Your account has no password set up.")
+    expect(page.locator("body")).to_contain_text("This is your only way to sign in, so it cannot be removed yet.")
     assert SocialAccount.objects.filter(user=nina).exists()
 
-    # 5. With a password as another way in, disconnecting works.
-    page.goto(f"{forum}/accounts/password/set/")
+    # 5. With a password as another way in (the page links to setting one), disconnecting works.
+    page.get_by_role("link", name="Set a password", exact=True).click()
     page.get_by_label("Password", exact=True).fill("a-long-passphrase")
     page.get_by_label("Password (again)").fill("a-long-passphrase")
     page.get_by_role("button", name="Set Password").click()
@@ -166,9 +206,10 @@ def delete_through_the_api(page, forum):
     return page.request.delete(f"{forum}/api/v1/me/", headers={"X-CSRFToken": csrf, "Referer": f"{forum}/"})
 
 
-def test_social_only_member_deletes_their_account_after_a_fresh_sign_in(oidc, new_page):
-    forum, _provider = oidc()
+def test_social_only_member_deletes_their_account_after_a_fresh_sign_in(oidc, new_page, provider_kind):
+    forum, provider = oidc()
     page = new_page()
+    authorize_requests = record_authorize_requests(page, provider)
 
     # Just signed in through the provider: the API deletes the account.
     social_sign_in(page, forum, NINA["email"])
@@ -200,12 +241,20 @@ def test_social_only_member_deletes_their_account_after_a_fresh_sign_in(oidc, ne
     expect(delete).to_have_count(0)
     page.get_by_role("link", name=f"Sign in again with {PROVIDER_NAME}").click()
     page.get_by_role("button", name="Continue").click()
+    # The forum asks for a fresh sign-in, and the provider asks for the password again although
+    # its own session is still open.
+    query = parse_qs(urlsplit(authorize_requests[-1]).query)
+    assert query["prompt"] == ["login"] and query["max_age"] == ["0"]
+    confirm_at_provider(page, NINA["password"])
     expect(authorize.or_(delete)).to_be_visible()
     if authorize.is_visible():
         authorize.click()
 
-    # Back on the confirmation page, which now lets the deletion go through.
+    # Back on the confirmation page, which now lets the deletion go through, and says what the
+    # provider reported: panva's sends auth_time (checked), allauth's IdP sends none.
     expect(page).to_have_url(f"{forum}/account/delete/")
+    said = {"node": "confirmed that you signed in there again just now", "allauth": "did not tell us when"}
+    expect(page.locator("#messages")).to_contain_text(f"{PROVIDER_NAME} {said[provider_kind]}")
     delete.click()
     expect(page.locator("body")).to_contain_text("Your account is deleted")
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
@@ -269,3 +318,25 @@ def test_provider_without_an_email_asks_for_one_before_making_the_account(oidc, 
     page.get_by_role("button", name="Sign Up").click()
     expect(page.locator(".who")).to_have_text("Nora Nomail")
     assert User.objects.get().email == "nora@example.com"
+
+
+@pytest.mark.parametrize("mode", ["foreign-key", "alg-none"])
+@pytest.mark.parametrize("provider_kind", ["node"], indirect=True)
+def test_an_id_token_not_signed_with_the_published_key_is_refused(oidc, new_page, mode):
+    forum, _provider = oidc(mode=mode)
+    page = new_page()
+    social_sign_in(page, forum, NINA["email"])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in did not work")
+    expect(page.locator("main")).to_contain_text("did not pass our security checks")
+    expect(page.get_by_role("link", name="Back to sign in")).to_be_visible()
+    assert not User.objects.exists() and not SocialAccount.objects.exists()
+
+
+def test_trusted_email_never_signs_into_a_staff_account(oidc, new_page, ada):
+    forum, _provider = oidc(users=[{**NINA, "email": ada.email}], trust_email=True)
+    page = new_page()
+    social_sign_in(page, forum, ada.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("You already have an account")
+    page.goto(f"{forum}/admin/")
+    expect(page).to_have_url(re.compile("/admin/login/"))
+    assert User.objects.count() == 1 and not SocialAccount.objects.exists()
