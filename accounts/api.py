@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from accounts import reauthentication
 from accounts.authentication import token_expires_at
-from accounts.models import BIO_MAX, DISPLAY_NAME_MAX, User
+from accounts.models import BIO_MAX, DISPLAY_NAME_MAX, Role, User
 from accounts.selectors import member_export, member_token
 from accounts.services import account_delete, api_token_issue, api_token_revoke, profile_update
 from core import ratelimit
@@ -33,15 +33,13 @@ class MeSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="public_name", read_only=True)
     # A plain string, not format "uri": it is empty when the member has no picture.
     avatar_url = serializers.CharField(read_only=True, help_text=_("The picture's address, or empty."))
-    roles = serializers.SerializerMethodField()
+    # The same roles as beside the member's name everywhere (an admin holds every role).
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), read_only=True)
 
     class Meta:
         model = User
         fields = ["id", "email", "display_name", "name", "bio", "bio_html", "avatar_url", "roles", "date_joined"]
         read_only_fields = fields
-
-    def get_roles(self, user: User) -> list[str]:
-        return sorted(user.role_names)
 
 
 class ProfileSerializer(serializers.Serializer):

@@ -115,9 +115,11 @@ def test_public_name_without_a_display_name_is_the_member_number(db):
     assert sam.public_name == f"Member #{sam.pk}" and str(sam) == sam.public_name
 
 
-def test_me_shows_roles(api_as, mo):
+def test_me_shows_roles(api_as, alice, mo, ada):
     data = api_as(mo).get("/api/v1/me/").json()
     assert data["roles"] == ["moderators"] and data["name"] == "Mo"
+    assert api_as(ada).get("/api/v1/me/").json()["roles"] == ["moderators", "product_team"]  # as her badges
+    assert api_as(alice).get("/api/v1/me/").json()["roles"] == []
 
 
 def test_me_needs_sign_in(api, db):
