@@ -14,6 +14,7 @@ and bench/markdown.py prints the render time of every pathological shape known.
 import ipaddress
 import re
 from functools import partial
+from html import unescape
 from urllib.parse import unquote, urlsplit
 
 import bleach
@@ -59,6 +60,7 @@ _URL_EDGES = "".join(chr(c) for c in range(0x21))
 _URL_INSIDE = re.compile(r"[\t\n\r]")
 # A host whose last label is a number is an IPv4 address to a browser: "2130706433", "0x7f.1".
 _NUMERIC_LABEL = re.compile(r"^(?:\d+|0x[0-9a-f]*)$")
+_HOST = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$|^[0-9a-f:.]+$")
 
 
 def _own_host(host: str) -> bool:
@@ -81,7 +83,8 @@ def _own_host(host: str) -> bool:
 def external_image(src: str) -> bool:
     """An https image on someone else's server: an image aimed at this site (its export, its
     logout) or at the reader's own network would be fetched with the reader's cookies."""
-    url = _URL_INSIDE.sub("", src.strip(_URL_EDGES)).replace("\\", "/")
+    # The sanitiser hands over the value as written: references undone, it is what a browser reads.
+    url = _URL_INSIDE.sub("", unescape(src).strip(_URL_EDGES)).replace("\\", "/")
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -90,7 +93,7 @@ def external_image(src: str) -> bool:
         host = unquote(host).encode("idna").decode("ascii").lower().rstrip(".")
     except (ValueError, UnicodeError):
         return False
-    return bool(host) and not _own_host(host)
+    return bool(_HOST.match(host)) and not _own_host(host)
 
 
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
@@ -313,8 +316,18 @@ class Bounded(Extension):
 MARKDOWN_EXTENSIONS = ["fenced_code", "sane_lists", TableExtension(use_align_attribute=True)]
 
 
+_CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def _without_reordering(html: str) -> str:
+    """The sanitiser keeps character references as written: `&#x202e;` would still turn text around."""
+    html = strip_reordering(html)
+    return _CHARACTER_REFERENCE.sub(lambda m: m.group() if strip_reordering(unescape(m.group())) else "", html)
+
+
 def render_markdown(text: str) -> str:
-    """Markdown source to HTML that is safe to show as it is."""
+    """Markdown source to HTML that is safe to show as it is, with nothing that hides or reorders
+    what a reader sees (zero-width and bidirectional controls, written or as references)."""
     md = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, Bounded()], output_format="html")
     html = md.convert(strip_reordering(text))
-    return strip_reordering(_cleaner.clean(html))
+    return _without_reordering(_cleaner.clean(html))
