@@ -31,6 +31,7 @@ from markdown.inlinepatterns import (
     IMAGE_REFERENCE_RE,
     LINK_RE,
     REFERENCE_RE,
+    DelimiterProcessor,
     ImageInlineProcessor,
     ImageReferenceInlineProcessor,
     LinkInlineProcessor,
@@ -120,9 +121,15 @@ def _set_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
-# bleach's pattern starts with `\(*`, so it read a run of "(" again from each of them: the same
-# matches (the leftmost one starts at the run's first "(") when only that first "(" may start one.
-_URL = re.compile(URL_RE.pattern.replace(r"\(*", r"(?<!\()\(*", 1), URL_RE.flags)
+# bleach's pattern for bare URLs, bounded. It starts with `\(*`, so it read a run of "(" again from
+# each of them: the matches are the same (the leftmost starts at the run's first "(") when only that
+# first "(" may start one. Its host was any number of labels of any length, tried against every
+# top-level domain at each: "a.b-" repeated took 10 s. DNS labels have at most 63 characters, and
+# hosts of more than ten labels are not linked.
+_URL = re.compile(
+    URL_RE.pattern.replace(r"\(*", r"(?<!\()\(*", 1).replace(r"([\w-]+\.)+", r"([\w-]{1,63}\.){1,10}", 1),
+    URL_RE.flags,
+)
 
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
@@ -204,6 +211,27 @@ def _bounded(upstream: type) -> type:
         self._ends: dict[int, int] = {}
 
     return type(f"Bounded{upstream.__name__}", (_BoundedLinks, upstream), {"__init__": __init__})
+
+
+class _BoundedDelimiters(DelimiterProcessor):
+    """Upstream's emphasis search, which tried every `*` of a run that cannot open or close
+    emphasis again, each reading to the run's end: quadratic in the run. A position that fails
+    fails for the rest of its run (what follows the run decides, and a delimiter before it rules
+    out the others), so the search skips to the run's end."""
+
+    def search(self, data: str, start: int) -> re.Match[str] | None:
+        i = start
+        while i < len(data):
+            char = data[i]
+            if char in self.delimiters:
+                delimiter = self.delimiters[char]
+                m = delimiter.boundary.match(data, i)
+                if m is not None and (delimiter.stack or m.lastgroup[0] != "e"):
+                    return m
+                while i + 1 < len(data) and data[i + 1] == char:
+                    i += 1
+            i += 1
+        return None
 
 
 class _BoundedTables(TableProcessor):
@@ -302,6 +330,9 @@ class Bounded(Extension):
             ("short_image_ref", ShortImageReferenceInlineProcessor, IMAGE_REFERENCE_RE, 125),
         ]:
             md.inlinePatterns.register(_bounded(upstream)(pattern, md), name, priority)
+        emphasis = _BoundedDelimiters("*", "strong,em", md)
+        emphasis.add("_", "strong,em", smart=True)
+        md.inlinePatterns.register(emphasis, "em_strong", 60)
         blocks = md.parser.blockprocessors
         md.parser.nesting = 0
         blocks.register(_nesting_cap(SaneOListProcessor)(md.parser), "olist", 40)

@@ -4,10 +4,11 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from bleach.linkifier import URL_RE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.content import ALLOWED_PROTOCOLS, ALLOWED_TAGS, LINK_REL, render_markdown
+from core.content import _URL, ALLOWED_PROTOCOLS, ALLOWED_TAGS, LINK_REL, render_markdown
 
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "rel"},
@@ -153,6 +154,21 @@ def test_bare_urls_become_links_with_rel():
 def test_every_link_gets_the_rel_even_if_the_author_wrote_another():
     html = render_markdown('<a href="https://example.com" rel="opener">x</a>')
     assert f'rel="{LINK_REL}"' in html and 'opener"' not in html.replace("noopener", "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See example.com. Next",
+        "(see https://example.com/a_(b)) and ((www.example.org))",
+        "at http://sub.domain.example.co.uk:8080/path?q=1#x, or mail.example.com/x.",
+        "https://a.b.c.d.e.f.g.example.com/ and foo.com.-bar",
+        "not.a.tld, 1.2.3.4, a-b.example.net/c-d",
+    ],
+)
+def test_bare_urls_are_found_as_bleach_finds_them(text):
+    """The bounded pattern for bare URLs (core.content._URL) finds what bleach's own finds."""
+    assert [m.span() for m in _URL.finditer(text)] == [m.span() for m in URL_RE.finditer(text)]
 
 
 def test_mailto_links_stay():
