@@ -5,10 +5,11 @@ on write; pages show the stored HTML. Nothing else in the project sanitises HTML
 and its tests are the whole story. The Content Security Policy is the second line: a miss here
 still runs no script.
 
-Rendering is bounded: Python-Markdown scans brackets, link targets and table rows again for every
-candidate, so some 10,000-character inputs took seconds (`[` repeated: 11.7 s) while the caller
-held a write lock. `Bounded` swaps those parts for ones that give the same HTML in linear time,
-and bench/markdown.py prints the render time of every pathological shape known.
+Rendering is bounded: Python-Markdown scans brackets, link targets, emphasis runs and table rows
+again for every candidate, so some 10,000-character inputs took seconds (`[` repeated: 11.7 s) while
+the caller held a write lock. `Bounded` swaps those parts for ones that give the same HTML in linear
+time, and caps what cannot be (nesting, table rows, tag length); callers render before they open a
+transaction. bench/markdown.py prints the render time of every pathological shape known.
 """
 
 import ipaddress
@@ -245,7 +246,8 @@ class _BoundedTables(TableProcessor):
             # Upstream's answer for a first row without a pipe or a block of one line is False.
             return False
         if len(self._split_row(first.strip(" "))) > 1:
-            return super().test(parent, f"{first}\n{rest.partition(chr(10))[0]}")
+            second = rest.partition("\n")[0]
+            return super().test(parent, first + "\n" + second)
         return super().test(parent, block)
 
 
