@@ -14,7 +14,7 @@ transaction. bench/markdown.py prints the render time of every pathological shap
 
 import ipaddress
 import re
-from functools import partial
+from functools import cache, partial
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
@@ -22,16 +22,19 @@ import bleach
 import markdown
 from bleach.linkifier import URL_RE, LinkifyFilter
 from django.conf import settings
-from markdown.blockprocessors import BlockQuoteProcessor
+from markdown.blockprocessors import BlockQuoteProcessor, ReferenceProcessor
 from markdown.extensions import Extension
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
 from markdown.extensions.tables import TableExtension, TableProcessor
 from markdown.htmlparser import HTMLExtractor
 from markdown.inlinepatterns import (
+    BACKTICK_RE,
     IMAGE_LINK_RE,
     IMAGE_REFERENCE_RE,
     LINK_RE,
     REFERENCE_RE,
+    BacktickInlineProcessor,
     DelimiterProcessor,
     ImageInlineProcessor,
     ImageReferenceInlineProcessor,
@@ -214,6 +217,29 @@ def _bounded(upstream: type) -> type:
     return type(f"Bounded{upstream.__name__}", (_BoundedLinks, upstream), {"__init__": __init__})
 
 
+@cache
+def _ticks(count: int) -> re.Pattern[str]:
+    """A run of exactly `count` backticks."""
+    return re.compile(rf"(?<!`)`{{{count}}}(?!`)")
+
+
+class _BoundedCodeSpans(BacktickInlineProcessor):
+    """Upstream looks for the closing run of a code span character by character, to the end of the
+    text for every opening run that has none: quadratic. The same answers, found by the regex engine."""
+
+    def find_code_spans(self, start: int, text: str) -> tuple[int, int | None]:
+        ticks = len(text) - len(text[start:].lstrip("`")) - start
+        after = start + ticks
+        if ticks and (close := _ticks(ticks).search(text, after)):
+            return after, close.start()
+        if ticks > 1 and "`" * (ticks + 1) not in text[after:]:
+            # No run as long: upstream pairs the opening with the first of the longest shorter runs.
+            for shorter in range(ticks - 1, 0, -1):
+                if close := _ticks(shorter).search(text, after):
+                    return after - (ticks - shorter), close.start()
+        return after + ticks, None
+
+
 class _BoundedDelimiters(DelimiterProcessor):
     """Upstream's emphasis search, which tried every `*` of a run that cannot open or close
     emphasis again, each reading to the run's end: quadratic in the run. A position that fails
@@ -310,6 +336,26 @@ class _BoundedExtractor(HTMLExtractor):
         return end
 
 
+class _BoundedFences(FencedBlockPreprocessor):
+    """Upstream's opening fence had two runs of spaces side by side (`~~~` and 9,990 spaces: 1.3 s
+    trying every split); a space given back could only be taken by the other run, so the same
+    fences are found when none is given back."""
+
+    FENCED_BLOCK_RE = re.compile(
+        FencedBlockPreprocessor.FENCED_BLOCK_RE.pattern.replace("[ ]*", "[ ]*+"),
+        FencedBlockPreprocessor.FENCED_BLOCK_RE.flags,
+    )
+
+
+# Upstream's reference definition gave characters of its target back to try a title glued to it,
+# at every quote of the target, each read to the end of the line ("'" repeated: a second). Here
+# the target keeps them: a glued title stays part of the target, as upstream reads it when nothing
+# follows the title.
+_REFERENCE = re.compile(
+    ReferenceProcessor.RE.pattern.replace(r"([^\s]+)", r"([^\s]++)", 1), ReferenceProcessor.RE.flags
+)
+
+
 class _BoundedHtmlBlocks(HtmlBlockPreprocessor):
     def run(self, lines: list[str]) -> list[str]:
         parser = _BoundedExtractor(self.md)
@@ -332,6 +378,7 @@ class Bounded(Extension):
             ("short_image_ref", ShortImageReferenceInlineProcessor, IMAGE_REFERENCE_RE, 125),
         ]:
             md.inlinePatterns.register(_bounded(upstream)(pattern, md), name, priority)
+        md.inlinePatterns.register(_BoundedCodeSpans(BACKTICK_RE), "backtick", 190)
         emphasis = _BoundedDelimiters("*", "strong,em", md)
         emphasis.add("_", "strong,em", smart=True)
         md.inlinePatterns.register(emphasis, "em_strong", 60)
@@ -341,9 +388,12 @@ class Bounded(Extension):
         blocks.register(_nesting_cap(SaneUListProcessor)(md.parser), "ulist", 30)
         blocks.register(_nesting_cap(BlockQuoteProcessor)(md.parser), "quote", 20)
         blocks.register(_BoundedTables(md.parser, blocks["table"].config), "table", 75)
+        blocks["reference"].RE = _REFERENCE
         for name, attribute in [("hashheader", "RE"), ("hr", "SEARCH_RE"), ("quote", "RE"), ("reference", "RE")]:
             setattr(blocks[name], attribute, _RemembersMiss(getattr(blocks[name], attribute)))
         md.preprocessors.register(_BoundedHtmlBlocks(md), "html_block", 20)
+        fences = md.preprocessors["fenced_code_block"]
+        md.preprocessors.register(_BoundedFences(md, fences.config), "fenced_code_block", 25)
 
 
 MARKDOWN_EXTENSIONS = ["fenced_code", "sane_lists", TableExtension(use_align_attribute=True)]
