@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.content import MARKDOWN_EXTENSIONS, NESTING_MAX, TABLE_ROWS_MAX, Bounded, render_markdown
+from core.content import HTML_TAG_MAX, MARKDOWN_EXTENSIONS, NESTING_MAX, TABLE_ROWS_MAX, Bounded, render_markdown
 from ideas.models import BODY_MAX
 from tests.core.markdown_shapes import SHAPES
 from tests.core.test_content import assert_safe
@@ -97,3 +97,11 @@ def test_quotes_nest_at_most_nesting_max_deep():
 def test_a_table_of_more_rows_than_the_cap_stays_text():
     assert "<table>" in render_markdown("a|b\n-|-\n" + "c|d\n" * TABLE_ROWS_MAX)
     assert "<table>" not in render_markdown("a|b\n-|-\n" + "c|d\n" * (TABLE_ROWS_MAX + 1))
+
+
+@pytest.mark.parametrize("length", [HTML_TAG_MAX // 2, HTML_TAG_MAX * 2])
+def test_a_long_raw_tag_is_still_a_tag(length):
+    """The block extractor reads at most HTML_TAG_MAX characters of a tag; a longer one is read inline."""
+    url = "https://example.com/" + "a" * length
+    html = render_markdown(f'<a href="{url}">x</a>\n\nmore')
+    assert f'<a href="{url}" rel="nofollow ugc noopener">x</a>' in html
