@@ -4,6 +4,7 @@ Standard library only, so bench/fresh_clone.sh can call it with the system pytho
 virtualenv exists: `python3 bench/common.py free-port` prints a free port.
 """
 
+import json
 import os
 import signal
 import socket
@@ -64,6 +65,20 @@ def server_env(database_url: str, redis_url: str | None = None) -> dict:
     if redis_url:
         env["REDIS_URL"] = redis_url
     return env
+
+
+def django_script(database_url: str, script: str) -> dict:
+    """Run `script` with Django set up on the forum's database; it prints one JSON line, returned."""
+    prelude = "import django, json; django.setup()\n"
+    out = subprocess.run(
+        [sys.executable, "-c", prelude + script],
+        env=server_env(database_url),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def daphne_command(port: int) -> list[str]:

@@ -13,28 +13,13 @@ import http.client
 import json
 import os
 import random
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 
-from common import ROOT, daphne_command, free_port, server_env, start, stop, wait_for_port
+from common import daphne_command, django_script, free_port, server_env, start, stop, wait_for_port
 
 IDEAS = 100
-
-
-def django_script(database_url: str, script: str) -> dict:
-    prelude = "import django, json; django.setup()\n"
-    out = subprocess.run(
-        [sys.executable, "-c", prelude + script],
-        env=server_env(database_url),
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 SETUP = """

@@ -4,10 +4,11 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from bleach.linkifier import URL_RE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.content import ALLOWED_PROTOCOLS, ALLOWED_TAGS, LINK_REL, render_markdown
+from core.content import _URL, ALLOWED_PROTOCOLS, ALLOWED_TAGS, LINK_REL, render_markdown
 
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "rel"},
@@ -56,7 +57,7 @@ def assert_safe(html: str) -> None:
                 scheme = scheme_of(value or "")
                 assert scheme is None or scheme in ALLOWED_PROTOCOLS, f"scheme {scheme!r} in {html!r}"
             if tag == "img" and name == "src":
-                assert value.startswith(("http://", "https://")), html
+                assert value.startswith("https://"), html
 
 
 HOSTILE = [
@@ -155,6 +156,21 @@ def test_every_link_gets_the_rel_even_if_the_author_wrote_another():
     assert f'rel="{LINK_REL}"' in html and 'opener"' not in html.replace("noopener", "")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See example.com. Next",
+        "(see https://example.com/a_(b)) and ((www.example.org))",
+        "at http://sub.domain.example.co.uk:8080/path?q=1#x, or mail.example.com/x.",
+        "https://a.b.c.d.e.f.g.example.com/ and foo.com.-bar",
+        "not.a.tld, 1.2.3.4, a-b.example.net/c-d",
+    ],
+)
+def test_bare_urls_are_found_as_bleach_finds_them(text):
+    """The bounded pattern for bare URLs (core.content._URL) finds what bleach's own finds."""
+    assert [m.span() for m in _URL.finditer(text)] == [m.span() for m in URL_RE.finditer(text)]
+
+
 def test_mailto_links_stay():
     assert 'href="mailto:hi@example.com"' in render_markdown("[write](mailto:hi@example.com)")
 
@@ -176,6 +192,87 @@ def test_tables_render_with_align_attribute_not_style():
 def test_remote_images_stay_and_relative_images_go():
     assert 'src="https://example.com/a.png"' in render_markdown("![a](https://example.com/a.png)")
     assert "src" not in render_markdown("![a](/accounts/logout/)")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '<img src="http://127.0.0.1:8000/account/export/">',
+        "![x](http://example.com/a.png)",
+        "![x](https://localhost/a.png)",
+        "![x](https://LOCALHOST./a.png)",
+        "![x](https://app.localhost/a.png)",
+        "![x](//127.0.0.1/x)",
+        "![x](https://127.0.0.1:8000/account/export/)",
+        "![x](https://127.1/x)",
+        "![x](https://2130706433/x)",
+        "![x](https://0x7f000001/x)",
+        "![x](https://10.0.0.8/x)",
+        "![x](https://192.168.1.1/x)",
+        "![x](https://169.254.169.254/latest/meta-data/)",
+        "![x](https://[::1]/x)",
+        "![x](https://[fd00::1]/x)",
+        "![x](https://0.0.0.0/x)",
+        "![x](https://evil.example@127.0.0.1/x)",
+        "![x](https://%6c%6fcalhost/x)",
+        "![x](https://\uff4c\uff4f\uff43\uff41\uff4c\uff48\uff4f\uff53\uff54/x)",
+        '<img src="https:\\\\localhost\\x.png">',
+        '<img src=" https://loc&#x09;alhost/x.png">',
+        "![x](https:localhost/x.png)",
+        "![x](a.png)",
+        "![x](/account/export/)",
+        "![x](data:image/png;base64,iVBORw0KGgo=)",
+        "![x](ftp://example.com/a.png)",
+    ],
+)
+def test_images_only_from_other_sites_over_https(source):
+    html = render_markdown(source)
+    assert "src=" not in html, html
+
+
+def test_a_refused_image_keeps_its_alt_text():
+    assert render_markdown("![the plan](http://example.com/plan.png)") == '<p><img alt="the plan"></p>'
+
+
+def test_images_from_the_sites_own_hosts_are_refused(settings):
+    settings.ALLOWED_HOSTS = ["forum.example.com", ".example.org", "*"]
+    assert "src=" not in render_markdown("![x](https://forum.example.com/account/export/)")
+    assert "src=" not in render_markdown("![x](https://FORUM.example.com./a.png)")
+    assert "src=" not in render_markdown("![x](https://example.org/a.png)")
+    assert "src=" not in render_markdown("![x](https://cdn.example.org/a.png)")
+    assert 'src="https://example.com/a.png"' in render_markdown("![x](https://example.com/a.png)")
+
+
+def test_an_external_https_image_with_a_port_and_a_query_stays():
+    html = render_markdown("![x](https://images.example.com:8443/a.png?size=2)")
+    assert 'src="https://images.example.com:8443/a.png?size=2"' in html
+
+
+def test_a_public_address_is_someone_elses_site():
+    assert 'src="https://93.184.215.14/a.png"' in render_markdown("![x](https://93.184.215.14/a.png)")
+
+
+REORDERING = ["\u200b", "\u200e", "\u200f", "\u202a", "\u202e", "\u2066", "\u2069", "\ufeff", "\u2060"]
+
+
+@pytest.mark.parametrize("char", REORDERING)
+def test_zero_width_and_bidi_characters_are_dropped_from_rendered_content(char):
+    source = f"# Ti{char}tle\n\nSome {char}text, [li{char}nk](https://example.com/{char}) ![im{char}g](https://example.com/a.png)"
+    html = render_markdown(source)
+    assert char not in html
+    assert "<h1>Title</h1>" in html and ">link</a>" in html and 'alt="img"' in html
+
+
+@pytest.mark.parametrize("reference", ["&#x202e;", "&#X202E;", "&#8238;", "&rlm;", "&lrm;", "&ZeroWidthSpace;"])
+def test_reordering_characters_written_as_references_are_dropped_too(reference):
+    html = render_markdown(f"a{reference}b <b title='c{reference}d'>e</b> `f{reference}g`")
+    assert reference.lower() not in html.lower() and "\u202e" not in html
+    assert "ab" in html
+
+
+def test_joiners_that_scripts_and_emoji_need_stay():
+    assert "\U0001f469\u200d\U0001f4bb" in render_markdown("\U0001f469\u200d\U0001f4bb")
+    assert "\u0645\u200c\u06cc" in render_markdown("\u0645\u200c\u06cc")
 
 
 def test_text_is_escaped_not_interpreted():
