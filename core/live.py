@@ -8,7 +8,9 @@ each topic they own with a function that says whether a member may see it; the o
 A topic has one spelling: a name, or a name, a colon and an id in ASCII digits without a leading
 zero (`ideas`, `idea:42`); `idea:042`, `idea:+42`, `idea: 42`, `idea:42\n` and other digits are unknown.
 When the channel layer (Redis) cannot be reached, events are dropped and sockets close (4013); the
-outage is logged once per process, not once per event or socket, and its end once.
+outage is logged once per process, not once per event or socket, and its end once. A layer that hangs
+holds up one write for SEND_TIMEOUT_SECONDS; writes then drop their events at once, trying the layer
+again once every RETRY_SECONDS, so a stalled Redis never stalls every vote.
 """
 
 import asyncio
@@ -29,7 +31,10 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-SEND_TIMEOUT_SECONDS = 5
+# A healthy layer answers a send in milliseconds; one that hangs holds up the write that sent for this
+# long, and then, for RETRY_SECONDS, no write waits for it: events are dropped until one try gets through.
+SEND_TIMEOUT_SECONDS = 2
+RETRY_SECONDS = 5
 
 _TOPIC = re.compile(r"(?P<name>[a-z_]{1,30})(?::(?P<arg>[1-9][0-9]{0,17}))?")
 
@@ -90,6 +95,8 @@ def _send(event: LiveEvent) -> None:
         {"type": "event", "topic": event.topic, "event": event.event, "data": event.data}, separators=(",", ":")
     )
     # A lost live event must never fail the write that caused it; pages refetch on reconnect.
+    if not _outage.try_now():
+        return
     try:
         async_to_sync(_group_send)(
             layer, group_name(event.topic), {"type": "live.event", "topic": event.topic, "text": text}
@@ -110,17 +117,31 @@ async def _group_send(layer, group: str, message: dict) -> None:
 
 
 class _Outage:
-    """When this process last found the channel layer unreachable, so that an outage is logged once."""
+    """When this process last found the channel layer unreachable, so that an outage is logged once and
+    writes do not each wait for a layer known to be down."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.since: float | None = None
+        self.last_try = 0.0
+
+    def try_now(self) -> bool:
+        """Up, or down and due for another try (one caller every RETRY_SECONDS)?"""
+        with self.lock:
+            if self.since is None:
+                return True
+            now = time.monotonic()
+            if now - self.last_try < RETRY_SECONDS:
+                return False
+            self.last_try = now
+            return True
 
     def failed(self, error: BaseException) -> None:
         with self.lock:
+            self.last_try = time.monotonic()
             if self.since is not None:
                 return
-            self.since = time.monotonic()
+            self.since = self.last_try
         logger.error(
             "The channel layer is unreachable (%s: %s): live events are dropped and sockets closed with 4013 "
             "until it is back",

@@ -41,6 +41,13 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _live_layer_up():
+    """A channel-layer outage one test made (and left) does not make the next one drop its events."""
+    yield
+    live.layer_recovered()
+
+
 @pytest.fixture
 def alice(db):
     """A member, the author of most ideas in the tests."""

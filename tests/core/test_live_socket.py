@@ -4,6 +4,7 @@ import asyncio
 import json
 import logging
 import time
+from socket import socket as tcp_socket
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -17,6 +18,7 @@ from websockets.sync.client import connect
 
 from config.asgi import application
 from config.settings.base import redis_channel_layer
+from core import live
 from core.consumers import CLOSE_TOO_BIG, CLOSE_TRY_LATER, MAX_DEPTH, MAX_SUBSCRIPTIONS, origin_allowed
 from ideas.services import idea_delete, idea_edit, idea_submit
 from tests.factories import IdeaFactory
@@ -423,6 +425,33 @@ def test_sockets_close_with_4013_while_redis_is_down_and_work_again_once_it_is_b
     assert said[0][0] == "ERROR" and "channel layer is unreachable" in said[0][1]
     assert said[1][0] == "WARNING" and "channel layer is back" in said[1][1]
     assert not any(record.exc_info for record in caplog.records)
+
+
+def test_a_hung_channel_layer_holds_up_one_write_then_none_until_a_retry_is_due(
+    settings, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    tries = []
+    send = live._group_send
+
+    async def counted(layer, group, message):
+        tries.append(group)
+        await send(layer, group, message)
+
+    monkeypatch.setattr(live, "_group_send", counted)
+    event = live.LiveEvent(topic="ideas", event="idea.changed", data={"id": 1})
+    with tcp_socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(16)  # connections complete in the kernel's backlog; nothing ever replies
+        settings.CHANNEL_LAYERS = {"default": redis_channel_layer(f"redis://127.0.0.1:{hung.getsockname()[1]}/0")}
+        with django_capture_on_commit_callbacks(execute=True):
+            for _ in range(5):
+                live.publish(event)  # five writes: only the first waits for the layer
+        assert tries == ["live.ideas"]
+        monkeypatch.setattr(live, "RETRY_SECONDS", 0)
+        with django_capture_on_commit_callbacks(execute=True):
+            live.publish(event)  # a retry is due: one more try, which times out too
+        assert tries == ["live.ideas", "live.ideas"]
+    assert [r.getMessage()[:36] for r in caplog.records] == ["The channel layer is unreachable (Ti"]
 
 
 def test_signed_in_member_connects_with_their_session(alice):
