@@ -128,6 +128,7 @@ def idea_edit(
     """The author changes some of their idea: only the fields given are written, on the row as it
     stands under its lock, so two concurrent edits of different fields both stay."""
     can_edit(user=actor, idea=idea).check()
+    ratelimit.check_write(actor=actor, action="idea_edit")
     changes: dict = {}
     if title is not UNCHANGED:
         changes["title"] = strip_invisible(title).strip()
@@ -163,6 +164,7 @@ def idea_delete(*, idea: Idea, actor: User, reason: str = "", if_match: Collecti
     reason = reason.strip()
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": [_("Keep the reason to %(n)d characters or fewer.") % {"n": REASON_MAX}]})
+    ratelimit.check_write(actor=actor, action="idea_delete")
     with transaction.atomic():
         idea = _locked(idea, actor, if_match)
         can_delete(user=actor, idea=idea).check()

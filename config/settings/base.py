@@ -206,7 +206,10 @@ API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 90)
 
 # Writes per member, on pages and in the API alike (core/ratelimit.py, allauth's rate syntax); {} turns
 # them off. API_WRITE_RATE throttles every unsafe API request of a member (DRF's syntax; empty: off).
-WRITE_RATE_LIMITS = env_json("WRITE_RATE_LIMITS", {"idea_submit": "10/m/user", "vote": "60/m/user"})
+WRITE_RATE_LIMITS = env_json(
+    "WRITE_RATE_LIMITS",
+    {"idea_submit": "10/m/user", "idea_edit": "30/m/user", "idea_delete": "30/m/user", "vote": "60/m/user"},
+)
 API_WRITE_RATE = env_str("API_WRITE_RATE", "120/min") or None
 
 REST_FRAMEWORK = {

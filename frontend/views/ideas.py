@@ -197,7 +197,11 @@ def _idea_form_page(request, idea: Idea | None, save, success: str):
         else:
             messages.success(request, success)
             return redirect(saved)
-    response = render(request, "ideas/form.html", {"form": form, "idea": idea})
+    return _answer(render(request, "ideas/form.html", {"form": form, "idea": idea}), limited)
+
+
+def _answer(response, limited: RateLimited | None):
+    """The page again, as 429 with Retry-After when the member was writing too fast."""
     if limited is not None:
         response.status_code = limited.status_code
         response["Retry-After"] = str(limited.retry_after)
@@ -244,6 +248,7 @@ def idea_delete(request, pk: int):
         return _refused(request, verdict.error)
     staff = is_staff_action(user=request.user, idea=idea)
     form = DeleteReasonForm(request.POST if request.method == "POST" else None)
+    limited = None
     if request.method == "POST" and form.is_valid():
         try:
             services.idea_delete(idea=idea, actor=request.user, reason=form.cleaned_data["reason"] if staff else "")
@@ -251,8 +256,12 @@ def idea_delete(request, pk: int):
             raise _no_such_idea() from None
         except ValidationError as error:
             form.add_error(None, error)
+        except RateLimited as error:
+            form.add_error(None, error.message)  # the reason typed stays in the form
+            limited = error
         else:
             messages.success(request, _("The idea “%(title)s” is deleted.") % {"title": idea.title})
             return redirect("idea_list")
     context = {"idea": idea, "staff_action": staff, "form": form}
-    return render(request, "ideas/confirm_delete.html", context, status=400 if form.errors else 200)
+    page = render(request, "ideas/confirm_delete.html", context, status=400 if form.errors else 200)
+    return _answer(page, limited)

@@ -12,7 +12,12 @@ from voting.models import Vote
 
 @pytest.fixture
 def low_limits(settings):
-    settings.WRITE_RATE_LIMITS = {"idea_submit": "2/m/user", "vote": "3/m/user"}
+    settings.WRITE_RATE_LIMITS = {
+        "idea_submit": "2/m/user",
+        "idea_edit": "2/m/user",
+        "idea_delete": "1/m/user",
+        "vote": "3/m/user",
+    }
 
 
 def idea_data(drinks, n: int) -> dict:
@@ -39,6 +44,32 @@ def test_the_page_says_so_with_429_and_keeps_what_was_typed(client, alice, drink
     assert "You are doing that too often" in page
     assert "Oat milk idea number 3" in page and "My *third* idea, typed with care" in page
     assert Idea.objects.count() == 2
+
+
+def test_edits_are_limited_per_member_on_the_page_and_in_the_api(client, api_as, alice, alices_idea, low_limits):
+    client.force_login(alice)
+    page = f"/ideas/{alices_idea.pk}/edit/"
+    form = {"title": alices_idea.title, "category": alices_idea.category.pk}
+    for n in range(2):
+        assert client.post(page, {**form, "body": f"Edit number {n}"}).status_code == 302
+    response = client.post(page, {**form, "body": "A third edit, typed with care"})
+    assert response.status_code == 429 and int(response["Retry-After"]) >= 1
+    assert "A third edit, typed with care" in response.content.decode()
+    api = api_as(alice).patch(f"/api/v1/ideas/{alices_idea.pk}/", {"body": "From the API"}, format="json")
+    assert api.status_code == 429 and api.json()["code"] == "rate_limited"
+    alices_idea.refresh_from_db()
+    assert alices_idea.body == "Edit number 1"
+
+
+def test_deletes_are_limited_per_member_and_the_page_keeps_the_reason(client, mo, alice, drinks, low_limits):
+    first, second = IdeaFactory(author=alice, category=drinks), IdeaFactory(author=alice, category=drinks)
+    client.force_login(mo)
+    assert client.post(f"/ideas/{first.pk}/delete/", {"reason": "Spam"}).status_code == 302
+    response = client.post(f"/ideas/{second.pk}/delete/", {"reason": "Spam, posted twice"})
+    assert response.status_code == 429 and int(response["Retry-After"]) >= 1
+    assert "You are doing that too often" in response.content.decode()
+    assert "Spam, posted twice" in response.content.decode()
+    assert not Idea.objects.get(pk=second.pk).is_deleted
 
 
 def test_votes_are_limited_per_member_in_the_api(api_as, alice, bob, drinks, low_limits):
