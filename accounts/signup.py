@@ -11,6 +11,7 @@ from allauth.account import app_settings
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.utils import complete_signup, filter_users_by_email, get_next_redirect_url, perform_login
+from django.contrib.auth.hashers import make_password
 
 CONFIRM = app_settings.EmailVerificationMethod.MANDATORY
 
@@ -24,6 +25,8 @@ class SignupForm(AllauthSignupForm):
 
     def try_save(self, request):
         if self.account_already_exists:
+            # The work of a new account's password hash, so the answer takes as long as for a new address.
+            make_password(self.cleaned_data["password1"])
             email = self.cleaned_data["email"]
             return None, perform_login(request, None, email_verification=CONFIRM, signup=True, email=email)
         user = self.save(request)

@@ -9,7 +9,7 @@ Rendering is bounded: Python-Markdown scans brackets, link targets, emphasis run
 again for every candidate, so some 10,000-character inputs took seconds (`[` repeated: 11.7 s) while
 the caller held a write lock. `Bounded` swaps those parts for ones that give the same HTML in linear
 time, and caps what cannot be (nesting, table rows, tag length); callers render before they open a
-transaction. bench/markdown.py prints the render time of every pathological shape known.
+transaction. bench/render_cost.py prints the render time of every pathological shape known.
 """
 
 import ipaddress

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
@@ -70,6 +71,28 @@ def test_signup_with_a_taken_address_looks_like_any_other_and_tells_the_owner(cl
     owner = next(m for m in mailoutbox if m.to == ["alice@example.com"])
     assert "already exists" in owner.body and "/accounts/password/reset/" in owner.body
     assert "/accounts/confirm-email/" not in owner.body
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The test suite's hasher, counting the passwords it hashes."""
+
+    algorithm = "counting_md5"
+    hashed = 0
+
+    def encode(self, password, salt):
+        CountingHasher.hashed += 1
+        return super().encode(password, salt)
+
+
+def test_signup_with_a_taken_address_hashes_the_password_as_a_new_one_does(client, alice, settings):
+    """The answer's timing tells nothing either: a password hash is most of a sign-up's work."""
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    hashed = []
+    for email in ["nobody@example.com", "alice@example.com"]:
+        CountingHasher.hashed = 0
+        type(client)().post("/accounts/signup/", {"email": email, **SIGN_UP})
+        hashed.append(CountingHasher.hashed)
+    assert hashed[0] == hashed[1] >= 1
 
 
 def _page_text(response) -> str:

@@ -1,6 +1,6 @@
 """Inputs that made Python-Markdown slow or crash, each as long as an idea's description may be.
 
-Shared by the render-time tests (tests/core/test_content_bounds.py) and bench/markdown.py.
+Shared by the render-time tests (tests/core/test_content_bounds.py) and bench/render_cost.py.
 """
 
 from ideas.models import BODY_MAX

@@ -13,7 +13,7 @@ from ideas.models import BODY_MAX
 from tests.core.markdown_shapes import SHAPES
 from tests.core.test_content import assert_safe
 
-# The issue asks for "well under a second"; bench/markdown.py prints the real figures (tenths of
+# The issue asks for "well under a second"; bench/render_cost.py prints the real figures (tenths of
 # that). The ceiling is generous, and counts this thread's CPU time: what the render costs, not how
 # long it waited for a core while other test runs share the machine.
 CEILING = 2.0

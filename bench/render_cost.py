@@ -21,7 +21,6 @@ import tempfile
 import threading
 import time
 from functools import partial
-from pathlib import Path
 
 from common import (
     ROOT,
@@ -33,9 +32,6 @@ from common import (
     stop,
     wait_for_port,
 )
-
-# This file's name would shadow the markdown package for every import from here on.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 
 WORST = "[ repeated"
 VOTES = 20
@@ -141,7 +137,7 @@ def votes_during_posts(before: bool) -> None:
     database_url = f"sqlite:///{tempfile.mkdtemp(prefix='idea-forum-markdown-')}/forum.sqlite3"
     setup = django_script(database_url, SETUP.replace("VOTES", str(VOTES)).replace("POSTERS", str(POSTERS)))
     port = free_port()
-    command = [sys.executable, str(ROOT / "bench" / "markdown.py"), "--serve", str(port)]
+    command = [sys.executable, str(ROOT / "bench" / "render_cost.py"), "--serve", str(port)]
     server = start([*command, "--before"] if before else command, server_env(database_url))
     *posters, voter = setup["tokens"]
     posts: list[tuple[int, float]] = []
