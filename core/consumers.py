@@ -13,7 +13,6 @@ In front of it, `SameOriginValidator` refuses handshakes from any origin but the
 """
 
 import json
-import re
 from urllib.parse import urlsplit
 
 from channels.db import database_sync_to_async
@@ -25,29 +24,13 @@ from django.utils.http import is_same_domain
 from django.utils.translation import gettext as _
 
 from core.live import LAYER_DOWN, Access, group_name, layer_failed, layer_recovered, topic_access
+from core.parsers import too_deep
 
 MAX_MESSAGE_BYTES = 4096
 MAX_DEPTH = 8  # messages are flat objects; deeper JSON is refused before it is parsed
 MAX_SUBSCRIPTIONS = 50
 CLOSE_TOO_BIG = 4009
 CLOSE_TRY_LATER = 4013
-
-# JSON strings, with their escapes: brackets inside them do not nest anything.
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-
-
-def too_deep(text: str) -> bool:
-    """Whether JSON text nests arrays and objects more than MAX_DEPTH levels: json.loads would
-    recurse once per level (a RecursionError well under 4 KB)."""
-    depth = 0
-    for char in _JSON_STRING.sub("", text):
-        if char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return True
-        elif char in "]}":
-            depth -= 1
-    return False
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
@@ -93,7 +76,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         except UnicodeDecodeError:
             await self._error(None, "bad_request", _("Send JSON."))
             return
-        if too_deep(text):
+        if too_deep(text, MAX_DEPTH):
             await self._error(
                 None, "bad_request", _("Send a JSON object nested at most %(n)d levels.") % {"n": MAX_DEPTH}
             )
@@ -107,7 +90,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._error(None, "bad_request", _("Send a JSON object."))
             return
         kind, topic = message.get("type"), message.get("topic")
-        if kind not in {"subscribe", "unsubscribe"}:
+        if not isinstance(kind, str) or kind not in {"subscribe", "unsubscribe"}:
             await self._error(topic if isinstance(topic, str) else None, "bad_request", _("Unknown message type."))
             return
         if not isinstance(topic, str) or not topic:

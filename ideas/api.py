@@ -66,7 +66,8 @@ class IdeaWriteSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=TITLE_MAX * 4, trim_whitespace=False)
     body = serializers.CharField(max_length=BODY_MAX * 2, trim_whitespace=False)
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    # A whole number: 1.5 is refused rather than read as category 1.
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), pk_field=serializers.IntegerField())
     tags = serializers.ListField(
         child=serializers.CharField(max_length=TAG_MAX * 4), max_length=TAGS_MAX * 10, required=False
     )
