@@ -3,8 +3,13 @@
 Zero-width characters, bidirectional embeddings, overrides and isolates, the byte-order mark, tag
 characters and the Hangul fillers render as nothing, or turn the text around them: in a display name
 or a title they make "Mona\u202eredaretoM" look like someone else's name, or two names that look the
-same differ. Names and titles drop them all (`strip_invisible`); rendered content drops all but the
-joiners that scripts and emoji need (`strip_reordering`).
+same differ. Names and titles drop them all, and the other blanks too (`strip_invisible`): every
+default-ignorable code point (the grapheme joiner U+034F, variation selectors, Khmer and Mongolian
+inherent vowels and selectors) and the braille blank U+2800; line and paragraph separators and
+control characters become spaces for the caller to collapse. `has_visible_text` says whether
+anything a reader can see is left. Rendered content drops only the format characters, keeping the
+joiners that scripts and emoji need (`strip_reordering`); braille art, marks, selectors and line
+breaks are content and stay.
 """
 
 import re
@@ -12,23 +17,48 @@ import unicodedata
 
 _FILLERS = "\u115f\u1160\u3164\uffa0"
 _JOINERS = "\u200c\u200d"
+# Unicode's Default_Ignorable_Code_Point outside category Cf (DerivedCoreProperties.txt), and the
+# braille blank, which is a symbol that shows nothing.
+_IGNORABLE_RANGES = [
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180F),  # Mongolian free variation selectors, vowel separator
+    (0x2065, 0x2065),
+    (0xFE00, 0xFE0F),  # variation selectors (VS16 turns a sign into an emoji: a name keeps the sign)
+    (0xFFF0, 0xFFF8),
+    (0xE0000, 0xE0FFF),  # tags, variation selectors 17-256
+    (0x2800, 0x2800),  # braille pattern blank
+]
+_BREAKING = {"Cc", "Zl", "Zp"}  # controls (tab and newline among them), line and paragraph separators
 
 
-def _format_characters(*, keep: str = "") -> re.Pattern[str]:
+def _characters(*, keep: str = "", ignorable: bool = False) -> re.Pattern[str]:
     chars = {chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"} | set(_FILLERS)
+    if ignorable:
+        chars |= {chr(c) for first, last in _IGNORABLE_RANGES for c in range(first, last + 1)}
     chars -= set(keep)
     return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
 
 
-_INVISIBLE = _format_characters()
-_REORDERING = _format_characters(keep=_JOINERS)
+_INVISIBLE = _characters(ignorable=True)
+_REORDERING = _characters(keep=_JOINERS)
+_BREAKS = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x110000) if unicodedata.category(chr(c)) in _BREAKING) + "]"
+)
 
 
 def strip_invisible(text: str) -> str:
-    """`text` without any zero-width, bidirectional-control or filler character."""
-    return _INVISIBLE.sub("", text)
+    """`text` without any zero-width, bidirectional-control, filler or other default-ignorable
+    character, with controls and line separators as spaces (for names and titles)."""
+    return _BREAKS.sub(" ", _INVISIBLE.sub("", text))
 
 
 def strip_reordering(text: str) -> str:
     """`text` without the invisible characters, keeping the zero-width (non-)joiners of scripts and emoji."""
     return _REORDERING.sub("", text)
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether `text` shows a reader anything: a letter, digit, symbol or punctuation mark that is
+    not one of the invisible characters (spaces and marks alone are blank)."""
+    return any(unicodedata.category(c)[0] in "LNSP" for c in strip_invisible(text))

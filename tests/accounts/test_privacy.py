@@ -389,6 +389,18 @@ def test_invisible_characters_are_stripped_from_names(alice):
     assert User.objects.get(pk=alice.pk).display_name == "Alice A."
 
 
+@pytest.mark.parametrize("name", ["\u2800", "\u034f\u034f", "\u0301\u0301", "\u3164\u2028\ufe0f", "\u115f\u17b4"])
+def test_a_name_that_shows_nothing_is_no_name(bob, name):
+    profile_update(actor=bob, display_name=name, bio="")
+    bob.refresh_from_db()
+    assert bob.display_name == "" and bob.public_name == f"Member #{bob.pk}"
+
+
+def test_blanks_and_line_separators_are_stripped_from_names(alice):
+    profile_update(actor=alice, display_name="\u2800Ali\u034fce\u2028A.\ufe0f", bio="")
+    assert User.objects.get(pk=alice.pk).display_name == "Alice A."
+
+
 def test_the_profile_page_refuses_an_imitating_name_with_a_field_error(client, bob, mo):
     client.force_login(bob)
     response = client.post("/account/", {"display_name": "Mona M0derator", "bio": "hi"})
