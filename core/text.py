@@ -6,7 +6,8 @@ or a title they make "Mona\u202eredaretoM" look like someone else's name, or two
 same differ. Names and titles drop them all, and the other blanks too (`strip_invisible`): every
 default-ignorable code point (the grapheme joiner U+034F, variation selectors, Khmer and Mongolian
 inherent vowels and selectors) and the braille blank U+2800; line and paragraph separators and
-control characters become spaces for the caller to collapse. `has_visible_text` says whether
+control characters become spaces for the caller to collapse, and combining marks with no letter to
+sit on go, so a name or title that shows nothing comes out blank. `has_visible_text` says whether
 anything a reader can see is left. Rendered content drops only the format characters, keeping the
 joiners that scripts and emoji need (`strip_reordering`); braille art, marks, selectors and line
 breaks are content and stay.
@@ -30,27 +31,44 @@ _IGNORABLE_RANGES = [
     (0x2800, 0x2800),  # braille pattern blank
 ]
 _BREAKING = {"Cc", "Zl", "Zp"}  # controls (tab and newline among them), line and paragraph separators
+_MARKS = {"Mn", "Mc", "Me"}
 
 
-def _characters(*, keep: str = "", ignorable: bool = False) -> re.Pattern[str]:
-    chars = {chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"} | set(_FILLERS)
-    if ignorable:
-        chars |= {chr(c) for first, last in _IGNORABLE_RANGES for c in range(first, last + 1)}
-    chars -= set(keep)
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+def _by_category() -> dict[str, set[str]]:
+    """The code points of the categories these rules read, in one pass over Unicode."""
+    wanted: dict[str, set[str]] = {category: set() for category in {"Cf", *_BREAKING, *_MARKS}}
+    for code in range(0x110000):
+        if (category := unicodedata.category(chr(code))) in wanted:
+            wanted[category].add(chr(code))
+    return wanted
 
 
-_INVISIBLE = _characters(ignorable=True)
-_REORDERING = _characters(keep=_JOINERS)
-_BREAKS = re.compile(
-    "[" + "".join(re.escape(chr(c)) for c in range(0x110000) if unicodedata.category(chr(c)) in _BREAKING) + "]"
-)
+def _one_of(chars: set[str]) -> str:
+    """A regular-expression class matching any of `chars`, written as ranges."""
+    codes, ranges = sorted(map(ord, chars)), []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "[" + "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges) + "]"
+
+
+_CATEGORIES = _by_category()
+_FORMAT = _CATEGORIES["Cf"] | set(_FILLERS)
+_IGNORABLE = {chr(c) for first, last in _IGNORABLE_RANGES for c in range(first, last + 1)}
+_INVISIBLE = re.compile(_one_of(_FORMAT | _IGNORABLE))
+_REORDERING = re.compile(_one_of(_FORMAT - set(_JOINERS)))
+_BREAKS = re.compile(_one_of(set().union(*(_CATEGORIES[c] for c in _BREAKING))))
+# Combining marks with no letter to sit on: at the start, or after a space.
+_STRAY_MARKS = re.compile(r"(?:^|(?<=\s))" + _one_of(set().union(*(_CATEGORIES[c] for c in _MARKS))) + "+")
 
 
 def strip_invisible(text: str) -> str:
     """`text` without any zero-width, bidirectional-control, filler or other default-ignorable
-    character, with controls and line separators as spaces (for names and titles)."""
-    return _BREAKS.sub(" ", _INVISIBLE.sub("", text))
+    character, with controls and line separators as spaces, and without combining marks that have no
+    letter to sit on (for names and titles: one that shows nothing comes out blank)."""
+    return _STRAY_MARKS.sub("", _BREAKS.sub(" ", _INVISIBLE.sub("", text)))
 
 
 def strip_reordering(text: str) -> str:

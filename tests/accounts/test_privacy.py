@@ -518,3 +518,4 @@ def test_a_providers_name_that_passes_for_staff_is_not_taken(rf, db, monkeypatch
 
     assert name_from("Nina\u200b Nordmann") == "Nina Nordmann"
     assert name_from("Nina the Moderator") == ""
+    assert name_from("\u2800\u0301\u034f") == ""

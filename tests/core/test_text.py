@@ -81,3 +81,10 @@ def test_text_with_a_letter_digit_symbol_or_punctuation_is_visible(text):
 @pytest.mark.parametrize("text", ["", "   ", "\u3000", "\u0301\u0301", "\u200b\u2060", "\u3164", "\u2028\n\t"])
 def test_blank_marks_and_invisible_characters_are_not_visible_text(text):
     assert not has_visible_text(text)
+
+
+def test_marks_with_no_letter_to_sit_on_are_dropped_from_names_but_not_from_letters():
+    assert strip_invisible("\u0301\u0301") == ""
+    assert strip_invisible("\u2800\u20dd Mona \u0301Lisa") == " Mona Lisa"
+    assert strip_invisible("Zoe\u0308 \u0e01\u0e34") == "Zoe\u0308 \u0e01\u0e34"
+    assert strip_reordering("\u0301 x") == "\u0301 x"
