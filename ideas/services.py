@@ -17,7 +17,7 @@ from core import audit, ratelimit
 from core.content import render_markdown
 from core.errors import DomainError
 from core.live import publish
-from core.text import strip_invisible
+from core.text import has_visible_text, strip_invisible
 from ideas import events, ranking
 from ideas.models import BODY_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, TITLE_MIN, Category, Idea, Tag
 from ideas.permissions import can_delete, can_edit, is_staff_action
@@ -39,7 +39,7 @@ def _validate(**values) -> None:
     (an edit checks only the fields it changes)."""
     errors: dict[str, list[str]] = {}
     title = values.get("title")
-    if title is not None and len(title) < TITLE_MIN:
+    if title is not None and (len(title) < TITLE_MIN or not has_visible_text(title)):
         errors["title"] = [
             ngettext(
                 "Give your idea a title of at least %(n)d character.",

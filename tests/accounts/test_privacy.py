@@ -334,6 +334,27 @@ def test_the_account_page_shows_a_nameless_member_how_they_appear_and_where_to_s
         "Forum staff",
         "Member #12",
         "medlem 7",
+        "\u1d0d\u1d0f\u1d05\u1d07\u0280\u1d00\u1d1b\u1d0f\u0280",  # small capitals
+        "\u1d00\u1d05\u1d0d\u026a\u0274",
+        "M\u1d0fd",
+        "\u039c\u03bfderator",  # Greek capital Mu, small omicron
+        "M\u03c3derator",  # Greek small sigma
+        "\u039bdmin",  # Greek capital Lamda
+        "Moderat\u00f8r",
+        "M\u2c9fd",  # Coptic small o
+        "\ua4dfoderator",  # Lisu letter Ma
+        "\u13b7oderator",  # Cherokee letter Lu
+        "\u041c\u043e\u0434\u0435\u0440\u0430\u0442\u043e\u0440",  # Cyrillic
+        "Moderador",
+        "Moderateur",
+        "Moderation Team",
+        "ModBot",
+        "Modteam",
+        "Headmod Hans",
+        "MoD",
+        "Deleted member",
+        "deleted-MEMBER",
+        "Dele\u0442ed member (old)",
     ],
 )
 def test_names_that_pass_for_staff_are_refused_to_members(bob, name):
@@ -344,10 +365,63 @@ def test_names_that_pass_for_staff_are_refused_to_members(bob, name):
     assert bob.display_name == "Bob"
 
 
-@pytest.mark.parametrize("name", ["Staffan Berg", "Modesty Blaise", "Badminton Bo", "Unofficial fan", "Åse Ødegård"])
-def test_names_that_only_contain_a_role_words_letters_are_fine(bob, name):
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Staffan Berg",
+        "Modesty Blaise",
+        "Badminton Bo",
+        "Unofficial fan",
+        "Åse Ødegård",
+        "Modou Diallo",
+        "Luka Modrić",
+        "Narendra Modi",
+        "Modern Mette",
+        "Theodor Admiral",
+        "Ольга Петрова",
+        "Μαρία Παπαδοπούλου",
+        "莫言",
+        "Mona Lisa",
+        "Simon Mohr",
+        "Patrik Andersen",
+    ],
+)
+def test_names_that_only_contain_a_role_words_letters_are_fine(bob, mo, name):
     profile_update(actor=bob, display_name=name, bio="")
     assert User.objects.get(pk=bob.pk).display_name == name
+
+
+@pytest.fixture
+def patrik(db):
+    from accounts.models import Role
+    from accounts.services import role_grant
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="patrik@example.com", display_name="Patrik Product")
+    role_grant(actor=None, user=user, role=Role.PRODUCT_TEAM)
+    return user
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Patrik Pr\u00f8duct",
+        "Patrik Product (PM)",
+        "The real PatrikProduct",
+        "P\u0430trik Pr\u043educt 2",
+        "Mo the Great",
+    ],
+)
+def test_a_name_that_contains_a_staff_members_name_is_refused(bob, mo, patrik, name):
+    with pytest.raises(ValidationError, match="member of staff goes by this name"):
+        profile_update(actor=bob, display_name=name, bio="")
+    profile_update(actor=patrik, display_name="Patrik Product (PM)", bio="")
+    assert User.objects.get(pk=patrik.pk).display_name == "Patrik Product (PM)"
+
+
+def test_the_forums_label_for_deleted_accounts_is_refused_with_its_own_reason(bob):
+    with pytest.raises(ValidationError, match="how the forum shows deleted accounts"):
+        profile_update(actor=bob, display_name="Deleted member", bio="")
 
 
 def test_staff_may_name_their_own_role_but_not_anothers(mo, pat, ada):
@@ -386,6 +460,18 @@ def test_a_former_staff_members_name_is_free_again(bob, mo):
 
 def test_invisible_characters_are_stripped_from_names(alice):
     profile_update(actor=alice, display_name="\u202eAli\u200bce\u2066 \u200dA.\ufeff", bio="")
+    assert User.objects.get(pk=alice.pk).display_name == "Alice A."
+
+
+@pytest.mark.parametrize("name", ["\u2800", "\u034f\u034f", "\u0301\u0301", "\u3164\u2028\ufe0f", "\u115f\u17b4"])
+def test_a_name_that_shows_nothing_is_no_name(bob, name):
+    profile_update(actor=bob, display_name=name, bio="")
+    bob.refresh_from_db()
+    assert bob.display_name == "" and bob.public_name == f"Member #{bob.pk}"
+
+
+def test_blanks_and_line_separators_are_stripped_from_names(alice):
+    profile_update(actor=alice, display_name="\u2800Ali\u034fce\u2028A.\ufe0f", bio="")
     assert User.objects.get(pk=alice.pk).display_name == "Alice A."
 
 
@@ -432,3 +518,4 @@ def test_a_providers_name_that_passes_for_staff_is_not_taken(rf, db, monkeypatch
 
     assert name_from("Nina\u200b Nordmann") == "Nina Nordmann"
     assert name_from("Nina the Moderator") == ""
+    assert name_from("\u2800\u0301\u034f") == ""

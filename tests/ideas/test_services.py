@@ -36,6 +36,10 @@ def test_title_and_body_are_trimmed(alice, drinks):
         ({"title": ""}, "title"),
         ({"title": "    "}, "title"),
         ({"title": "Oat"}, "title"),
+        ({"title": "\u2800" * 12}, "title"),  # braille blank
+        ({"title": "\u034f" * 12}, "title"),  # combining grapheme joiner
+        ({"title": "\u0301" * 12}, "title"),  # marks with nothing to sit on
+        ({"title": "\u3000\u2028" * 6}, "title"),
         ({"title": "x" * (TITLE_MAX + 1)}, "title"),
         ({"body": ""}, "body"),
         ({"body": "x" * (BODY_MAX + 1)}, "body"),
@@ -70,6 +74,12 @@ def test_closed_category_is_refused(alice):
     with pytest.raises(ValidationError) as caught:
         submit(alice, closed)
     assert "category" in caught.value.message_dict
+
+
+def test_blanks_and_line_separators_leave_titles_and_tags(alice, drinks):
+    idea = submit(alice, drinks, title="\u2800Oat\u2028milk\u034f bar\u2029", tags=["\u2800x", "a\u034fb", "\u2800"])
+    assert idea.title == "Oat milk bar"
+    assert sorted(t.name for t in idea.tags.all()) == ["ab", "x"]
 
 
 def test_duplicate_tags_are_folded(alice, drinks):
