@@ -346,3 +346,46 @@ def test_trusted_email_signs_into_members_but_never_staff(rf, trusted_loopback, 
     http_request, login = social_login(rf)
     with context.request_context(http_request):
         assert get_adapter().can_authenticate_by_email(login, email) is trusted
+
+
+def provider_login(rf, data):
+    """allauth's SocialLogin built by the loopback provider from a provider's answer, as the callback does."""
+    from allauth.socialaccount.adapter import get_adapter
+    from django.contrib.sessions.backends.db import SessionStore
+
+    request = rf.get("/")
+    request.session = SessionStore()
+    provider = get_adapter().get_provider(request, LOOPBACK["id"])
+    return request, provider.sociallogin_from_response(request, data)
+
+
+@pytest.mark.parametrize(
+    ("verified", "counted"),
+    [
+        (True, True),
+        ("true", True),
+        ("TRUE", True),
+        (False, False),
+        ("false", False),
+        ("False", False),
+        ("0", False),
+        (1, False),
+        (None, False),
+    ],
+)
+def test_only_a_true_email_verified_claim_signs_into_a_member_by_email(rf, alice, trusted_loopback, verified, counted):
+    from allauth.core import context
+    from allauth.socialaccount.adapter import get_adapter
+
+    claims = {"sub": "nina-1", "email": alice.email, "email_verified": verified}
+    http_request, login = provider_login(rf, {"id_token": claims, "userinfo": claims})
+    with context.request_context(http_request):
+        assert [address.verified for address in login.email_addresses] == [counted]
+        assert get_adapter().authenticate_by_email(login) == ((alice, alice.email) if counted else None)
+
+
+def test_the_signed_id_token_says_whether_the_address_is_verified(rf, alice, trusted_loopback):
+    id_token = {"sub": "nina-1", "email": alice.email, "email_verified": False}
+    userinfo = {"sub": "nina-1", "email": alice.email, "email_verified": True}
+    _request, login = provider_login(rf, {"id_token": id_token, "userinfo": userinfo})
+    assert [(address.email, address.verified) for address in login.email_addresses] == [(alice.email, False)]
