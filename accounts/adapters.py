@@ -138,11 +138,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         raise ImmediateHttpResponse(render(request, "members/sign_in_again.html", context, status=403))
 
     def populate_user(self, request, sociallogin, data):
-        """A new member from a provider starts with the provider's name (unless it passes for staff) and picture."""
+        """A new member from a provider starts with the provider's name and picture; not a name that
+        passes for staff, nor one that is an e-mail address (many providers put the address there),
+        which would make the private address public."""
         user = super().populate_user(request, sociallogin, data)
         name = data.get("name") or " ".join(filter(None, [data.get("first_name"), data.get("last_name")]))
         name = tidy_display_name(name)[:DISPLAY_NAME_MAX].rstrip()
-        user.display_name = name if can_use_display_name(user=None, name=name) else ""
+        taken = "@" not in name and can_use_display_name(user=None, name=name)
+        user.display_name = name if taken else ""
         avatar = sociallogin.account.get_avatar_url() or ""
         user.avatar_url = avatar if avatar.startswith("https://") and len(avatar) <= 500 else ""
         return user
