@@ -389,3 +389,50 @@ def test_the_signed_id_token_says_whether_the_address_is_verified(rf, alice, tru
     userinfo = {"sub": "nina-1", "email": alice.email, "email_verified": True}
     _request, login = provider_login(rf, {"id_token": id_token, "userinfo": userinfo})
     assert [(address.email, address.verified) for address in login.email_addresses] == [(alice.email, False)]
+
+
+@pytest.mark.parametrize("server_url", ["http://id.example.com", "http://10.0.0.5:8080", "ftp://127.0.0.1", "https://"])
+def test_an_admin_added_provider_off_this_machine_without_https_is_refused_at_sign_in(
+    client, db, loopback, caplog, server_url
+):
+    from allauth.socialaccount.models import SocialApp
+
+    SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="admin-added",
+        name="Admin ID",
+        client_id="c",
+        secret="s",
+        settings={"server_url": server_url},
+    )
+    response = client.post("/accounts/oidc/admin-added/login/")
+    assert response.status_code == 502 and "does not start with https://" in response.content.decode()
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert any("'admin-added': server_url" in message and "must start with https://" in message for message in errors)
+    assert not User.objects.exists()
+
+
+def test_a_provider_moved_off_https_during_a_sign_in_is_refused_at_the_callback(client, db, node, settings, caplog):
+    url, _process = node()
+    callback = through_the_provider(client, url)
+    app = settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]
+    app["settings"] = {**app["settings"], "server_url": "http://id.example.com"}
+    response = client.get(callback)
+    assert response.status_code == 502 and "does not start with https://" in response.content.decode()
+    assert any("must start with https://" in r.getMessage() for r in caplog.records if r.levelno == logging.ERROR)
+    assert not User.objects.exists()
+
+
+def test_an_admin_added_loopback_provider_is_tried(client, db, loopback):
+    from allauth.socialaccount.models import SocialApp
+
+    SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="admin-added",
+        name="Admin ID",
+        client_id="c",
+        secret="s",
+        settings={"server_url": "http://127.0.0.1:9"},
+    )
+    response = client.post("/accounts/oidc/admin-added/login/")
+    assert response.status_code == 502 and "did not answer" in response.content.decode()
