@@ -14,6 +14,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base.constants import AuthError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -74,7 +75,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         emails = {address.email.lower() for address in sociallogin.email_addresses if address.email}
         if sociallogin.user.email:
             emails.add(sociallogin.user.email.lower())
-        if emails and User.objects.filter(email__in=emails).exists():
+        if emails and User.objects.alias(email_lower=Lower("email")).filter(email_lower__in=emails).exists():
             context = {"provider": sociallogin.provider.name}
             raise ImmediateHttpResponse(render(request, "socialaccount/email_in_use.html", context, status=409))
 

@@ -436,3 +436,18 @@ def test_an_admin_added_loopback_provider_is_tried(client, db, loopback):
     )
     response = client.post("/accounts/oidc/admin-added/login/")
     assert response.status_code == 502 and "did not answer" in response.content.decode()
+
+
+def test_a_sign_in_with_the_address_of_a_capitalised_member_gets_the_409_page(client, db, node):
+    User.objects.create_user("Nina@Example.com", "a-long-passphrase")
+    url, _process = node()
+    response = client.get(through_the_provider(client, url))
+    assert response.status_code == 409 and User.objects.count() == 1
+
+
+def test_a_member_stored_with_capitals_before_is_found_by_a_social_sign_in(client, db, node):
+    nina = User.objects.create_user("nina@example.com", "a-long-passphrase")
+    User.objects.filter(pk=nina.pk).update(email="Nina@example.com")  # as Django stored it before
+    url, _process = node()
+    response = client.get(through_the_provider(client, url))
+    assert response.status_code == 409 and User.objects.count() == 1
