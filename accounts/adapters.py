@@ -1,7 +1,8 @@
 """allauth adapters: a social sign-in fills the profile from what the provider says, never slips
 into an existing account by e-mail unless the provider is trusted for it (and never into a staff
-account), tells the owner whenever a provider is connected, connects a provider to a password-less
-account only after a fresh sign-in, and logs why a sign-in failed."""
+account), tells the owner whenever a provider is connected, connects a provider only to an account
+whose address is confirmed (and to a password-less one only after a fresh sign-in), and logs why a
+sign-in failed."""
 
 import logging
 
@@ -13,15 +14,16 @@ from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base.constants import AuthError
+from django.contrib import messages
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import reauthentication
+from accounts import reauthentication, selectors
 from accounts.models import DISPLAY_NAME_MAX, User, tidy_display_name
 from accounts.oidc.tokens import IdTokenRefused
 from accounts.permissions import can_use_display_name
@@ -68,6 +70,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         is made, and the member is told to sign in as usual and connect the provider.
         """
         if sociallogin.state.get("process") == "connect":
+            self._check_address_verified_to_connect(request)
             self._check_fresh_sign_in_to_connect(request)
             return
         if sociallogin.is_existing:
@@ -125,6 +128,21 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
         transaction.on_commit(send)
         return None
+
+    def _check_address_verified_to_connect(self, request):
+        """Only the proven owner of the account's address may add a way in: otherwise someone who
+        signed up with another person's address could connect their own provider before the owner
+        arrives, and keep it after the owner resets the password (pre-account takeover)."""
+        if selectors.member_address_verified(user=request.user):
+            return
+        messages.error(
+            request,
+            _(
+                "Confirm your e-mail address before you connect another account: open the link we sent you, "
+                "or send it again from your e-mail page."
+            ),
+        )
+        raise ImmediateHttpResponse(redirect("socialaccount_connections"))
 
     def _check_fresh_sign_in_to_connect(self, request):
         """A connection is one more way in: allauth asks members with a password for it first, and

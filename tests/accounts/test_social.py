@@ -219,9 +219,9 @@ def node(settings, clean_env, tmp_path):
         process.wait(timeout=10)
 
 
-def through_the_provider(client, provider_url):
-    """Start a sign-in on the forum, sign in and consent at the provider over HTTP; returns the
-    callback URL (path and query) the provider sends the browser back to."""
+def through_the_provider(client, provider_url, process="login"):
+    """Start a sign-in (or, with process="connect", a connection) on the forum, sign in and consent at
+    the provider over HTTP; returns the callback URL (path and query) the provider sends the browser back to."""
     session = requests.Session()
 
     def follow(response):
@@ -232,7 +232,8 @@ def through_the_provider(client, provider_url):
             response = session.get(location, allow_redirects=False)
         return response
 
-    login_page = follow(session.get(client.post(f"/accounts/oidc/{LOOPBACK['id']}/login/")["Location"]))
+    start = client.post(f"/accounts/oidc/{LOOPBACK['id']}/login/", {"process": process})
+    login_page = follow(session.get(start["Location"]))
     action = re.search(r'action="(/interaction/[\w-]+/login)"', login_page.text)[1]
     form = {"login": NODE_USER["email"], "password": NODE_USER["password"]}
     consent = follow(session.post(provider_url + action, data=form, allow_redirects=False))
@@ -451,3 +452,52 @@ def test_a_member_stored_with_capitals_before_is_found_by_a_social_sign_in(clien
     url, _process = node()
     response = client.get(through_the_provider(client, url))
     assert response.status_code == 409 and User.objects.count() == 1
+
+
+def test_connecting_a_provider_needs_a_confirmed_address(client, alice, node):
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    url, _process = node()
+    client.force_login(alice)
+    address = EmailAddress.objects.create(user=alice, email=alice.email, verified=False, primary=True)
+    response = client.get(through_the_provider(client, url, process="connect"), follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/3rdparty/"
+    assert "Confirm your e-mail address before you connect another account" in response.content.decode()
+    assert not SocialAccount.objects.exists()
+
+    address.verified = True
+    address.save()
+    response = client.get(through_the_provider(client, url, process="connect"), follow=True)
+    assert "The third-party account has been connected" in response.content.decode()
+    assert SocialAccount.objects.get().user == alice
+
+
+def reset_password_by_link(client, mailoutbox, email, password="another-long-passphrase"):
+    client.post("/accounts/password/reset/", {"email": email})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mailoutbox[-1].body).group(1)
+    form = client.get(link, follow=True)
+    return client.post(form.redirect_chain[-1][0], {"password1": password, "password2": password})
+
+
+@pytest.mark.parametrize("verified", [False, True])
+def test_a_password_reset_removes_the_connections_of_an_account_whose_address_was_never_confirmed(
+    client, alice, mailoutbox, verified
+):
+    """Someone signed up with alice's address, never confirmed it, connected their own provider; the
+    real alice resets the password from her mailbox: the intruder's way in goes with the old password."""
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+    from rest_framework.authtoken.models import Token
+
+    from accounts.services import api_token_issue
+    from core.models import AuditEntry
+
+    EmailAddress.objects.create(user=alice, email=alice.email, verified=verified, primary=True)
+    SocialAccount.objects.create(user=alice, provider=LOOPBACK["id"], uid="intruder-1")
+    key = api_token_issue(actor=alice)
+    assert reset_password_by_link(client, mailoutbox, alice.email).status_code == 302
+    assert SocialAccount.objects.filter(user=alice).exists() is verified
+    assert not Token.objects.filter(key=key).exists()
+    removed = AuditEntry.objects.filter(verb="account.connections_removed", target_id=str(alice.pk))
+    assert list(removed.values_list("data", flat=True)) == ([] if verified else [{"providers": [LOOPBACK["id"]]}])
