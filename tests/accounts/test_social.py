@@ -194,13 +194,13 @@ def node(settings, clean_env, tmp_path):
     """Start panva's provider in the given mode, the forum configured with `secret`; returns its URL."""
     processes = []
 
-    def start(mode="normal", secret=NODE_SECRET):
+    def start(mode="normal", secret=NODE_SECRET, user=NODE_USER, trust_email=False):
         port = free_port()
         config = {
             "client_id": "idea-forum",
             "secret": NODE_SECRET,
             "redirect_uri": f"http://testserver/accounts/oidc/{LOOPBACK['id']}/login/callback/",
-            "users": [NODE_USER],
+            "users": [user],
         }
         command, env = node_provider_command(port, config, mode)
         log = tmp_path / "node.log"
@@ -208,7 +208,7 @@ def node(settings, clean_env, tmp_path):
         processes.append(process)
         wait_for_port(port, process, log=log)
         url = f"http://127.0.0.1:{port}"
-        entry = {**LOOPBACK, "server_url": url, "client_id": "idea-forum", "secret": secret}
+        entry = {**LOOPBACK, "server_url": url, "client_id": "idea-forum", "secret": secret, "trust_email": trust_email}
         clean_env.setenv("OIDC_PROVIDERS", json.dumps([entry]))
         settings.SOCIALACCOUNT_PROVIDERS = social_providers()
         return url, process
@@ -219,7 +219,7 @@ def node(settings, clean_env, tmp_path):
         process.wait(timeout=10)
 
 
-def through_the_provider(client, provider_url, process="login"):
+def through_the_provider(client, provider_url, process="login", email=NODE_USER["email"]):
     """Start a sign-in (or, with process="connect", a connection) on the forum, sign in and consent at
     the provider over HTTP; returns the callback URL (path and query) the provider sends the browser back to."""
     session = requests.Session()
@@ -235,7 +235,7 @@ def through_the_provider(client, provider_url, process="login"):
     start = client.post(f"/accounts/oidc/{LOOPBACK['id']}/login/", {"process": process})
     login_page = follow(session.get(start["Location"]))
     action = re.search(r'action="(/interaction/[\w-]+/login)"', login_page.text)[1]
-    form = {"login": NODE_USER["email"], "password": NODE_USER["password"]}
+    form = {"login": email, "password": NODE_USER["password"]}
     consent = follow(session.post(provider_url + action, data=form, allow_redirects=False))
     if not isinstance(consent, str):  # a provider that has the consent already skips the page
         action = re.search(r'action="(/interaction/[\w-]+/confirm)"', consent.text)[1]
@@ -501,3 +501,14 @@ def test_a_password_reset_removes_the_connections_of_an_account_whose_address_wa
     assert not Token.objects.filter(key=key).exists()
     removed = AuditEntry.objects.filter(verb="account.connections_removed", target_id=str(alice.pk))
     assert list(removed.values_list("data", flat=True)) == ([] if verified else [{"providers": [LOOPBACK["id"]]}])
+
+
+@pytest.mark.parametrize(("verified", "signed_in"), [("false", False), ("False", False), ("0", False), (True, True)])
+def test_a_trusted_provider_saying_email_verified_false_as_a_string_does_not_enter_the_account(
+    client, alice, node, verified, signed_in
+):
+    url, _process = node(user={**NODE_USER, "email": alice.email, "verified": verified}, trust_email=True)
+    response = client.get(through_the_provider(client, url, email=alice.email))
+    assert response.status_code == (302 if signed_in else 409)
+    assert (client.session.get("_auth_user_id") == str(alice.pk)) is signed_in
+    assert User.objects.count() == 1
