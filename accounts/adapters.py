@@ -1,7 +1,8 @@
 """allauth adapters: a social sign-in fills the profile from what the provider says, never slips
 into an existing account by e-mail unless the provider is trusted for it (and never into a staff
-account), tells the owner whenever a provider is connected, connects a provider to a password-less
-account only after a fresh sign-in, and logs why a sign-in failed."""
+account), tells the owner whenever a provider is connected, connects a provider only to an account
+whose address is confirmed (and to a password-less one only after a fresh sign-in), and logs why a
+sign-in failed."""
 
 import logging
 
@@ -13,14 +14,16 @@ from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base.constants import AuthError
+from django.contrib import messages
 from django.db import transaction
-from django.shortcuts import render
+from django.db.models.functions import Lower
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import reauthentication
+from accounts import reauthentication, selectors
 from accounts.models import DISPLAY_NAME_MAX, User, tidy_display_name
 from accounts.oidc.tokens import IdTokenRefused
 from accounts.permissions import can_use_display_name
@@ -67,6 +70,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         is made, and the member is told to sign in as usual and connect the provider.
         """
         if sociallogin.state.get("process") == "connect":
+            self._check_address_verified_to_connect(request)
             self._check_fresh_sign_in_to_connect(request)
             return
         if sociallogin.is_existing:
@@ -74,7 +78,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         emails = {address.email.lower() for address in sociallogin.email_addresses if address.email}
         if sociallogin.user.email:
             emails.add(sociallogin.user.email.lower())
-        if emails and User.objects.filter(email__in=emails).exists():
+        if emails and User.objects.alias(email_lower=Lower("email")).filter(email_lower__in=emails).exists():
             context = {"provider": sociallogin.provider.name}
             raise ImmediateHttpResponse(render(request, "socialaccount/email_in_use.html", context, status=409))
 
@@ -125,6 +129,21 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         transaction.on_commit(send)
         return None
 
+    def _check_address_verified_to_connect(self, request):
+        """Only the proven owner of the account's address may add a way in: otherwise someone who
+        signed up with another person's address could connect their own provider before the owner
+        arrives, and keep it after the owner resets the password (pre-account takeover)."""
+        if selectors.member_address_verified(user=request.user):
+            return
+        messages.error(
+            request,
+            _(
+                "Confirm your e-mail address before you connect another account: open the link we sent you, "
+                "or send it again from your e-mail page."
+            ),
+        )
+        raise ImmediateHttpResponse(redirect("socialaccount_connections"))
+
     def _check_fresh_sign_in_to_connect(self, request):
         """A connection is one more way in: allauth asks members with a password for it first, and
         members without one sign in through a provider they have again first."""
@@ -138,11 +157,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         raise ImmediateHttpResponse(render(request, "members/sign_in_again.html", context, status=403))
 
     def populate_user(self, request, sociallogin, data):
-        """A new member from a provider starts with the provider's name (unless it passes for staff) and picture."""
+        """A new member from a provider starts with the provider's name and picture; not a name that
+        passes for staff, nor one that is an e-mail address (many providers put the address there),
+        which would make the private address public."""
         user = super().populate_user(request, sociallogin, data)
         name = data.get("name") or " ".join(filter(None, [data.get("first_name"), data.get("last_name")]))
         name = tidy_display_name(name)[:DISPLAY_NAME_MAX].rstrip()
-        user.display_name = name if can_use_display_name(user=None, name=name) else ""
+        taken = "@" not in name and can_use_display_name(user=None, name=name)
+        user.display_name = name if taken else ""
         avatar = sociallogin.account.get_avatar_url() or ""
         user.avatar_url = avatar if avatar.startswith("https://") and len(avatar) <= 500 else ""
         return user

@@ -31,6 +31,12 @@ class UserManager(BaseUserManager):
     # Not in migrations: a migration never imports app code.
     use_in_migrations = False
 
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        """The whole address in lower case, as allauth looks addresses up (Django lowercases only the
+        domain): "Boss@Example.com" and "boss@example.com" are one member."""
+        return super().normalize_email(email).lower()
+
     def _create_user(self, email: str, password: str | None, **extra):
         if not email:
             raise ValueError("An e-mail address is required.")
@@ -73,6 +79,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.public_name
+
+    def save(self, *args, **kwargs):
+        """Every way in (forms, the admin, createsuperuser, plain saves) stores the address in lower case."""
+        self.email = type(self).objects.normalize_email(self.email)
+        super().save(*args, **kwargs)
 
     @property
     def public_name(self) -> str:

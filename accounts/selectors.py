@@ -16,6 +16,13 @@ def member_connections(*, user: User):
     return SocialAccount.objects.filter(user=user).order_by("provider")
 
 
+def member_address_verified(*, user: User) -> bool:
+    """Whether the member proved they hold their account's e-mail address (allauth's confirmation link)."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email=user.email.lower(), verified=True).exists()
+
+
 def member_token(*, user: User):
     """The member's API token (key and when it was made), if they made one."""
     from rest_framework.authtoken.models import Token

@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 from accounts.authentication import token_expired
 from accounts.models import BIO_MAX, DISPLAY_NAME_MAX, Role, User, tidy_display_name
 from accounts.permissions import can_use_display_name
+from accounts.selectors import member_address_verified
 from core import audit
 from core.content import render_markdown
 from core.errors import NotAllowed
@@ -127,6 +128,24 @@ def password_change(*, user: User, password: str | None) -> None:
             user.set_password(password)
         user.save(update_fields=["password"])
         Token.objects.filter(user=user).delete()
+
+
+def password_reset(*, user: User, password: str) -> None:
+    """A new password through the link sent to the member's address. If that address was never
+    confirmed, whoever made the account may not be the one resetting it now: someone could have
+    signed up with another person's address and connected their own provider first (pre-account
+    takeover). So those connections go, with the tokens and sessions, and only the holder of the
+    address keeps a way in."""
+    from allauth.socialaccount.models import SocialAccount
+
+    with transaction.atomic():
+        if not member_address_verified(user=user):
+            connections = SocialAccount.objects.filter(user=user)
+            providers = sorted(connections.values_list("provider", flat=True))
+            if providers:
+                connections.delete()
+                audit.record(actor=None, verb="account.connections_removed", target=user, data={"providers": providers})
+        password_change(user=user, password=password)
 
 
 def account_delete(*, actor: User, user: User) -> None:

@@ -6,11 +6,9 @@ migration. A provider is trusted to prove an e-mail address only when configured
 sign-in whose verified e-mail matches an existing account sign into that account.
 """
 
-import ipaddress
-from urllib.parse import urlsplit
-
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.oidc.server import server_url_allowed
 from config.env import env_bool, env_json, env_str
 
 # allauth provider -> (environment prefix, settings of the provider)
@@ -26,22 +24,10 @@ OIDC_KEYS = {"id", "name", "server_url", "client_id", "secret"}
 OIDC_PROVIDER_CLASS = "accounts.oidc.provider.VerifiedOpenIDConnectProvider"
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _server_url(entry: dict) -> str:
     """The provider's address: https, or plain http on this machine only (tests, development)."""
     url = entry["server_url"].rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return url
-    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+    if server_url_allowed(url):
         return url
     raise ImproperlyConfigured(
         f"OIDC_PROVIDERS {entry['id']!r}: server_url {url!r} must start with https:// "

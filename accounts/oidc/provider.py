@@ -1,10 +1,12 @@
 """allauth's OpenID Connect provider, registered in its place (SOCIALACCOUNT_PROVIDERS "provider_class"):
 a nonce on every sign-in, a fresh sign-in at the provider when a signed-in member signs in again,
-the verifying views, and the provider's picture."""
+the verifying views, the provider's picture, and an e-mail address counted as verified only when
+the provider says so with a true boolean (allauth takes the string "false" for verified)."""
 
 import secrets
 import time
 
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.providers.base.constants import AuthProcess
 from allauth.socialaccount.providers.openid_connect.provider import (
     OpenIDConnectProvider,
@@ -20,10 +22,30 @@ class PictureAccount(OpenIDConnectProviderAccount):
         return picture if isinstance(picture, str) else None
 
 
+def claims_verified(value: object) -> bool:
+    """An `email_verified` claim that says yes: the boolean true, or the string "true" some providers
+    send; "false", "0", "False" and anything else do not."""
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
 class VerifiedOpenIDConnectProvider(OpenIDConnectProvider):
     package = "accounts.oidc"  # allauth builds the provider's URLs from <package>.urls
     account_class = PictureAccount
     oauth2_adapter_class = VerifyingOAuth2Adapter
+
+    def extract_email_addresses(self, data):
+        """The member's address; whether it is verified comes from the signed id_token when that
+        names the same address, else from userinfo (fetched over TLS, about the id_token's subject)."""
+        if "id_token" not in data and "userinfo" not in data:  # verified claims alone (allauth's verify_token)
+            data = {"id_token": data}
+        id_token = data.get("id_token") or {}
+        userinfo = data.get("userinfo") or {}
+        email = userinfo.get("email") or id_token.get("email")
+        if not email or not isinstance(email, str):
+            return []
+        same = isinstance(id_token.get("email"), str) and id_token["email"].lower() == email.lower()
+        source = id_token if same else userinfo
+        return [EmailAddress(email=email, verified=claims_verified(source.get("email_verified")), primary=True)]
 
     def redirect(self, request, process, next_url=None, data=None, **kwargs):
         auth_params = kwargs.pop("auth_params", None)

@@ -1,5 +1,6 @@
 """Checking an OpenID Connect id_token: signature against the provider's published keys, issuer,
-audience, expiry, nonce and, after a fresh sign-in was asked for, the time the member signed in.
+audience (and azp, the party it was issued to, when there are several audiences or it is given),
+expiry, nonce and, after a fresh sign-in was asked for, the time the member signed in.
 
 allauth skips the signature when it fetched the token itself (the specification allows it over
 TLS), which also trusts a plain-http provider and an id_token signed with any key or none.
@@ -105,6 +106,11 @@ def verify_id_token(
         raise IdTokenRefused("bad id_token signature (not made with the provider's published key)") from e
     except jwt.PyJWTError as e:
         raise IdTokenRefused(f"id_token refused: {e}") from e
+    azp, aud = claims.get("azp"), claims["aud"]
+    if azp is not None and azp != client_id:
+        raise IdTokenRefused(f"id_token issued to another party (azp {azp!r})")
+    if isinstance(aud, list) and len(aud) > 1 and azp is None:
+        raise IdTokenRefused("id_token for several audiences without azp naming this client")
     if not nonce or not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
         raise IdTokenRefused("id_token nonce does not match the one this sign-in sent")
     auth_time = claims.get("auth_time")

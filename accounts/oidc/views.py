@@ -1,4 +1,7 @@
-"""allauth's OpenID Connect login and callback, with the id_token verified on every sign-in."""
+"""allauth's OpenID Connect login and callback, with the id_token verified on every sign-in, and
+no sign-in at all with a provider whose address is neither https nor on this machine."""
+
+import logging
 
 from allauth.account.internal.decorators import login_not_required
 from allauth.socialaccount.models import SocialApp
@@ -7,15 +10,36 @@ from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAu
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.contrib import messages
 from django.http import Http404
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from accounts.oidc.server import server_url_allowed
 from accounts.oidc.tokens import IdTokenRefused, verify_id_token
+
+logger = logging.getLogger(__name__)
+
+
+class InsecureServerURL(OAuth2Error):
+    """The provider's server_url is plain http away from this machine (a SocialApp added in the admin
+    skips the start-up check of config/social.py): its keys and tokens could be forged on the way."""
 
 
 class VerifyingOAuth2Adapter(OpenIDConnectOAuth2Adapter):
     """Always verifies the id_token (allauth skips the signature when it fetched the token itself)."""
 
     state: dict | None = None  # this sign-in's stashed state, set by the callback view
+
+    @property
+    def openid_config(self):
+        if not hasattr(self, "_openid_config"):
+            app = self.get_provider().app
+            url = app.settings.get("server_url", "")
+            if not server_url_allowed(url):
+                raise InsecureServerURL(
+                    f"provider {app.provider_id!r}: server_url {url!r} must start with https:// "
+                    "(plain http only for 127.0.0.1, ::1 or localhost); sign-in refused"
+                )
+        return super().openid_config
 
     def complete_login(self, request, app, token, **kwargs):
         if not kwargs["response"].get("id_token"):
@@ -60,12 +84,20 @@ class VerifyingCallbackView(OAuth2CallbackView):
         return state, response
 
 
+def _insecure_provider_page(request, error: InsecureServerURL):
+    logger.error("Social sign-in refused: %s", error)
+    context = {"auth_error": {"code": "insecure"}}
+    return render(request, "socialaccount/authentication_error.html", context, status=502)
+
+
 @login_not_required
 def login(request, provider_id):
     try:
         return OAuth2LoginView.adapter_view(VerifyingOAuth2Adapter(request, provider_id))(request)
     except SocialApp.DoesNotExist as e:
         raise Http404 from e
+    except InsecureServerURL as e:
+        return _insecure_provider_page(request, e)
 
 
 @login_not_required
@@ -74,3 +106,5 @@ def callback(request, provider_id):
         return VerifyingCallbackView.adapter_view(VerifyingOAuth2Adapter(request, provider_id))(request)
     except SocialApp.DoesNotExist as e:
         raise Http404 from e
+    except InsecureServerURL as e:
+        return _insecure_provider_page(request, e)

@@ -162,7 +162,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 # Sign-up never tells whether an address has an account: every sign-up ends on "check your e-mail", and
 # the owner of a taken address gets an e-mail saying so (accounts/signup.py).
-ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
+# A password reset goes through accounts.services.password_reset (accounts/reset.py).
+ACCOUNT_FORMS = {
+    "signup": "accounts.signup.SignupForm",
+    "reset_password_from_key": "accounts.reset.ResetPasswordKeyForm",
+}
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")

@@ -9,6 +9,7 @@ from django.db import IntegrityError
 
 from accounts.models import Role, User
 from accounts.services import role_grant, role_revoke
+from tests.accounts.test_admin import _change_form
 from tests.conftest import PASSWORD
 
 SIGN_UP = {"password1": "a-long-passphrase", "password2": "a-long-passphrase"}
@@ -176,3 +177,62 @@ def test_role_groups_exist_from_the_migrations(db):
     from django.contrib.auth.models import Group
 
     assert set(Group.objects.values_list("name", flat=True)) >= {"moderators", "product_team"}
+
+
+# E-mail addresses are stored in lower case: allauth looks them up in lower case.
+
+
+def test_create_user_and_createsuperuser_store_the_address_in_lower_case(db, monkeypatch):
+    assert User.objects.create_user("Nina.Nordmann@Example.COM", PASSWORD).email == "nina.nordmann@example.com"
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    call_command("createsuperuser", "--noinput", "--email", "Boss@Example.com", verbosity=0)
+    assert User.objects.get(is_superuser=True).email == "boss@example.com"
+
+
+def test_a_plain_save_stores_the_address_in_lower_case(alice):
+    alice.email = "Alice.A@Example.com"
+    alice.save()
+    assert User.objects.filter(email="alice.a@example.com").exists()
+
+
+def test_the_admins_add_and_change_forms_store_the_address_in_lower_case(client, ada, alice):
+    client.force_login(ada)
+    form = {"email": "New.Person@Example.COM", "password1": SIGN_UP["password1"], "password2": SIGN_UP["password1"]}
+    form["usable_password"] = "true"
+    assert client.post("/admin/accounts/user/add/", form).status_code == 302
+    assert User.objects.filter(email="new.person@example.com").exists()
+    change = _change_form(alice, email="ALICE@Example.com")
+    assert client.post(f"/admin/accounts/user/{alice.pk}/change/", change).status_code == 302
+    assert User.objects.get(pk=alice.pk).email == "alice@example.com"
+
+
+@pytest.mark.parametrize("typed", ["Boss@Example.com", "boss@example.com", "BOSS@EXAMPLE.COM"])
+def test_signing_up_with_a_capitalised_members_address_in_any_case_is_the_usual_page(
+    client, db, monkeypatch, mailoutbox, typed
+):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    call_command("createsuperuser", "--noinput", "--email", "Boss@Example.com", verbosity=0)
+    response = client.post("/accounts/signup/", {"email": typed, **SIGN_UP}, follow=True)
+    assert response.redirect_chain == [("/accounts/confirm-email/", 302)]
+    assert "Check your e-mail" in response.content.decode()
+    assert User.objects.count() == 1
+    assert [m.to for m in mailoutbox] == [["boss@example.com"]] and "already exists" in mailoutbox[0].body
+
+
+def test_the_migration_lowercases_stored_addresses_and_merges_twins(db):
+    import importlib
+
+    from allauth.account.models import EmailAddress
+    from django.apps import apps
+
+    migration = importlib.import_module("accounts.migrations.0004_lowercase_emails")
+    boss = User.objects.create_user("boss@example.com", PASSWORD)
+    nina = User.objects.create_user("nina@example.com", PASSWORD)
+    User.objects.filter(pk=boss.pk).update(email="Boss@example.com")  # as Django stored it before
+    EmailAddress.objects.create(user=boss, email="Boss@example.com", verified=True, primary=True)
+    EmailAddress.objects.create(user=nina, email="nina@example.com", verified=False, primary=False)
+    EmailAddress.objects.create(user=nina, email="Nina@Example.com", verified=True, primary=True)
+    migration.lowercase_emails(apps, None)
+    assert list(User.objects.order_by("pk").values_list("email", flat=True)) == ["boss@example.com", "nina@example.com"]
+    addresses = EmailAddress.objects.order_by("user_id").values_list("user_id", "email", "verified", "primary")
+    assert list(addresses) == [(boss.pk, "boss@example.com", True, True), (nina.pk, "nina@example.com", True, True)]

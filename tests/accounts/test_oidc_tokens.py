@@ -162,3 +162,24 @@ def test_a_fresh_sign_in_accepts_a_recent_or_missing_auth_time(provider):
 
 def test_an_old_auth_time_is_fine_when_no_fresh_sign_in_was_asked(provider):
     assert verify(provider, sign(provider, auth_time=int(time.time()) - 86400))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "accepted"),
+    [
+        ({"aud": [CLIENT_ID, "another-client"]}, False),
+        ({"aud": [CLIENT_ID, "another-client"], "azp": "another-client"}, False),
+        ({"aud": [CLIENT_ID, "another-client"], "azp": CLIENT_ID}, True),
+        ({"aud": CLIENT_ID, "azp": "another-client"}, False),
+        ({"aud": [CLIENT_ID], "azp": "another-client"}, False),
+        ({"aud": [CLIENT_ID]}, True),
+        ({"aud": CLIENT_ID, "azp": CLIENT_ID}, True),
+    ],
+)
+def test_a_token_for_several_audiences_must_be_issued_to_this_client(provider, overrides, accepted):
+    token = sign(provider, **overrides)
+    if accepted:
+        assert verify(provider, token)["sub"] == "42"
+    else:
+        with pytest.raises(IdTokenRefused, match="azp"):
+            verify(provider, token)

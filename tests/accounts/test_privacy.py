@@ -519,3 +519,17 @@ def test_a_providers_name_that_passes_for_staff_is_not_taken(rf, db, monkeypatch
     assert name_from("Nina\u200b Nordmann") == "Nina Nordmann"
     assert name_from("Nina the Moderator") == ""
     assert name_from("\u2800\u0301\u034f") == ""
+
+
+@pytest.mark.parametrize("name", ["nina@example.com", "Nina <nina@example.com>", "nina\u200b@example.com"])
+def test_a_providers_name_that_is_an_email_address_is_not_shown(rf, db, monkeypatch, settings, name):
+    from allauth.socialaccount.adapter import get_adapter
+
+    monkeypatch.setenv("GITHUB_CLIENT_ID", "gh")
+    monkeypatch.setenv("GITHUB_CLIENT_SECRET", "gh-secret")
+    settings.SOCIALACCOUNT_PROVIDERS = social_providers()
+    request = rf.get("/accounts/github/login/callback/")
+    provider = get_adapter().get_provider(request, "github")
+    response = {"id": 7, "login": "x", "name": name, "email": "nina@example.com"}
+    user = provider.sociallogin_from_response(request, response).user
+    assert user.display_name == "" and "@" not in user.public_name

@@ -194,13 +194,13 @@ def node(settings, clean_env, tmp_path):
     """Start panva's provider in the given mode, the forum configured with `secret`; returns its URL."""
     processes = []
 
-    def start(mode="normal", secret=NODE_SECRET):
+    def start(mode="normal", secret=NODE_SECRET, user=NODE_USER, trust_email=False):
         port = free_port()
         config = {
             "client_id": "idea-forum",
             "secret": NODE_SECRET,
             "redirect_uri": f"http://testserver/accounts/oidc/{LOOPBACK['id']}/login/callback/",
-            "users": [NODE_USER],
+            "users": [user],
         }
         command, env = node_provider_command(port, config, mode)
         log = tmp_path / "node.log"
@@ -208,7 +208,7 @@ def node(settings, clean_env, tmp_path):
         processes.append(process)
         wait_for_port(port, process, log=log)
         url = f"http://127.0.0.1:{port}"
-        entry = {**LOOPBACK, "server_url": url, "client_id": "idea-forum", "secret": secret}
+        entry = {**LOOPBACK, "server_url": url, "client_id": "idea-forum", "secret": secret, "trust_email": trust_email}
         clean_env.setenv("OIDC_PROVIDERS", json.dumps([entry]))
         settings.SOCIALACCOUNT_PROVIDERS = social_providers()
         return url, process
@@ -219,9 +219,9 @@ def node(settings, clean_env, tmp_path):
         process.wait(timeout=10)
 
 
-def through_the_provider(client, provider_url):
-    """Start a sign-in on the forum, sign in and consent at the provider over HTTP; returns the
-    callback URL (path and query) the provider sends the browser back to."""
+def through_the_provider(client, provider_url, process="login", email=NODE_USER["email"]):
+    """Start a sign-in (or, with process="connect", a connection) on the forum, sign in and consent at
+    the provider over HTTP; returns the callback URL (path and query) the provider sends the browser back to."""
     session = requests.Session()
 
     def follow(response):
@@ -232,9 +232,10 @@ def through_the_provider(client, provider_url):
             response = session.get(location, allow_redirects=False)
         return response
 
-    login_page = follow(session.get(client.post(f"/accounts/oidc/{LOOPBACK['id']}/login/")["Location"]))
+    start = client.post(f"/accounts/oidc/{LOOPBACK['id']}/login/", {"process": process})
+    login_page = follow(session.get(start["Location"]))
     action = re.search(r'action="(/interaction/[\w-]+/login)"', login_page.text)[1]
-    form = {"login": NODE_USER["email"], "password": NODE_USER["password"]}
+    form = {"login": email, "password": NODE_USER["password"]}
     consent = follow(session.post(provider_url + action, data=form, allow_redirects=False))
     if not isinstance(consent, str):  # a provider that has the consent already skips the page
         action = re.search(r'action="(/interaction/[\w-]+/confirm)"', consent.text)[1]
@@ -346,3 +347,168 @@ def test_trusted_email_signs_into_members_but_never_staff(rf, trusted_loopback, 
     http_request, login = social_login(rf)
     with context.request_context(http_request):
         assert get_adapter().can_authenticate_by_email(login, email) is trusted
+
+
+def provider_login(rf, data):
+    """allauth's SocialLogin built by the loopback provider from a provider's answer, as the callback does."""
+    from allauth.socialaccount.adapter import get_adapter
+    from django.contrib.sessions.backends.db import SessionStore
+
+    request = rf.get("/")
+    request.session = SessionStore()
+    provider = get_adapter().get_provider(request, LOOPBACK["id"])
+    return request, provider.sociallogin_from_response(request, data)
+
+
+@pytest.mark.parametrize(
+    ("verified", "counted"),
+    [
+        (True, True),
+        ("true", True),
+        ("TRUE", True),
+        (False, False),
+        ("false", False),
+        ("False", False),
+        ("0", False),
+        (1, False),
+        (None, False),
+    ],
+)
+def test_only_a_true_email_verified_claim_signs_into_a_member_by_email(rf, alice, trusted_loopback, verified, counted):
+    from allauth.core import context
+    from allauth.socialaccount.adapter import get_adapter
+
+    claims = {"sub": "nina-1", "email": alice.email, "email_verified": verified}
+    http_request, login = provider_login(rf, {"id_token": claims, "userinfo": claims})
+    with context.request_context(http_request):
+        assert [address.verified for address in login.email_addresses] == [counted]
+        assert get_adapter().authenticate_by_email(login) == ((alice, alice.email) if counted else None)
+
+
+def test_the_signed_id_token_says_whether_the_address_is_verified(rf, alice, trusted_loopback):
+    id_token = {"sub": "nina-1", "email": alice.email, "email_verified": False}
+    userinfo = {"sub": "nina-1", "email": alice.email, "email_verified": True}
+    _request, login = provider_login(rf, {"id_token": id_token, "userinfo": userinfo})
+    assert [(address.email, address.verified) for address in login.email_addresses] == [(alice.email, False)]
+
+
+@pytest.mark.parametrize("server_url", ["http://id.example.com", "http://10.0.0.5:8080", "ftp://127.0.0.1", "https://"])
+def test_an_admin_added_provider_off_this_machine_without_https_is_refused_at_sign_in(
+    client, db, loopback, caplog, server_url
+):
+    from allauth.socialaccount.models import SocialApp
+
+    SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="admin-added",
+        name="Admin ID",
+        client_id="c",
+        secret="s",
+        settings={"server_url": server_url},
+    )
+    response = client.post("/accounts/oidc/admin-added/login/")
+    assert response.status_code == 502 and "does not start with https://" in response.content.decode()
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert any("'admin-added': server_url" in message and "must start with https://" in message for message in errors)
+    assert not User.objects.exists()
+
+
+def test_a_provider_moved_off_https_during_a_sign_in_is_refused_at_the_callback(client, db, node, settings, caplog):
+    url, _process = node()
+    callback = through_the_provider(client, url)
+    app = settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]
+    app["settings"] = {**app["settings"], "server_url": "http://id.example.com"}
+    response = client.get(callback)
+    assert response.status_code == 502 and "does not start with https://" in response.content.decode()
+    assert any("must start with https://" in r.getMessage() for r in caplog.records if r.levelno == logging.ERROR)
+    assert not User.objects.exists()
+
+
+def test_an_admin_added_loopback_provider_is_tried(client, db, loopback):
+    from allauth.socialaccount.models import SocialApp
+
+    SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="admin-added",
+        name="Admin ID",
+        client_id="c",
+        secret="s",
+        settings={"server_url": "http://127.0.0.1:9"},
+    )
+    response = client.post("/accounts/oidc/admin-added/login/")
+    assert response.status_code == 502 and "did not answer" in response.content.decode()
+
+
+def test_a_sign_in_with_the_address_of_a_capitalised_member_gets_the_409_page(client, db, node):
+    User.objects.create_user("Nina@Example.com", "a-long-passphrase")
+    url, _process = node()
+    response = client.get(through_the_provider(client, url))
+    assert response.status_code == 409 and User.objects.count() == 1
+
+
+def test_a_member_stored_with_capitals_before_is_found_by_a_social_sign_in(client, db, node):
+    nina = User.objects.create_user("nina@example.com", "a-long-passphrase")
+    User.objects.filter(pk=nina.pk).update(email="Nina@example.com")  # as Django stored it before
+    url, _process = node()
+    response = client.get(through_the_provider(client, url))
+    assert response.status_code == 409 and User.objects.count() == 1
+
+
+def test_connecting_a_provider_needs_a_confirmed_address(client, alice, node):
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    url, _process = node()
+    client.force_login(alice)
+    address = EmailAddress.objects.create(user=alice, email=alice.email, verified=False, primary=True)
+    response = client.get(through_the_provider(client, url, process="connect"), follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/3rdparty/"
+    assert "Confirm your e-mail address before you connect another account" in response.content.decode()
+    assert not SocialAccount.objects.exists()
+
+    address.verified = True
+    address.save()
+    response = client.get(through_the_provider(client, url, process="connect"), follow=True)
+    assert "The third-party account has been connected" in response.content.decode()
+    assert SocialAccount.objects.get().user == alice
+
+
+def reset_password_by_link(client, mailoutbox, email, password="another-long-passphrase"):
+    client.post("/accounts/password/reset/", {"email": email})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mailoutbox[-1].body).group(1)
+    form = client.get(link, follow=True)
+    return client.post(form.redirect_chain[-1][0], {"password1": password, "password2": password})
+
+
+@pytest.mark.parametrize("verified", [False, True])
+def test_a_password_reset_removes_the_connections_of_an_account_whose_address_was_never_confirmed(
+    client, alice, mailoutbox, verified
+):
+    """Someone signed up with alice's address, never confirmed it, connected their own provider; the
+    real alice resets the password from her mailbox: the intruder's way in goes with the old password."""
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+    from rest_framework.authtoken.models import Token
+
+    from accounts.services import api_token_issue
+    from core.models import AuditEntry
+
+    EmailAddress.objects.create(user=alice, email=alice.email, verified=verified, primary=True)
+    SocialAccount.objects.create(user=alice, provider=LOOPBACK["id"], uid="intruder-1")
+    key = api_token_issue(actor=alice)
+    assert reset_password_by_link(client, mailoutbox, alice.email).status_code == 302
+    assert SocialAccount.objects.filter(user=alice).exists() is verified
+    assert not Token.objects.filter(key=key).exists()
+    removed = AuditEntry.objects.filter(verb="account.connections_removed", target_id=str(alice.pk))
+    assert list(removed.values_list("data", flat=True)) == ([] if verified else [{"providers": [LOOPBACK["id"]]}])
+
+
+@pytest.mark.parametrize(("verified", "signed_in"), [("false", False), ("False", False), ("0", False), (True, True)])
+def test_a_trusted_provider_saying_email_verified_false_as_a_string_does_not_enter_the_account(
+    client, alice, node, verified, signed_in
+):
+    url, _process = node(user={**NODE_USER, "email": alice.email, "verified": verified}, trust_email=True)
+    response = client.get(through_the_provider(client, url, email=alice.email))
+    assert response.status_code == (302 if signed_in else 409)
+    assert (client.session.get("_auth_user_id") == str(alice.pk)) is signed_in
+    assert User.objects.count() == 1

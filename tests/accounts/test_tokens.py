@@ -233,3 +233,11 @@ def test_account_page_with_a_token_query_count(client, alice, django_assert_num_
     client.force_login(alice)
     with django_assert_num_queries(5):  # session, member, their roles, connections, token
         client.get("/account/")
+
+
+@pytest.mark.parametrize("typed", ["Boss@Example.com", "boss@example.com", "BOSS@example.COM"])
+def test_the_token_endpoint_takes_the_address_in_any_case(db, typed):
+    from accounts.models import User
+
+    User.objects.create_user("Boss@Example.com", PASSWORD)
+    assert ask_token(typed, PASSWORD).status_code == 200

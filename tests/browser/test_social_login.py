@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings as django_settings
 from django.contrib.sessions.backends.db import SessionStore
@@ -280,7 +281,9 @@ def test_same_email_as_a_local_account_is_not_linked_unless_trusted(oidc, new_pa
     expect(page.locator("main")).to_contain_text(f"connect {PROVIDER_NAME} from your account page")
     assert User.objects.count() == 1 and not SocialAccount.objects.exists()
 
-    # The member signs in the usual way, then connects the provider from the account page.
+    # The member signs in the usual way, then connects the provider from the account page (her
+    # address is confirmed: connecting needs that).
+    EmailAddress.objects.create(user=alice, email=alice.email, verified=True, primary=True)
     expect(page.get_by_role("link", name="Sign in with e-mail")).to_be_visible()
     sign_in(page, forum, "alice@example.com", "/accounts/3rdparty/")
     page.get_by_role("link", name=f"Connect {PROVIDER_NAME}").click()

@@ -2,6 +2,7 @@
 //
 // Usage: node tests/oidc_node/provider.mjs PORT
 // OIDC_NODE_CONFIG: {"client_id", "secret", "redirect_uri", "users": [{"username", "email", "password", "name", "verified", "picture"}]}
+// ("verified" is sent as email_verified as given, default true: a string such as "false" stays a string)
 // OIDC_NODE_MODE: "normal"; "foreign-key" (signs id_tokens with a key its JWKS does not publish, under
 // the published key's kid); "alg-none" (the token endpoint answers with an unsigned id_token:
 // oidc-provider 8 will not sign with "none" itself, so its signed id_token is rewritten on the way out);
@@ -54,7 +55,7 @@ const provider = new Provider(issuer, {
       async claims() {
         const claims = { sub: id, name: user.name };
         if (user.picture) claims.picture = user.picture;
-        if (user.email) Object.assign(claims, { email: user.email, email_verified: user.verified !== false });
+        if (user.email) Object.assign(claims, { email: user.email, email_verified: user.verified ?? true });
         return claims;
       },
     };
