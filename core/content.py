@@ -85,11 +85,23 @@ def _own_host(host: str) -> bool:
     return not address.is_global
 
 
+def _unescaped(text: str) -> str | None:
+    """`text` with its character references undone, or None if one cannot be read: Python turns at
+    most 4,300 digits into a number."""
+    try:
+        return unescape(text)
+    except ValueError:
+        return None
+
+
 def external_image(src: str) -> bool:
     """An https image on someone else's server: an image aimed at this site (its export, its
     logout) or at the reader's own network would be fetched with the reader's cookies."""
     # The sanitiser hands over the value as written: references undone, it is what a browser reads.
-    url = _URL_INSIDE.sub("", unescape(src).strip(_URL_EDGES)).replace("\\", "/")
+    unescaped = _unescaped(src)
+    if unescaped is None:
+        return False
+    url = _URL_INSIDE.sub("", unescaped.strip(_URL_EDGES)).replace("\\", "/")
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -400,17 +412,32 @@ MARKDOWN_EXTENSIONS = ["fenced_code", "sane_lists", TableExtension(use_align_att
 
 
 _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+# A decimal reference of more than 7 digits is past U+10FFFF, the last character; one of more than
+# 4,300 is past what Python turns into a number, in bleach and in html.unescape (ValueError: a 500
+# on every save). Its `&` is written `&#38;` before the sanitiser reads it, wherever it is (text,
+# link target, title, alt; code is escaped already): the sanitiser turns `&amp;` in text back into
+# `&`, then reads what follows as a reference where it links a bare URL. The reference shows as the
+# text it was written as.
+_DECIMAL_PAST_LAST_CHARACTER = re.compile(r"&(?=#[0-9]{8})")
+
+
+def _reference_or_text(reference: str) -> str:
+    """A reference that undoes to a reordering or invisible character goes; one past the last
+    character, or that cannot be read, shows as text."""
+    character = None if _DECIMAL_PAST_LAST_CHARACTER.match(reference) else _unescaped(reference)
+    if character is None:
+        return "&amp;" + reference[1:]
+    return reference if strip_reordering(character) else ""
 
 
 def _without_reordering(html: str) -> str:
     """The sanitiser keeps character references as written: `&#x202e;` would still turn text around."""
-    html = strip_reordering(html)
-    return _CHARACTER_REFERENCE.sub(lambda m: m.group() if strip_reordering(unescape(m.group())) else "", html)
+    return _CHARACTER_REFERENCE.sub(lambda m: _reference_or_text(m.group()), strip_reordering(html))
 
 
 def render_markdown(text: str) -> str:
     """Markdown source to HTML that is safe to show as it is, with nothing that hides or reorders
     what a reader sees (zero-width and bidirectional controls, written or as references)."""
     md = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, Bounded()], output_format="html")
-    html = md.convert(strip_reordering(text))
+    html = _DECIMAL_PAST_LAST_CHARACTER.sub("&#38;", md.convert(strip_reordering(text)))
     return _without_reordering(_cleaner.clean(html))
