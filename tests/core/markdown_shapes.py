@@ -87,6 +87,8 @@ SHAPES = {
     "- x16 then x<a -->![ lines": _repeat("- " * 16 + "x<a -->![\n"),
     "- x16 then <a --> lines": _repeat("- " * 16 + "<a -->\n"),
     "- > x8 then x<a -->![ lines": _repeat("- > " * 8 + "x<a -->![\n"),
+    "- x16 then <b> lines": _repeat("- " * 16 + "<b>\n"),
+    '- x16 then <a title="</a>"> lines': _repeat("- " * 16 + '<a title="</a>">\n'),
     "- newline repeated": _repeat("-\n"),
     "= newline repeated": _repeat("a\n=\n"),
     "--- lines": _repeat("---\n"),

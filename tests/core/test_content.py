@@ -280,6 +280,23 @@ def test_text_is_escaped_not_interpreted():
     assert "&lt;" in html and "&amp;" in html
 
 
+def test_a_formatting_tag_left_open_in_its_block_shows_as_text_and_goes_no_further():
+    """The sanitiser's parser copies an open <b> or <a> into every block after it, at every level."""
+    assert render_markdown("- <b>x\n- y") == "<ul>\n<li>&lt;b&gt;x</li>\n<li>y</li>\n</ul>"
+    assert render_markdown("<b>a\n\nb") == "<p>&lt;b&gt;a</p>\n<p>b</p>"
+    assert render_markdown("x<a -->![\n\ny") == "<p>x&lt;a --&gt;![</p>\n<p>y</p>"
+    assert render_markdown("<b>a</b> <b>b") == "<p><b>a</b> &lt;b&gt;b</p>"
+    assert render_markdown('<a title="</a>">a') == '<p>&lt;a title="&lt;/a&gt;"&gt;a</p>'
+    assert render_markdown("<b>a <!-- </b> --> `</b>`") == "<p>&lt;b&gt;a  <code>&lt;/b&gt;</code></p>"
+
+
+def test_formatting_tags_closed_in_their_block_stay():
+    assert render_markdown("- <b>x</b>\n- <I >y</i >") == "<ul>\n<li><b>x</b></li>\n<li><i>y</i></li>\n</ul>"
+    assert render_markdown("<b><em>a</em> b</b>") == "<p><b><em>a</em> b</b></p>"
+    html = render_markdown('<a href="https://example.com">x</a> and <br> <abbr title="t">y')
+    assert '<a href="https://example.com" rel="nofollow ugc noopener">x</a> and <br> <abbr title="t">y</abbr>' in html
+
+
 # Python turns at most 4,300 digits into a number (ValueError past it); any decimal reference of
 # more than 7 digits is past U+10FFFF.
 DIGITS = "1" * 4400
