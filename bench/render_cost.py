@@ -61,8 +61,8 @@ def cpu_seconds(render, text: str) -> float | str:
     started = time.process_time()
     try:
         render(text)
-    except RecursionError:
-        return "RecursionError"
+    except (RecursionError, ValueError) as error:
+        return type(error).__name__
     return time.process_time() - started
 
 

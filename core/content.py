@@ -30,12 +30,14 @@ from markdown.extensions.tables import TableExtension, TableProcessor
 from markdown.htmlparser import HTMLExtractor
 from markdown.inlinepatterns import (
     BACKTICK_RE,
+    HTML_RE,
     IMAGE_LINK_RE,
     IMAGE_REFERENCE_RE,
     LINK_RE,
     REFERENCE_RE,
     BacktickInlineProcessor,
     DelimiterProcessor,
+    HtmlInlineProcessor,
     ImageInlineProcessor,
     ImageReferenceInlineProcessor,
     LinkInlineProcessor,
@@ -85,11 +87,23 @@ def _own_host(host: str) -> bool:
     return not address.is_global
 
 
+def _unescaped(text: str) -> str | None:
+    """`text` with its character references undone, or None if one cannot be read: Python turns at
+    most 4,300 digits into a number."""
+    try:
+        return unescape(text)
+    except ValueError:
+        return None
+
+
 def external_image(src: str) -> bool:
     """An https image on someone else's server: an image aimed at this site (its export, its
     logout) or at the reader's own network would be fetched with the reader's cookies."""
     # The sanitiser hands over the value as written: references undone, it is what a browser reads.
-    url = _URL_INSIDE.sub("", unescape(src).strip(_URL_EDGES)).replace("\\", "/")
+    unescaped = _unescaped(src)
+    if unescaped is None:
+        return False
+    url = _URL_INSIDE.sub("", unescaped.strip(_URL_EDGES)).replace("\\", "/")
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -396,21 +410,85 @@ class Bounded(Extension):
         md.preprocessors.register(_BoundedFences(md, fences.config), "fenced_code_block", 25)
 
 
+# html5lib's formatting elements: one left open is copied by the sanitiser's parser into every
+# block after it, at every level of a list ("- " * 16 + "<a -->" on 400 lines: 450 KB, 0.9 s).
+_FORMATTING_TAG = re.compile(r"<(/?)(a|b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u)(?=[\s/>])", re.I)
+_INLINE_HTML = re.compile(HTML_RE, re.DOTALL)
+
+
+def _closed_starts(text: str, start: int) -> set[int]:
+    """The formatting start tags in `text` from `start` that an end tag of theirs closes, counted
+    from the end. Tags are read as the inline HTML pattern reads them: an end tag inside another
+    tag's attribute closes nothing."""
+    size, opened, closed = len(text), {}, set()
+    for m in _INLINE_HTML.finditer(text, start):
+        if tag := _FORMATTING_TAG.match(text, m.start()):
+            stack = opened.setdefault(tag.group(2).lower(), [])
+            if not tag.group(1):
+                stack.append(size - m.start())
+            elif stack:
+                closed.add(stack.pop())
+    return closed
+
+
+class _ClosedFormatting(HtmlInlineProcessor):
+    """Raw inline HTML, except a formatting start tag that nothing in its own block closes: that
+    one is text. Which end tag closes a start tag depends only on the text after it, so the table
+    counts from the end of the text, as `_BoundedLinks` does."""
+
+    def __init__(self, pattern: str, md: markdown.Markdown) -> None:
+        super().__init__(pattern, md)
+        self._source, self._reach, self._closed = "", 0, set()
+
+    def handleMatch(self, m: re.Match[str], data: str):
+        if (tag := _FORMATTING_TAG.match(data, m.start())) and not tag.group(1):
+            size = len(data) - m.start()
+            if size > self._reach or self._source[len(self._source) - size :] != data[m.start() :]:
+                self._source, self._reach, self._closed = data, size, _closed_starts(data, m.start())
+            if size not in self._closed:
+                return None, None, None
+        return super().handleMatch(m, data)
+
+
+class UnclosedFormattingAsText(Extension):
+    """A formatting tag written in raw HTML and left open in its block shows as text."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.inlinePatterns.register(_ClosedFormatting(HTML_RE, md), "html", 90)
+
+
 MARKDOWN_EXTENSIONS = ["fenced_code", "sane_lists", TableExtension(use_align_attribute=True)]
 
 
 _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+# A decimal reference of more than 7 digits is past U+10FFFF, the last character; one of more than
+# 4,300 is past what Python turns into a number, in bleach and in html.unescape (ValueError: a 500
+# on every save). Its `&` is written `&#38;` before the sanitiser reads it, wherever it is (text,
+# link target, title, alt; code is escaped already): the sanitiser turns `&amp;` in text back into
+# `&`, then reads what follows as a reference where it links a bare URL. The reference shows as the
+# text it was written as.
+_DECIMAL_PAST_LAST_CHARACTER = re.compile(r"&(?=#[0-9]{8})")
+
+
+def _reference_or_text(reference: str) -> str:
+    """A reference that undoes to a reordering or invisible character goes; one past the last
+    character, or that cannot be read, shows as text."""
+    character = None if _DECIMAL_PAST_LAST_CHARACTER.match(reference) else _unescaped(reference)
+    if character is None:
+        return "&amp;" + reference[1:]
+    return reference if strip_reordering(character) else ""
 
 
 def _without_reordering(html: str) -> str:
     """The sanitiser keeps character references as written: `&#x202e;` would still turn text around."""
-    html = strip_reordering(html)
-    return _CHARACTER_REFERENCE.sub(lambda m: m.group() if strip_reordering(unescape(m.group())) else "", html)
+    return _CHARACTER_REFERENCE.sub(lambda m: _reference_or_text(m.group()), strip_reordering(html))
 
 
 def render_markdown(text: str) -> str:
     """Markdown source to HTML that is safe to show as it is, with nothing that hides or reorders
     what a reader sees (zero-width and bidirectional controls, written or as references)."""
-    md = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, Bounded()], output_format="html")
-    html = md.convert(strip_reordering(text))
+    md = markdown.Markdown(
+        extensions=[*MARKDOWN_EXTENSIONS, Bounded(), UnclosedFormattingAsText()], output_format="html"
+    )
+    html = _DECIMAL_PAST_LAST_CHARACTER.sub("&#38;", md.convert(strip_reordering(text)))
     return _without_reordering(_cleaner.clean(html))

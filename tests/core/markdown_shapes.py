@@ -12,6 +12,11 @@ def _repeat(piece: str, size: int = N) -> str:
     return (piece * (size // len(piece) + 1))[:size]
 
 
+def _filled(head: str, tail: str, fill: str = "1") -> str:
+    """`head`, then `fill` repeated, then `tail`: as long as a description may be."""
+    return head + fill * (N - len(head) - len(tail)) + tail
+
+
 def _lines(make, size: int = N) -> str:
     out, depth = [], 0
     while sum(map(len, out)) + len(out) < size:
@@ -79,6 +84,11 @@ SHAPES = {
     "- lines, deeper each": _lines(lambda depth: "    " * depth + "- x"),
     "1. lines, deeper each": _lines(lambda depth: "    " * depth + "1. x"),
     "> - lines, deeper each": _lines(lambda depth: "> - " * depth + "x"),
+    "- x16 then x<a -->![ lines": _repeat("- " * 16 + "x<a -->![\n"),
+    "- x16 then <a --> lines": _repeat("- " * 16 + "<a -->\n"),
+    "- > x8 then x<a -->![ lines": _repeat("- > " * 8 + "x<a -->![\n"),
+    "- x16 then <b> lines": _repeat("- " * 16 + "<b>\n"),
+    '- x16 then <a title="</a>"> lines': _repeat("- " * 16 + '<a title="</a>">\n'),
     "- newline repeated": _repeat("-\n"),
     "= newline repeated": _repeat("a\n=\n"),
     "--- lines": _repeat("---\n"),
@@ -93,6 +103,22 @@ SHAPES = {
     "reference definitions": _lines(lambda n: f"[a{n}]: https://example.com/{n}"),
     "reference uses": "[a]: https://example.com\n" + _repeat("[a]", N - 25),
     "& repeated": _repeat("&"),
+    "&#digits; (past what Python reads)": _filled("&#", ";"),
+    "&#digits without ;": _filled("x &#", ""),
+    "link to &#digits;": _filled("[a](https://e.com/&#", ";)"),
+    "link title &#digits;": _filled('[a](https://e.com/ "&#', ';")'),
+    "image from &#digits;": _filled("![a](https://e.com/&#", ";)"),
+    "image alt &#digits;": _filled("![&#", ";](https://e.com/a.png)"),
+    "bare URL &#digits;": _filled("https://e.com/&#", ";"),
+    "raw <img> &#digits;": _filled('<img src="https://e.com/&#', ';">'),
+    "code span &#digits;": _filled("`&#", ";`"),
+    "code block &#digits;": _filled("    &#", ";"),
+    "&#0… then 65;": _filled("&#", "65;", "0"),
+    "&#x hex digits;": _filled("&#x", ";", "f"),
+    "image from &#x hex digits;": _filled("![a](https://e.com/&#x", ";)", "f"),
+    "&named;, long": _filled("&", ";", "a"),
+    "&#12345678; repeated": _repeat("&#12345678;"),
+    "&amp;#12345678; repeated": _repeat("&amp;#12345678;"),
     "\\ repeated": _repeat("\\"),
     "``` lines": _repeat("```\n"),
     "https:// links": _repeat("https://a.example "),

@@ -8,7 +8,7 @@ from bleach.linkifier import URL_RE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.content import _URL, ALLOWED_PROTOCOLS, ALLOWED_TAGS, LINK_REL, render_markdown
+from core.content import _URL, ALLOWED_PROTOCOLS, ALLOWED_TAGS, LINK_REL, external_image, render_markdown
 
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "rel"},
@@ -278,6 +278,89 @@ def test_joiners_that_scripts_and_emoji_need_stay():
 def test_text_is_escaped_not_interpreted():
     html = render_markdown("1 < 2 & 3 > 2")
     assert "&lt;" in html and "&amp;" in html
+
+
+def test_a_formatting_tag_left_open_in_its_block_shows_as_text_and_goes_no_further():
+    """The sanitiser's parser copies an open <b> or <a> into every block after it, at every level."""
+    assert render_markdown("- <b>x\n- y") == "<ul>\n<li>&lt;b&gt;x</li>\n<li>y</li>\n</ul>"
+    assert render_markdown("<b>a\n\nb") == "<p>&lt;b&gt;a</p>\n<p>b</p>"
+    assert render_markdown("x<a -->![\n\ny") == "<p>x&lt;a --&gt;![</p>\n<p>y</p>"
+    assert render_markdown("<b>a</b> <b>b") == "<p><b>a</b> &lt;b&gt;b</p>"
+    assert render_markdown('<a title="</a>">a') == '<p>&lt;a title="&lt;/a&gt;"&gt;a</p>'
+    assert render_markdown("<b>a <!-- </b> --> `</b>`") == "<p>&lt;b&gt;a  <code>&lt;/b&gt;</code></p>"
+
+
+def test_formatting_tags_closed_in_their_block_stay():
+    assert render_markdown("- <b>x</b>\n- <I >y</i >") == "<ul>\n<li><b>x</b></li>\n<li><i>y</i></li>\n</ul>"
+    assert render_markdown("<b><em>a</em> b</b>") == "<p><b><em>a</em> b</b></p>"
+    html = render_markdown('<a href="https://example.com">x</a> and <br> <abbr title="t">y')
+    assert '<a href="https://example.com" rel="nofollow ugc noopener">x</a> and <br> <abbr title="t">y</abbr>' in html
+
+
+# Python turns at most 4,300 digits into a number (ValueError past it); any decimal reference of
+# more than 7 digits is past U+10FFFF.
+DIGITS = "1" * 4400
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        f"&#{DIGITS};",
+        f"a &#{DIGITS} b",
+        f"[a](https://example.com/&#{DIGITS};)",
+        f"[a](https://example.com/&#{DIGITS})",
+        f'[a](https://example.com/ "&#{DIGITS};")',
+        f"![a](https://example.com/&#{DIGITS};)",
+        f"![a](https://example.com/&#{DIGITS})",
+        f"![&#{DIGITS};](https://example.com/a.png)",
+        f'![a](https://example.com/a.png "&#{DIGITS};")',
+        f"[a]: https://example.com/&#{DIGITS};\n\n[a] ![a]",
+        f"`&#{DIGITS};`",
+        f"    &#{DIGITS};",
+        f"```\n&#{DIGITS};\n```",
+        f'<img src="https://example.com/&#{DIGITS};" alt="&#{DIGITS};">',
+        f'<a href="https://example.com/&#{DIGITS}" title="&#{DIGITS};">x</a>',
+        f"<div>&#{DIGITS};</div>",
+        f"https://example.com/&#{DIGITS};",
+        f"&#{'0' * 4400}65;",
+    ],
+)
+def test_a_decimal_reference_too_long_for_a_number_shows_as_text(source):
+    html = render_markdown(source)
+    assert_safe(html)
+    digits = source.partition("&#")[2][:4400]
+    assert f"#{digits}" in html and f"&#{digits}" not in html, html[:300]
+
+
+@pytest.mark.parametrize("reference", ["&#12345678;", "&#00000065;", "&#99999999"])
+def test_a_decimal_reference_of_more_than_seven_digits_shows_as_text(reference):
+    html = render_markdown(f"a{reference}b <a href='https://example.com/{reference}' title='{reference}'>c</a>")
+    assert reference not in html and html.count(reference[1:]) == 3, html
+
+
+def test_references_of_seven_digits_or_fewer_stay_references():
+    assert "a&#1114109;b &#x10FFFD; &#0000065;" in render_markdown("a&#1114109;b &#x10FFFD; &#0000065;")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        f"&#x{'f' * 5000};",
+        f"![a](https://example.com/&#x{'0' * 5000}41;)",
+        f"[a](https://example.com/&#X{'f' * 5000};)",
+        f"&{'a' * 5000};",
+        f"[a](https://example.com/&{'a' * 5000};)",
+        f"![a](https://example.com/&{'amp;' * 2000})",
+    ],
+)
+def test_long_hexadecimal_and_named_references_render(source):
+    assert_safe(render_markdown(source))
+
+
+def test_an_image_address_whose_references_cannot_be_read_is_refused():
+    assert external_image(f"https://example.com/&#{DIGITS};") is False
+    assert external_image(f"https://example.com/&#{DIGITS}") is False
+    assert external_image("https://example.com/&#97;.png") is True
 
 
 FRAGMENTS = st.sampled_from(
