@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import bleach
 import markdown
+from bleach import html5lib_shim
 from bleach.linkifier import URL_RE, LinkifyFilter
 from django.conf import settings
 from markdown.blockprocessors import BlockQuoteProcessor, ReferenceProcessor
@@ -149,13 +150,30 @@ _URL = re.compile(
     URL_RE.flags,
 )
 
+
+class RefusedImagesAsText(html5lib_shim.Filter):
+    """An image whose address the allowlist refused shows its description as text, not as a broken picture."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] == "EmptyTag" and token["name"] == "img" and (None, "src") not in token["data"]:
+                alt = token["data"].get((None, "alt"), "")
+                if alt:
+                    yield {"type": "Characters", "data": alt}
+                continue
+            yield token
+
+
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=_allowed_attribute,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False, url_re=_URL)],
+    filters=[
+        RefusedImagesAsText,
+        partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False, url_re=_URL),
+    ],
 )
 
 

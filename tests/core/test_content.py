@@ -230,8 +230,10 @@ def test_images_only_from_other_sites_over_https(source):
     assert "src=" not in html, html
 
 
-def test_a_refused_image_keeps_its_alt_text():
-    assert render_markdown("![the plan](http://example.com/plan.png)") == '<p><img alt="the plan"></p>'
+def test_a_refused_image_shows_its_alt_text_not_a_broken_picture():
+    assert render_markdown("![the plan](http://example.com/plan.png)") == "<p>the plan</p>"
+    assert render_markdown("a ![](http://127.0.0.1/account/export/) b") == "<p>a  b</p>"
+    assert render_markdown('<img src="http://127.0.0.1/" alt="<b>hi</b>">') == "<p>&lt;b&gt;hi&lt;/b&gt;</p>"
 
 
 def test_images_from_the_sites_own_hosts_are_refused(settings):
