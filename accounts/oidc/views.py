@@ -90,21 +90,21 @@ def _insecure_provider_page(request, error: InsecureServerURL):
     return render(request, "socialaccount/authentication_error.html", context, status=502)
 
 
-@login_not_required
-def login(request, provider_id):
+def _view(view_class, request, provider_id: str):
+    """allauth's view with the verifying adapter: an unknown provider is a 404, an insecure one the 502 page."""
     try:
-        return OAuth2LoginView.adapter_view(VerifyingOAuth2Adapter(request, provider_id))(request)
+        return view_class.adapter_view(VerifyingOAuth2Adapter(request, provider_id))(request)
     except SocialApp.DoesNotExist as e:
         raise Http404 from e
     except InsecureServerURL as e:
         return _insecure_provider_page(request, e)
+
+
+@login_not_required
+def login(request, provider_id):
+    return _view(OAuth2LoginView, request, provider_id)
 
 
 @login_not_required
 def callback(request, provider_id):
-    try:
-        return VerifyingCallbackView.adapter_view(VerifyingOAuth2Adapter(request, provider_id))(request)
-    except SocialApp.DoesNotExist as e:
-        raise Http404 from e
-    except InsecureServerURL as e:
-        return _insecure_provider_page(request, e)
+    return _view(VerifyingCallbackView, request, provider_id)

@@ -392,10 +392,8 @@ def test_the_signed_id_token_says_whether_the_address_is_verified(rf, alice, tru
     assert [(address.email, address.verified) for address in login.email_addresses] == [(alice.email, False)]
 
 
-@pytest.mark.parametrize("server_url", ["http://id.example.com", "http://10.0.0.5:8080", "ftp://127.0.0.1", "https://"])
-def test_an_admin_added_provider_off_this_machine_without_https_is_refused_at_sign_in(
-    client, db, loopback, caplog, server_url
-):
+def _admin_added(server_url: str) -> None:
+    """An OpenID Connect provider added through the admin's social applications, not the environment."""
     from allauth.socialaccount.models import SocialApp
 
     SocialApp.objects.create(
@@ -406,6 +404,13 @@ def test_an_admin_added_provider_off_this_machine_without_https_is_refused_at_si
         secret="s",
         settings={"server_url": server_url},
     )
+
+
+@pytest.mark.parametrize("server_url", ["http://id.example.com", "http://10.0.0.5:8080", "ftp://127.0.0.1", "https://"])
+def test_an_admin_added_provider_off_this_machine_without_https_is_refused_at_sign_in(
+    client, db, loopback, caplog, server_url
+):
+    _admin_added(server_url)
     response = client.post("/accounts/oidc/admin-added/login/")
     assert response.status_code == 502 and "does not start with https://" in response.content.decode()
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
@@ -425,16 +430,7 @@ def test_a_provider_moved_off_https_during_a_sign_in_is_refused_at_the_callback(
 
 
 def test_an_admin_added_loopback_provider_is_tried(client, db, loopback):
-    from allauth.socialaccount.models import SocialApp
-
-    SocialApp.objects.create(
-        provider="openid_connect",
-        provider_id="admin-added",
-        name="Admin ID",
-        client_id="c",
-        secret="s",
-        settings={"server_url": "http://127.0.0.1:9"},
-    )
+    _admin_added("http://127.0.0.1:9")
     response = client.post("/accounts/oidc/admin-added/login/")
     assert response.status_code == 502 and "did not answer" in response.content.decode()
 
