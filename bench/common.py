@@ -81,6 +81,29 @@ def django_script(database_url: str, script: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+SEED = """
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from accounts.models import User
+from accounts.services import api_token_issue
+from ideas.models import Category
+from ideas.services import idea_submit
+author = User.objects.create_user(email="author@example.com", password="x")
+category = Category.objects.create(name="Bench", slug="bench")
+ideas = [idea_submit(actor=author, title=f"Benchmark idea number {n}", body="b", category=category).pk
+         for n in range(IDEAS)]
+tokens = [api_token_issue(actor=User.objects.create_user(email=f"m{n}@example.com", password="x"))
+          for n in range(MEMBERS)]
+print(json.dumps({"category": category.pk, "ideas": ideas, "tokens": tokens}))
+"""
+
+
+def seed(database_url: str, *, ideas: int, members: int) -> dict:
+    """Migrate, then one author's `ideas` ideas and `members` members with API tokens:
+    {"category": id, "ideas": [ids], "tokens": [keys]}."""
+    return django_script(database_url, SEED.replace("IDEAS", str(ideas)).replace("MEMBERS", str(members)))
+
+
 def daphne_command(port: int) -> list[str]:
     return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
 

@@ -25,8 +25,8 @@ from functools import partial
 from common import (
     ROOT,
     django_on_a_throwaway_database,
-    django_script,
     free_port,
+    seed,
     server_env,
     start,
     stop,
@@ -82,23 +82,6 @@ def shapes() -> None:
     print(f"  slowest now: {worst[1]!r}, {worst[0]:.3f} s")
 
 
-SETUP = """
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-from accounts.models import User
-from accounts.services import api_token_issue
-from ideas.models import Category
-from ideas.services import idea_submit
-author = User.objects.create_user(email="author@example.com", password="x")
-category = Category.objects.create(name="Bench", slug="bench")
-ideas = [idea_submit(actor=author, title=f"Markdown benchmark idea {n}", body="b", category=category).pk
-         for n in range(VOTES)]
-tokens = [api_token_issue(actor=User.objects.create_user(email=f"m{n}@example.com", password="x"))
-          for n in range(POSTERS + 1)]
-print(json.dumps({"category": category.pk, "ideas": ideas, "tokens": tokens}))
-"""
-
-
 def serve(port: int, before: bool) -> None:
     """The forum on daphne; `before`: rendering the old way, with the write lock already taken."""
     sys.path.insert(0, str(ROOT))
@@ -135,7 +118,7 @@ def votes_during_posts(before: bool) -> None:
     from tests.core.markdown_shapes import SHAPES
 
     database_url = f"sqlite:///{tempfile.mkdtemp(prefix='idea-forum-markdown-')}/forum.sqlite3"
-    setup = django_script(database_url, SETUP.replace("VOTES", str(VOTES)).replace("POSTERS", str(POSTERS)))
+    setup = seed(database_url, ideas=VOTES, members=POSTERS + 1)
     port = free_port()
     command = [sys.executable, str(ROOT / "bench" / "render_cost.py"), "--serve", str(port)]
     server = start([*command, "--before"] if before else command, server_env(database_url))

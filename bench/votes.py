@@ -17,26 +17,10 @@ import tempfile
 import threading
 import time
 
-from common import daphne_command, django_script, free_port, server_env, start, stop, wait_for_port
+from common import daphne_command, django_script, free_port, seed, server_env, start, stop, wait_for_port
 
 IDEAS = 100
 
-
-SETUP = """
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-from accounts.models import User
-from accounts.services import api_token_issue
-from ideas.models import Category
-from ideas.services import idea_submit
-author = User.objects.create_user(email="author@example.com", password="x")
-category = Category.objects.create(name="Bench", slug="bench")
-ideas = [idea_submit(actor=author, title=f"Vote benchmark idea {n}", body="b", category=category).pk
-         for n in range(IDEAS)]
-tokens = [api_token_issue(actor=User.objects.create_user(email=f"v{n}@example.com", password="x"))
-          for n in range(CLIENTS)]
-print(json.dumps({"ideas": ideas, "tokens": tokens}))
-"""
 
 CHECK = """
 from django.db.models import Count, Q
@@ -89,7 +73,7 @@ def main() -> None:
 
     workdir = tempfile.mkdtemp(prefix="idea-forum-votes-")
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir}/votes.sqlite3"
-    setup = django_script(database_url, SETUP.replace("IDEAS", str(IDEAS)).replace("CLIENTS", str(args.clients)))
+    setup = seed(database_url, ideas=IDEAS, members=args.clients)
     port = free_port()
     server = start(daphne_command(port), server_env(database_url))
     try:
