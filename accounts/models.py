@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from core.text import strip_invisible
+from core.text import has_visible_text, strip_invisible
 
 BIO_MAX = 2000
 DISPLAY_NAME_MAX = 60
@@ -23,8 +23,10 @@ class Role(models.TextChoices):
 
 
 def tidy_display_name(name: str) -> str:
-    """A display name as stored: no invisible or reordering characters, single spaces."""
-    return " ".join(strip_invisible(name).split())
+    """A display name as stored: no invisible or reordering characters, single spaces, and empty when
+    nothing visible is left (the member then shows as "Member #<id>")."""
+    name = " ".join(strip_invisible(name).split())
+    return name if has_visible_text(name) else ""
 
 
 class UserManager(BaseUserManager):

@@ -15,7 +15,6 @@ from core import audit
 from core.content import render_markdown
 from core.errors import NotAllowed
 from core.member_data import erase_member
-from core.text import has_visible_text
 
 
 class NotAnAdmin(NotAllowed):
@@ -26,7 +25,6 @@ def profile_update(*, actor: User, display_name: str, bio: str) -> User:
     """A member changes what others see of them; the bio goes through the one renderer. A new name
     loses its invisible characters and may not pass for staff (accounts.permissions)."""
     display_name, bio = tidy_display_name(display_name), bio.strip()
-    display_name = display_name if has_visible_text(display_name) else ""
     errors = {}
     if len(display_name) > DISPLAY_NAME_MAX:
         errors["display_name"] = [_("Keep your name to %(n)d characters or fewer.") % {"n": DISPLAY_NAME_MAX}]

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import BIO_MAX, DISPLAY_NAME_MAX
 from ideas.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Idea
 from ideas.selectors import category_list
 from ideas.services import REASON_MAX
@@ -70,4 +71,26 @@ class DeleteReasonForm(forms.Form):
         strip=False,
         help_text=_("Kept in the audit trail that moderators and staff read."),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_MAX}),
+    )
+
+
+class ProfileForm(forms.Form):
+    """The account page's profile; profile_update checks the name and the lengths."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        required=False,
+        strip=False,
+        help_text=_(
+            "What others see beside your ideas; without one, your member number. Words such as “moderator” "
+            "or “admin” are kept for the staff who hold those roles."
+        ),
+        widget=forms.TextInput(attrs={"maxlength": DISPLAY_NAME_MAX}),
+    )
+    bio = forms.CharField(
+        label=_("About you"),
+        required=False,
+        strip=False,
+        help_text=_("Shown on your profile. Markdown works."),
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": BIO_MAX}),
     )

@@ -4,7 +4,6 @@ import json
 
 from allauth.account.decorators import reauthentication_required
 from allauth.account.views import password_set as allauth_password_set
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -13,34 +12,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import reauthentication, selectors, services
 from accounts.authentication import token_expired, token_expires_at
-from accounts.models import BIO_MAX, DISPLAY_NAME_MAX, User
+from accounts.models import User
+from frontend.forms import ProfileForm
 from ideas.selectors import member_ideas
-
-
-class ProfileForm(forms.Form):
-    display_name = forms.CharField(
-        label=gettext_lazy("Display name"),
-        required=False,
-        strip=False,
-        help_text=gettext_lazy(
-            "What others see beside your ideas; without one, your member number. Words such as “moderator” "
-            "or “admin” are kept for the staff who hold those roles."
-        ),
-        widget=forms.TextInput(attrs={"maxlength": DISPLAY_NAME_MAX}),
-    )
-    bio = forms.CharField(
-        label=gettext_lazy("About you"),
-        required=False,
-        strip=False,
-        help_text=gettext_lazy("Shown on your profile. Markdown works."),
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": BIO_MAX}),
-    )
 
 
 @require_GET
