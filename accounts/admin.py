@@ -3,6 +3,7 @@ and audited); passwords through password_change; deletion through account_delete
 edited here: a role is a group, and renaming or deleting one would change everyone's role without a
 record."""
 
+from allauth.core import context as allauth_context
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
@@ -43,11 +44,13 @@ class MemberChangeForm(UserChangeForm):
 
 
 class MemberPasswordForm(AdminPasswordChangeForm):
-    """The admin's "set password" goes through password_change: the member's tokens and sessions end."""
+    """The admin's "set password" goes through password_change: the member's tokens and sessions end, and
+    the admin who did it (the request allauth's middleware keeps) is in the audit trail."""
 
     def save(self, commit=True):
         usable = self.cleaned_data.get("set_usable_password", True)
-        password_change(user=self.user, password=self.cleaned_data["password1"] if usable else None)
+        password = self.cleaned_data["password1"] if usable else None
+        password_change(user=self.user, password=password, actor=allauth_context.request.user)
         return self.user
 
 

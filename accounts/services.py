@@ -115,10 +115,11 @@ def api_token_revoke(*, actor: User) -> bool:
     return bool(deleted)
 
 
-def password_change(*, user: User, password: str | None) -> None:
+def password_change(*, user: User, password: str | None, actor: User | None = None) -> None:
     """A new password for the member (None: no password, provider sign-in only): their API tokens are
     revoked and every session of theirs ends, as Django ties a session to the password hash; the view
-    keeps the session that made the change with update_session_auth_hash, as allauth and the admin do."""
+    keeps the session that made the change with update_session_auth_hash, as allauth and the admin do.
+    An admin (`actor`) setting someone else's password is written to the audit trail."""
     with transaction.atomic():
         if password is None:
             user.set_unusable_password()
@@ -126,6 +127,8 @@ def password_change(*, user: User, password: str | None) -> None:
             user.set_password(password)
         user.save(update_fields=["password"])
         Token.objects.filter(user=user).delete()
+        if actor is not None and actor.pk != user.pk:
+            audit.record(actor=actor, verb="account.password_set", target=user, data={"usable": password is not None})
 
 
 def password_reset(*, user: User, password: str) -> None:

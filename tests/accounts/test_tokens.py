@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_issue, password_change
+from core.models import AuditEntry
 from tests.conftest import PASSWORD
 
 TOKEN_URL = "/api/v1/auth/token/"
@@ -169,6 +170,8 @@ def test_setting_a_password_in_the_admin_revokes_the_token_and_ends_sessions(cli
     assert as_token(key).get("/api/v1/me/").status_code == 401
     assert signed_in.get("/api/v1/me/").status_code == 401
     assert client.get("/admin/").status_code == 200  # the admin's own session is untouched
+    entry = AuditEntry.objects.get(verb="account.password_set")
+    assert (entry.actor_id, entry.target_id, entry.data) == (ada.pk, str(alice.pk), {"usable": True})
 
 
 def test_the_account_page_revokes_and_regenerates_the_token(client, alice):
