@@ -126,7 +126,7 @@ def password_change(*, user: User, password: str | None, actor: User | None = No
         else:
             user.set_password(password)
         user.save(update_fields=["password"])
-        Token.objects.filter(user=user).delete()
+        api_token_revoke(actor=user)
         if actor is not None and actor.pk != user.pk:
             audit.record(actor=actor, verb="account.password_set", target=user, data={"usable": password is not None})
 

@@ -7,39 +7,19 @@ virtualenv exists: `python3 bench/common.py free-port` prints a free port.
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
-    """Return once something listens on the port; fail at once if the process exits first."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listening on {port} after {seconds:.0f} s")
+from tests.net import free_port  # noqa: E402  (one port picker for tests and benchmarks)
 
 
 def django_on_a_throwaway_database() -> None:
     """Set Django up in this process, with the test settings, on a fresh SQLite file."""
-    sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='idea-forum-bench-')}/bench.sqlite3"
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     import django

@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+from rest_framework.permissions import SAFE_METHODS
 
 
 class ErrorSerializer(serializers.Serializer):

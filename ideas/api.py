@@ -86,7 +86,7 @@ class SimilarIdeaSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "status", "status_label", "score", "url"]
 
 
-def _not_found() -> NotFound:
+def idea_not_found() -> NotFound:
     return NotFound(_("No idea with that id."))
 
 
@@ -182,7 +182,7 @@ class IdeaViewSet(
         try:
             return selectors.idea_get(pk=self.kwargs["pk"], viewer=self.request.user)
         except Idea.DoesNotExist:
-            raise _not_found() from None
+            raise idea_not_found() from None
 
     def _respond(self, idea: Idea, code: int) -> Response:
         """The idea as this write left it (even if deleted since), with its ETag."""
@@ -216,7 +216,7 @@ class IdeaViewSet(
         try:
             idea = services.idea_edit(idea=idea, actor=request.user, if_match=_if_match(request), **data.validated_data)
         except Idea.DoesNotExist:
-            raise _not_found() from None  # deleted while this edit waited for it: nothing was written
+            raise idea_not_found() from None  # deleted while this edit waited for it: nothing was written
         return self._respond(idea, status.HTTP_200_OK)
 
     @extend_schema(
@@ -238,7 +238,7 @@ class IdeaViewSet(
         try:
             services.idea_delete(idea=idea, actor=request.user, if_match=_if_match(request), **data.validated_data)
         except Idea.DoesNotExist:
-            raise _not_found() from None
+            raise idea_not_found() from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(

@@ -1,13 +1,12 @@
 """The vote endpoint, PUT and DELETE /api/v1/ideas/{id}/vote/: it calls the vote services, nothing else."""
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.schema import error_response
+from ideas.api import idea_not_found
 from ideas.models import Idea
 from voting.services import vote_cast, vote_withdraw
 
@@ -33,7 +32,7 @@ class VoteView(APIView):
         try:
             result = service(actor=self.request.user, idea_id=self.kwargs["pk"], **values)
         except Idea.DoesNotExist:
-            raise NotFound(_("No idea with that id.")) from None
+            raise idea_not_found() from None
         return Response(VoteResultSerializer(result).data)
 
     @extend_schema(

@@ -8,14 +8,11 @@ TLS), which also trusts a plain-http provider and an id_token signed with any ke
 
 import hashlib
 import hmac
-import logging
 
 import jwt
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.core.cache import cache
-
-logger = logging.getLogger(__name__)
 
 JWKS_TTL = 3600  # seconds the provider's keys are cached; an unknown key id refetches them once
 LEEWAY = 60  # seconds of clock difference allowed on exp, iat and auth_time
@@ -30,23 +27,15 @@ class IdTokenRefused(OAuth2Error):
 def provider_keys(jwks_uri: str, *, refresh: bool = False) -> dict:
     """The provider's JWKS, from the cache unless `refresh`; fetched from the provider otherwise."""
     key = "oidc-jwks:" + hashlib.sha256(jwks_uri.encode()).hexdigest()
-    if not refresh:
-        try:
-            cached = cache.get(key)
-        except Exception:  # the cache is down: fetch instead (the outage is logged where the cache is)
-            cached = None
-        if cached:
-            return cached
+    if not refresh and (cached := cache.get(key)):
+        return cached
     with get_adapter().get_requests_session() as session:
         response = session.get(jwks_uri)
         response.raise_for_status()
         keys = response.json()
     if not isinstance(keys, dict) or not isinstance(keys.get("keys"), list):
         raise IdTokenRefused(f"the provider's JWKS at {jwks_uri} is not a key set")
-    try:
-        cache.set(key, keys, JWKS_TTL)
-    except Exception:
-        logger.warning("Could not cache the JWKS of %s", jwks_uri)
+    cache.set(key, keys, JWKS_TTL)
     return keys
 
 

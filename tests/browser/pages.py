@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 from rest_framework.authtoken.models import Token
 
 from tests.conftest import PASSWORD
@@ -99,3 +100,8 @@ def api(base: str, user, method: str, path: str, body: dict | None = None) -> in
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.status
+
+
+def wait_subscribed(page) -> None:
+    """Wait until the page's live socket has subscribed to every topic it shows."""
+    expect(page.locator("html")).to_have_attribute("data-live", "subscribed")

@@ -2,9 +2,8 @@
 deny and blocks nothing our own pages do (a header it cannot parse protects nothing)."""
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.pages import log_in
+from tests.browser.pages import log_in, wait_subscribed
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +13,7 @@ def test_chromium_accepts_the_headers_on_every_kind_of_page(live_url, new_page, 
     messages = []
     page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
     log_in(page, live_url, alice, "/")
-    expect(page.locator("html")).to_have_attribute("data-live", "subscribed")
+    wait_subscribed(page)
     for path in [alices_idea.get_absolute_url(), "/account/", "/ideas/new/", f"/members/{alice.pk}/"]:
         page.goto(f"{live_url}{path}")
         page.wait_for_load_state("networkidle")

@@ -7,7 +7,14 @@ import pytest
 from playwright.sync_api import expect
 
 from ideas.models import Idea
-from tests.browser.pages import assert_accessible, expect_announced, log_in, record_announcements, tab_to
+from tests.browser.pages import (
+    assert_accessible,
+    expect_announced,
+    log_in,
+    record_announcements,
+    tab_to,
+    wait_subscribed,
+)
 from tests.conftest import PASSWORD
 from tests.factories import IdeaFactory
 from voting.models import Vote
@@ -21,7 +28,7 @@ def test_vote_with_the_keyboard(live_url, new_page, drinks, alice, bob):
     idea = IdeaFactory(author=alice, category=drinks, title=LATTE)
     page = new_page()
     log_in(page, live_url, bob, "/")
-    expect(page.locator("html")).to_have_attribute("data-live", "subscribed")
+    wait_subscribed(page)
     record_announcements(page)
     card = page.locator(f"#idea-{idea.pk}")
     up = card.get_by_role("button", name=f"Vote up: {LATTE}", exact=True)

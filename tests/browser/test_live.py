@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ideas.models import Idea
-from tests.browser.pages import sign_in
+from tests.browser.pages import sign_in, wait_subscribed
 from tests.factories import CategoryFactory, IdeaFactory
 
 pytestmark = pytest.mark.browser
@@ -14,10 +14,6 @@ pytestmark = pytest.mark.browser
 def drinks_live(live_url):
     product = CategoryFactory(name="Product", slug="product")
     return CategoryFactory(name="Drinks", slug="drinks", parent=product)
-
-
-def wait_subscribed(page):
-    expect(page.locator("html")).to_have_attribute("data-live", "subscribed")
 
 
 def test_new_idea_appears_on_an_open_list_without_reload(live_url, new_page, drinks_live, alice, bob):

@@ -7,16 +7,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import announcements, api, expect_announced, log_in, record_announcements
+from tests.browser.pages import announcements, api, expect_announced, log_in, record_announcements, wait_subscribed
 from tests.factories import IdeaFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
 LATTE = "Bring back the gingerbread latte"
-
-
-def wait_subscribed(page):
-    expect(page.locator("html")).to_have_attribute("data-live", "subscribed")
 
 
 def focus_and_remember(page, target):

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from config.settings.base import redis_channel_layer
-from tests.browser.pages import api, assert_accessible
+from tests.browser.pages import api, assert_accessible, wait_subscribed
 from tests.factories import IdeaFactory
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ def test_through_a_redis_outage_the_page_backs_off_says_offline_and_catches_up(
     opened = []
     reader.on("websocket", lambda socket: opened.append(socket.url))
     reader.goto(f"{base}/")
-    expect(reader.locator("html")).to_have_attribute("data-live", "subscribed")
+    wait_subscribed(reader)
     banner = reader.locator("#live-status")
     score = reader.locator(f"#idea-{idea.pk} [data-score]")
     expect(banner).to_be_hidden()
@@ -45,7 +45,7 @@ def test_through_a_redis_outage_the_page_backs_off_says_offline_and_catches_up(
     own_redis()
     expect(banner).to_be_hidden(timeout=45_000)  # the next attempt comes within the 30-s ceiling
     expect(score).to_have_text("1")  # the vote made in the outage, caught up
-    expect(reader.locator("html")).to_have_attribute("data-live", "subscribed")
+    wait_subscribed(reader)
     assert api(base, bob, "PUT", f"/api/v1/ideas/{idea.pk}/vote/", {"value": -1}) == 200
     expect(score).to_have_text("-1")  # and live events flow again: the topics were subscribed anew
     assert [error for error in reader.errors if "WebSocket" not in error] == []

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ideas.models import Idea, Status
-from tests.browser.pages import log_in, sign_in
+from tests.browser.pages import log_in, sign_in, wait_subscribed
 from tests.conftest import PASSWORD
 from tests.factories import IdeaFactory
 from voting.models import Vote
@@ -17,7 +17,7 @@ def test_vote_without_reload_and_see_it_live_elsewhere(live_url, new_page, drink
     target = ideas[0]
     watcher = new_page()
     watcher.goto(f"{live_url}/?sort=top")
-    expect(watcher.locator("html")).to_have_attribute("data-live", "subscribed")
+    wait_subscribed(watcher)
     order_before = watcher.locator(".idea-card").evaluate_all("cards => cards.map(c => c.id)")
 
     voter = new_page()

@@ -7,8 +7,8 @@ import socket
 
 import pytest
 import redis
-from rest_framework.test import APIClient
 
+from tests.accounts.test_tokens import ask_token
 from tests.conftest import PASSWORD
 
 
@@ -34,10 +34,6 @@ def sign_in(client, email: str, password: str = PASSWORD) -> int:
     return client.post("/accounts/login/", {"login": email, "password": password}).status_code
 
 
-def ask_token(email: str, password: str = PASSWORD):
-    return APIClient().post("/api/v1/auth/token/", {"email": email, "password": password})
-
-
 def outage_logs(caplog) -> tuple[int, int]:
     messages = [r.getMessage() for r in caplog.records if r.name == "core.cache" and r.levelno == logging.WARNING]
     return sum("unreachable" in m for m in messages), sum("answers again after" in m for m in messages)
@@ -58,7 +54,7 @@ def test_sign_in_sign_up_reset_and_tokens_work_while_redis_is_down(
         signup = {"email": "new@example.com", "password1": "a-long-passphrase", "password2": "a-long-passphrase"}
         assert type(client)().post("/accounts/signup/", signup).status_code == 302
         assert type(client)().post("/accounts/password/reset/", {"email": alice.email}).status_code == 302
-        assert ask_token(alice.email).status_code == 200
+        assert ask_token(alice.email, PASSWORD).status_code == 200
     assert {m.to[0] for m in mailoutbox} == {"new@example.com", alice.email}
     assert outage_logs(caplog) == (1, 0)  # logged once, shown to nobody
 
@@ -67,18 +63,18 @@ def test_the_limits_still_hold_while_redis_is_down(alice, redis_cache, own_redis
     own_redis.stop()
     answers = [ask_token(alice.email, "guess").status_code for _ in range(6)]
     assert answers == [400] * 5 + [429]
-    refused = ask_token(alice.email)
+    refused = ask_token(alice.email, PASSWORD)
     assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
 
 
 def test_everything_works_again_once_redis_is_back(client, alice, bob, redis_cache, own_redis, caplog):
     own_redis.stop()
     with caplog.at_level(logging.WARNING, logger="core.cache"):
-        assert ask_token(alice.email).status_code == 200
+        assert ask_token(alice.email, PASSWORD).status_code == 200
         own_redis()
         assert sign_in(client, bob.email, "wrong") == 200
         assert sign_in(client, bob.email) == 302
-        assert ask_token(alice.email).status_code == 200
+        assert ask_token(alice.email, PASSWORD).status_code == 200
     assert outage_logs(caplog) == (1, 1)
     assert any(b"login_failed" in key for key in stored_keys(redis_cache))  # counted in Redis again
 
@@ -90,4 +86,4 @@ def test_a_redis_that_accepts_but_never_answers_does_not_hang_sign_in(client, al
         # As configured: one call waits out the 1 s socket timeout, the next ones go to memory at once.
         settings.CACHES = fallback_cache(f"redis://127.0.0.1:{silent.getsockname()[1]}/0", retry_seconds=60)
         assert sign_in(client, alice.email) == 302
-        assert ask_token(alice.email).status_code == 200
+        assert ask_token(alice.email, PASSWORD).status_code == 200
