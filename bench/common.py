@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.net import free_port  # noqa: E402  (one port picker for tests and benchmarks)
+from tests.net import free_port, wait_for_port  # noqa: E402, F401  (shared with the tests: one port picker)
 
 
 def django_on_a_throwaway_database() -> None:
