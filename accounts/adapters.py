@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import reauthentication, selectors
+from accounts.middleware import provider_failed_page
 from accounts.models import DISPLAY_NAME_MAX, User, tidy_display_name
 from accounts.oidc.tokens import IdTokenRefused
 from accounts.permissions import can_use_display_name
@@ -101,8 +102,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         log("Social sign-in with %s failed: %s", getattr(provider, "sub_id", provider), reason)
         extra_context["refused"] = isinstance(exception, IdTokenRefused)
         if isinstance(exception, requests.RequestException):
-            context = {"auth_error": {"code": "unreachable"}}
-            raise ImmediateHttpResponse(render(request, "socialaccount/authentication_error.html", context, status=502))
+            raise ImmediateHttpResponse(provider_failed_page(request, "unreachable"))
         super().on_authentication_error(request, provider, error, exception, extra_context)
 
     def send_notification_mail(self, template_prefix, user, context=None, email=None):

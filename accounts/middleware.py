@@ -8,6 +8,12 @@ from django.shortcuts import render
 logger = logging.getLogger(__name__)
 
 
+def provider_failed_page(request, code: str):
+    """The sign-in failure page, 502: the provider (or its configuration) failed, not the member;
+    `code` picks what it says ("unreachable", "insecure")."""
+    return render(request, "socialaccount/authentication_error.html", {"auth_error": {"code": code}}, status=502)
+
+
 class ProviderUnreachableMiddleware:
     """allauth calls providers with requests during sign-in; when one is down or times out,
     tell the member what happened and what to do instead of failing with a 500."""
@@ -22,5 +28,4 @@ class ProviderUnreachableMiddleware:
         if not isinstance(exception, requests.RequestException):
             return None
         logger.warning("Sign-in provider unreachable: %s", exception)
-        context = {"auth_error": {"code": "unreachable"}}
-        return render(request, "socialaccount/authentication_error.html", context, status=502)
+        return provider_failed_page(request, "unreachable")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from core.text import has_visible_text, strip_invisible
+from core.text import has_visible_text, tidy_line
 
 BIO_MAX = 2000
 DISPLAY_NAME_MAX = 60
@@ -25,7 +25,7 @@ class Role(models.TextChoices):
 def tidy_display_name(name: str) -> str:
     """A display name as stored: no invisible or reordering characters, single spaces, and empty when
     nothing visible is left (the member then shows as "Member #<id>")."""
-    name = " ".join(strip_invisible(name).split())
+    name = tidy_line(name)
     return name if has_visible_text(name) else ""
 
 

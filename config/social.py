@@ -8,7 +8,7 @@ sign-in whose verified e-mail matches an existing account sign into that account
 
 from django.core.exceptions import ImproperlyConfigured
 
-from accounts.oidc.server import server_url_allowed
+from accounts.oidc.server import server_url_refusal
 from config.env import env_bool, env_json, env_str
 
 # allauth provider -> (environment prefix, settings of the provider)
@@ -27,12 +27,9 @@ OIDC_PROVIDER_CLASS = "accounts.oidc.provider.VerifiedOpenIDConnectProvider"
 def _server_url(entry: dict) -> str:
     """The provider's address: https, or plain http on this machine only (tests, development)."""
     url = entry["server_url"].rstrip("/")
-    if server_url_allowed(url):
-        return url
-    raise ImproperlyConfigured(
-        f"OIDC_PROVIDERS {entry['id']!r}: server_url {url!r} must start with https:// "
-        "(plain http only for 127.0.0.1, ::1 or localhost), or its keys and tokens could be forged on the way."
-    )
+    if refusal := server_url_refusal(f"OIDC_PROVIDERS {entry['id']!r}", url):
+        raise ImproperlyConfigured(refusal)
+    return url
 
 
 def _app(prefix: str) -> dict | None:

@@ -71,6 +71,11 @@ def strip_invisible(text: str) -> str:
     return _STRAY_MARKS.sub("", _BREAKS.sub(" ", _INVISIBLE.sub("", text)))
 
 
+def tidy_line(text: str) -> str:
+    """One line as stored (a name, a tag): no invisible characters, single spaces, no spaces at the ends."""
+    return " ".join(strip_invisible(text).split())
+
+
 def strip_reordering(text: str) -> str:
     """`text` without the invisible characters, keeping the zero-width (non-)joiners of scripts and emoji."""
     return _REORDERING.sub("", text)

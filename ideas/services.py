@@ -17,7 +17,7 @@ from core import audit, ratelimit
 from core.content import render_markdown
 from core.errors import DomainError
 from core.live import publish
-from core.text import has_visible_text, strip_invisible
+from core.text import has_visible_text, strip_invisible, tidy_line
 from ideas import events, ranking
 from ideas.models import BODY_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, TITLE_MIN, Category, Idea, Tag
 from ideas.permissions import can_delete, can_edit, is_staff_action
@@ -28,7 +28,7 @@ REASON_MAX = 1000
 def _clean_tags(names: Sequence[str]) -> list[str]:
     cleaned: list[str] = []
     for name in names:
-        name = " ".join(strip_invisible(name).split())
+        name = tidy_line(name)
         if name and name.lower() not in {c.lower() for c in cleaned}:
             cleaned.append(name)
     return cleaned

@@ -22,3 +22,13 @@ def server_url_allowed(url: str) -> bool:
     if not parts.hostname:
         return False
     return parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname))
+
+
+def server_url_refusal(label: str, url: str) -> str | None:
+    """Why `url` may not be the server_url of the provider `label`, or None when it may."""
+    if server_url_allowed(url):
+        return None
+    return (
+        f"{label}: server_url {url!r} must start with https:// (plain http only for 127.0.0.1, ::1 or "
+        "localhost), or its keys and tokens could be forged on the way"
+    )

@@ -10,10 +10,10 @@ from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAu
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from accounts.oidc.server import server_url_allowed
+from accounts.middleware import provider_failed_page
+from accounts.oidc.server import server_url_refusal
 from accounts.oidc.tokens import IdTokenRefused, verify_id_token
 
 logger = logging.getLogger(__name__)
@@ -34,11 +34,8 @@ class VerifyingOAuth2Adapter(OpenIDConnectOAuth2Adapter):
         if not hasattr(self, "_openid_config"):
             app = self.get_provider().app
             url = app.settings.get("server_url", "")
-            if not server_url_allowed(url):
-                raise InsecureServerURL(
-                    f"provider {app.provider_id!r}: server_url {url!r} must start with https:// "
-                    "(plain http only for 127.0.0.1, ::1 or localhost); sign-in refused"
-                )
+            if refusal := server_url_refusal(f"provider {app.provider_id!r}", url):
+                raise InsecureServerURL(refusal)
         return super().openid_config
 
     def complete_login(self, request, app, token, **kwargs):
@@ -86,8 +83,7 @@ class VerifyingCallbackView(OAuth2CallbackView):
 
 def _insecure_provider_page(request, error: InsecureServerURL):
     logger.error("Social sign-in refused: %s", error)
-    context = {"auth_error": {"code": "insecure"}}
-    return render(request, "socialaccount/authentication_error.html", context, status=502)
+    return provider_failed_page(request, "insecure")
 
 
 def _view(view_class, request, provider_id: str):
