@@ -3,7 +3,6 @@ their rate limits keep working through a Redis outage (the limits then count per
 
 import logging
 import threading
-import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
@@ -11,57 +10,30 @@ from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from core.outage import Outage
+
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 
-class _Outage:
-    """Whether one Redis is down, for every thread of the process: logged once when it goes, once
-    when it is back, and tried again only every `retry_seconds` meanwhile, so that a dead Redis
-    costs a request nothing."""
-
-    def __init__(self, location: str, retry_seconds: float):
-        self.location, self.retry_seconds = location, retry_seconds
-        self.lock = threading.Lock()
-        self.down_since: float | None = None
-        self.retry_at = 0.0
-
-    def retry_due(self) -> bool:
-        return time.monotonic() >= self.retry_at
-
-    def went_down(self, error: Exception) -> None:
-        with self.lock:
-            if self.down_since is None:
-                self.down_since = time.monotonic()
-                logger.warning(
-                    "Redis cache at %s unreachable (%s): using this process's memory until it answers again",
-                    self.location,
-                    error,
-                )
-            self.retry_at = time.monotonic() + self.retry_seconds
-
-    def came_back(self) -> bool:
-        """True once, for the call that finds Redis answering again after an outage."""
-        if self.down_since is None:
-            return False
-        with self.lock:
-            if self.down_since is None:
-                return False
-            logger.warning(
-                "Redis cache at %s answers again after %.0f s", self.location, time.monotonic() - self.down_since
-            )
-            self.down_since = None
-            return True
-
-
-_outages: dict[str, _Outage] = {}
+_outages: dict[str, Outage] = {}
 _outages_lock = threading.Lock()
 
 
-def _outage_of(location: str, retry_seconds: float) -> _Outage:
+def _outage_of(location: str, retry_seconds: float) -> Outage:
+    """One outage record per Redis, shared by every thread and cache instance of the process."""
     with _outages_lock:
-        return _outages.setdefault(location, _Outage(location, retry_seconds))
+        if location not in _outages:
+            shown = location.replace("%", "%%")  # the messages are %-format strings
+            _outages[location] = Outage(
+                logger,
+                down=f"Redis cache at {shown} unreachable (%(error)s): using this process's memory until it "
+                "answers again",
+                back=f"Redis cache at {shown} answers again after %(seconds).0f s",
+                retry_seconds=retry_seconds,
+            )
+        return _outages[location]
 
 
 class FallbackRedisCache(RedisCache):
@@ -82,16 +54,16 @@ class FallbackRedisCache(RedisCache):
         """During an outage, a PING every RETRY_SECONDS says whether Redis is back; a call that touches
         no key (an empty get_many, say) never does, so it cannot end an outage by mistake."""
         outage = self._outage
-        if outage.down_since is None:
+        if outage.since is None:
             return True
-        if not outage.retry_due():
+        if not outage.try_now():
             return False
         try:
             self._cache.get_client(write=True).ping()
         except UNREACHABLE as error:
-            outage.went_down(error)
+            outage.failed(error)
             return False
-        if outage.came_back():
+        if outage.recovered():
             # What this process kept meanwhile may be stale by the next outage: start that one empty.
             self._local.clear()
         return True
@@ -101,7 +73,7 @@ class FallbackRedisCache(RedisCache):
             try:
                 return getattr(super(), name)(*args, **kwargs)
             except UNREACHABLE as error:
-                self._outage.went_down(error)
+                self._outage.failed(error)
         return getattr(self._local, name)(*args, **kwargs)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):

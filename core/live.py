@@ -17,8 +17,6 @@ import asyncio
 import json
 import logging
 import re
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -28,6 +26,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from redis.exceptions import RedisError
+
+from core.outage import Outage
 
 logger = logging.getLogger(__name__)
 
@@ -116,48 +116,14 @@ async def _group_send(layer, group: str, message: dict) -> None:
         await layer.group_send(group, message)
 
 
-class _Outage:
-    """When this process last found the channel layer unreachable, so that an outage is logged once and
-    writes do not each wait for a layer known to be down."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.since: float | None = None
-        self.last_try = 0.0
-
-    def try_now(self) -> bool:
-        """Up, or down and due for another try (one caller every RETRY_SECONDS)?"""
-        with self.lock:
-            if self.since is None:
-                return True
-            now = time.monotonic()
-            if now - self.last_try < RETRY_SECONDS:
-                return False
-            self.last_try = now
-            return True
-
-    def failed(self, error: BaseException) -> None:
-        with self.lock:
-            self.last_try = time.monotonic()
-            if self.since is not None:
-                return
-            self.since = self.last_try
-        logger.error(
-            "The channel layer is unreachable (%s: %s): live events are dropped and sockets closed with 4013 "
-            "until it is back",
-            type(error).__name__,
-            error,
-        )
-
-    def recovered(self) -> None:
-        with self.lock:
-            if self.since is None:
-                return
-            seconds, self.since = time.monotonic() - self.since, None
-        logger.warning("The channel layer is back after %.0f s", seconds)
-
-
-_outage = _Outage()
+_outage = Outage(
+    logger,
+    down="The channel layer is unreachable (%(error)s): live events are dropped and sockets closed with 4013 "
+    "until it is back",
+    back="The channel layer is back after %(seconds).0f s",
+    retry_seconds=RETRY_SECONDS,
+    down_level=logging.ERROR,
+)
 
 
 def layer_failed(error: BaseException) -> None:

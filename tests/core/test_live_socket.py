@@ -450,7 +450,7 @@ def test_a_hung_channel_layer_holds_up_one_write_then_none_until_a_retry_is_due(
             for _ in range(5):
                 live.publish(event)  # five writes: only the first waits for the layer
         assert tries == ["live.ideas"]
-        monkeypatch.setattr(live, "RETRY_SECONDS", 0)
+        monkeypatch.setattr(live._outage, "retry_seconds", 0)
         with django_capture_on_commit_callbacks(execute=True):
             live.publish(event)  # a retry is due: one more try, which times out too
         assert tries == ["live.ideas", "live.ideas"]
