@@ -79,7 +79,9 @@ class UserAdmin(BaseUserAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        # The display name is the member's own, changed through profile_update (its staff-name rules);
+        # the admin shows it but never writes it around that service.
+        readonly = [*super().get_readonly_fields(request, obj), "display_name"]
         if obj is not None and not request.user.is_superuser:
             readonly += list(ADMIN_FLAGS)
         return readonly

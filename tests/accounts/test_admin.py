@@ -111,3 +111,12 @@ def test_staff_who_are_not_admins_cannot_delete_members(client, sam, bob):
 def test_roles_are_not_groups_to_rename_or_delete_in_the_admin(client, ada):
     client.force_login(ada)
     assert client.get("/admin/auth/group/").status_code == 404
+
+
+def test_the_admin_shows_the_display_name_but_never_writes_it(client, ada, alice):
+    client.force_login(ada)
+    data = _change_form(alice)
+    data["display_name"] = "Official Moderator"
+    assert client.post(f"/admin/accounts/user/{alice.pk}/change/", data).status_code == 302
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice"
