@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 def may_sign_in_by_email(user: User) -> bool:
     """Staff, moderators and product team connect providers from their account page only: an
     address a provider vouches for is not enough to enter an account that acts on others' content."""
-    return not (user.is_staff or user.is_superuser or user.is_staff_member)
+    return not (user.is_staff or user.is_staff_member)  # is_staff_member counts admins too
 
 
 def failure_reason(request, error, exception, extra_context) -> str:
