@@ -1,12 +1,18 @@
-"""Live fan-out: N WebSocket clients on one topic of a real daphne server, M events, latency from
-commit to receipt (p50, p99), with the in-memory channel layer and with Redis; beside it the same
-clients against a minimal broadcast server written with the websockets library (the floor).
+"""Live fan-out: N WebSocket clients on one topic of real daphne servers, M events, latency from
+commit to receipt (p50, p99), with the in-memory channel layer (one process) and with Redis (one
+and two processes, the clients split between them); beside it the same clients against a minimal
+broadcast server written with the websockets library (the floor).
 
 Each event is an edit of one idea through the API; the event carries the idea's updated_at, set
 when the row is saved inside the committing transaction, and each client takes receipt time minus
 that. The floor's publisher stamps its own send time the same way.
 
-Run: .venv/bin/python bench/live_fanout.py [--clients 100 1000] [--events 20]
+Server CPU is the daphne processes' user and system time while the events go out. Its growth from
+the smallest to the largest client count, divided by the added clients and the events, is the CPU
+each subscriber costs per event: what a popular topic costs, with the per-event work (the edit, its
+HTTP request) taken out.
+
+Run: .venv/bin/python bench/live_fanout.py [--clients 100 1000 3000] [--events 20]
 Needs redis-server on PATH (or REDIS_URL) for the Redis rows; everything binds 127.0.0.1.
 """
 
@@ -23,6 +29,7 @@ import tempfile
 import time
 import urllib.request
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 
 from common import ROOT, daphne_command, free_port, server_env, start, stop, wait_for_port
@@ -81,15 +88,34 @@ async def collect(clients: list, events: int, stamp_of) -> list[float]:
     return latencies
 
 
-async def run_daphne(port: int, idea: int, token: str, clients: int, events: int) -> list[float]:
-    url, origin = f"ws://127.0.0.1:{port}/ws/live/", f"http://127.0.0.1:{port}"
-    sockets = await open_clients(url, f"idea:{idea}", clients, origin)
+def cpu_seconds(servers: list[subprocess.Popen]) -> float:
+    """User plus system CPU time the server processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for server in servers:
+        fields = Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / ticks
+
+
+async def run_daphne(
+    servers: list[subprocess.Popen], ports: list[int], idea: int, token: str, clients: int, events: int
+) -> tuple[list[float], float]:
+    """Latencies (ms) and the servers' CPU seconds while the events went out."""
+    sockets = []
+    for index, port in enumerate(ports):  # the clients split evenly between the servers
+        share = clients // len(ports) + (index < clients % len(ports))
+        url, origin = f"ws://127.0.0.1:{port}/ws/live/", f"http://127.0.0.1:{port}"
+        sockets += await open_clients(url, f"idea:{idea}", share, origin)
+    await asyncio.sleep(1)  # let the subscriptions settle before measuring
     received = asyncio.create_task(
         collect(sockets, events, lambda m: datetime.fromisoformat(m["data"]["updated_at"]).timestamp())
     )
     loop = asyncio.get_running_loop()
+    cpu_before = cpu_seconds(servers)
     for n in range(events):
         body = json.dumps({"title": f"Fan-out benchmark idea, edit {n}"}).encode()
+        port = ports[n % len(ports)]
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/v1/ideas/{idea}/",
             data=body,
@@ -99,8 +125,9 @@ async def run_daphne(port: int, idea: int, token: str, clients: int, events: int
         await loop.run_in_executor(None, lambda r=request: urllib.request.urlopen(r, timeout=30).read())
         await asyncio.sleep(0.05)
     latencies = await asyncio.wait_for(received, timeout=120)
+    cpu = cpu_seconds(servers) - cpu_before
     await asyncio.gather(*(ws.close() for ws in sockets))
-    return latencies
+    return latencies, cpu
 
 
 async def run_floor(port: int, clients: int, events: int) -> list[float]:
@@ -127,9 +154,12 @@ def start_redis(workdir: str) -> tuple[str, subprocess.Popen | None]:
     return f"redis://127.0.0.1:{port}/0", process
 
 
+SETUPS = [("in-memory", 1), ("redis", 1), ("redis", 2)]  # (layer, daphne processes)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--clients", type=int, nargs="+", default=[100, 1000, 3000])
     parser.add_argument("--events", type=int, default=20)
     args = parser.parse_args()
 
@@ -149,35 +179,54 @@ def main() -> None:
             wait_for_port(port, server)
             floors[clients] = asyncio.run(run_floor(port, clients, args.events))
             stop(server)
-        for layer, url in [("in-memory", None), ("redis", redis_url)]:
+        for layer, processes in SETUPS:
+            url = redis_url if layer == "redis" else None
             for clients in args.clients:
-                port = free_port()
-                server = start(daphne_command(port), server_env(f"sqlite:///{database}", url))
-                wait_for_port(port, server)
+                ports = [free_port() for _ in range(processes)]
+                servers = [start(daphne_command(port), server_env(f"sqlite:///{database}", url)) for port in ports]
+                for port, server in zip(ports, servers, strict=True):
+                    wait_for_port(port, server)
                 try:
-                    ours = asyncio.run(run_daphne(port, idea, token, clients, args.events))
+                    ours, cpu = asyncio.run(run_daphne(servers, ports, idea, token, clients, args.events))
                 except Exception:
-                    log = Path(server.log_path).read_text().splitlines()
-                    print("\n".join(line for line in log if "WSCONNECT" not in line)[-5000:], file=sys.stderr)
+                    for server in servers:
+                        log = Path(server.log_path).read_text().splitlines()
+                        print("\n".join(line for line in log if "WSCONNECT" not in line)[-5000:], file=sys.stderr)
                     raise
                 finally:
-                    stop(server)
-                floor = floors[clients]
-                rows.append((layer, clients, ours, floor))
+                    for server in servers:
+                        stop(server)
+                rows.append((layer, processes, clients, ours, cpu, floors[clients]))
     finally:
         if redis is not None:
             stop(redis)
         shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"\nlive fan-out: {args.events} events to every client on one topic; latency commit -> receipt, ms")
-    header = ("layer", "clients", "received", "p50", "p99", "floor p50", "floor p99", "p50 x", "p99 x")
-    print("{:<10} {:>7} {:>9} {:>8} {:>8} {:>10} {:>10} {:>6} {:>6}".format(*header))
-    for layer, clients, ours, floor in rows:
+    header = ("layer", "procs", "clients", "received", "p50", "p99", "floor p50", "floor p99")
+    header += ("p50 x", "p99 x", "CPU s")
+    print("{:<10} {:>5} {:>7} {:>9} {:>8} {:>8} {:>10} {:>10} {:>6} {:>6} {:>6}".format(*header))
+    for layer, processes, clients, ours, cpu, floor in rows:
         p50, p99 = statistics.median(ours), percentile(ours, 0.99)
         f50, f99 = statistics.median(floor), percentile(floor, 0.99)
         print(
-            f"{layer:<10} {clients:>7} {len(ours):>9} {p50:>8.1f} {p99:>8.1f} {f50:>10.1f} {f99:>10.1f}"
-            f" {p50 / f50:>6.1f} {p99 / f99:>6.1f}"
+            f"{layer:<10} {processes:>5} {clients:>7} {len(ours):>9} {p50:>8.1f} {p99:>8.1f} {f50:>10.1f} {f99:>10.1f}"
+            f" {p50 / f50:>6.1f} {p99 / f99:>6.1f} {cpu:>6.2f}"
+        )
+    print("\nserver CPU per subscriber per event (growth of CPU over added subscribers x events), microseconds")
+    slopes = []
+    for layer, processes in SETUPS:
+        cpus = {clients: cpu for lay, procs, clients, _, cpu, _ in rows if (lay, procs) == (layer, processes)}
+        counts = sorted(cpus)
+        for low, high in pairwise(counts):
+            each = (cpus[high] - cpus[low]) / ((high - low) * args.events) * 1e6
+            slopes.append(each)
+            print(f"{layer:<10} {processes} process(es), {low:>5} -> {high:>5} clients: {each:6.1f} us")
+    if slopes:
+        worst = max(slopes)
+        print(
+            f"\nestimate, 10,000 readers of one idea across 4 processes at the worst cost above: "
+            f"{worst * 10_000 / 4 / 1000:.1f} ms of one core per process per event"
         )
 
 
