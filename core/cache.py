@@ -2,6 +2,7 @@
 their rate limits keep working through a Redis outage (the limits then count per process)."""
 
 import logging
+import re
 import threading
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -107,5 +108,17 @@ class FallbackRedisCache(RedisCache):
         return self._call("delete_many", keys, version)
 
     def clear(self):
+        """Delete this cache's keys only. Django's clear() empties the whole Redis database (FLUSHDB),
+        which the channel layer shares: it would wipe every process's live memberships too."""
         self._local.clear()
-        return self._call("clear")
+        if not self._redis_usable():
+            return True
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"  # the prefix, glob characters escaped
+        try:
+            client = self._cache.get_client(write=True)
+            keys = list(client.scan_iter(match=pattern, count=1000))
+            for start in range(0, len(keys), 1000):
+                client.unlink(*keys[start : start + 1000])
+        except UNREACHABLE as error:
+            self._outage.failed(error)
+        return True
