@@ -1,10 +1,15 @@
-"""The one WebSocket consumer, /ws/live/: subscribe and unsubscribe to topics, forward their events.
+"""The one WebSocket consumer, /ws/live/: subscribe and unsubscribe to topics, get their events.
 
 It checks on the server whether this connection may see each topic and never writes to the database.
+Events reach it through the process's hub (core/hub.py), which holds the only channel-layer channel;
+everything the consumer sends goes through its wire (core/wire.py), so a socket gets its messages in
+order (`subscribed` before the topic's events) and never holds more than MAX_UNSENT_BYTES unread.
 Bad messages get an error reply and the socket stays open, except for these closes (under daphne,
 autobahn lets an application close only with 1000 or 3000-4999, so the standard codes are mirrored
 in the private range):
 
+- 4008, the reader fell more than MAX_UNSENT_BYTES behind (as 1008, policy violation): the client
+  reconnects and refetches what it shows;
 - 4009, a message over 4 KB (as 1009, "message too big"), after an error reply saying so;
 - 4013, the channel layer (Redis) cannot be reached: try again later (as 1013). The outage is logged
   once (core/live.py), not as a traceback per socket.
@@ -12,23 +17,29 @@ in the private range):
 In front of it, `SameOriginValidator` refuses handshakes from any origin but the site's own.
 """
 
+import asyncio
 import json
 from urllib.parse import urlsplit
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.security.websocket import WebsocketDenier
+from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 from django.utils.http import is_same_domain
 from django.utils.translation import gettext as _
 
-from core.live import LAYER_DOWN, Access, group_name, layer_failed, layer_recovered, topic_access
+from core.hub import local_hub
+from core.live import LAYER_DOWN, Access, layer_failed, topic_access
 from core.parsers import too_deep
+from core.wire import Outgoing, wire_for
 
 MAX_MESSAGE_BYTES = 4096
 MAX_DEPTH = 8  # messages are flat objects; deeper JSON is refused before it is parsed
 MAX_SUBSCRIPTIONS = 50
+CLOSE_TOO_SLOW = 4008
 CLOSE_TOO_BIG = 4009
 CLOSE_TRY_LATER = 4013
 
@@ -38,104 +49,154 @@ class LiveConsumer(AsyncWebsocketConsumer):
     closed = False
 
     async def __call__(self, scope, receive, send):
-        # The channel layer is used from the start (Channels waits on it beside the socket) and on
-        # every subscription; when it cannot be reached, close with "try again later".
+        """As Channels' consumer, but with no channel-layer channel of its own (the hub has the
+        process's one): it waits on the socket and on its own inbox, where the hub's verdicts land."""
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        self.inbox: asyncio.Queue = asyncio.Queue()
+        self.topics: set[str] = set()
         try:
-            await super().__call__(scope, receive, send)
+            await await_many_dispatch([receive, self.inbox.get], self.dispatch)
+        except StopConsumer:
+            pass
         except LAYER_DOWN as error:
+            # The layer cannot be reached at connect or on a subscription: close with "try again later".
             layer_failed(error)
             if not self.closed:
-                if not self.accepted:
+                self.closed = True
+                self._leave_all()
+                if self.accepted:
+                    await self.wire.close(CLOSE_TRY_LATER)
+                else:
                     await send({"type": "websocket.accept"})
-                await send({"type": "websocket.close", "code": CLOSE_TRY_LATER})
+                    await send({"type": "websocket.close", "code": CLOSE_TRY_LATER})
+        finally:
+            self._leave_all()  # however it ended, the hub keeps no socket that is gone
+
+    async def dispatch(self, message):
+        # Channels' dispatch first closes stale database connections, a trip to the database thread
+        # per message; here the database is reached only through database_sync_to_async, which does it.
+        handler = getattr(self, message["type"].replace(".", "_"), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self):
-        self.topics: set[str] = set()
+        self.hub = await local_hub()
+        await self.hub.ensure_up()
         await self.accept()
         self.accepted = True
+        self.wire = wire_for(self.scope, self.base_send)
 
     async def disconnect(self, code):
         self.closed = True
-        try:
-            for topic in self.topics:
-                await self.channel_layer.group_discard(group_name(topic), self.channel_name)
-        except LAYER_DOWN as error:
-            layer_failed(error)  # the groups expire in the layer by themselves
+        self._leave_all()
+
+    def _leave_all(self):
+        for topic in self.topics:
+            self.hub.remove(topic, self)
         self.topics.clear()
 
     async def receive(self, text_data=None, bytes_data=None):
         raw = text_data if text_data is not None else bytes_data or b""
         size = len(raw.encode() if isinstance(raw, str) else raw)
         if size > MAX_MESSAGE_BYTES:
-            await self._error(None, "bad_request", _("Messages are limited to 4 KB."))
-            self.closed = True
-            await self.close(code=CLOSE_TOO_BIG)
+            self._error(None, "bad_request", _("Messages are limited to 4 KB."))
+            self._close(CLOSE_TOO_BIG)
             return
         try:
             text = raw if isinstance(raw, str) else raw.decode()
         except UnicodeDecodeError:
-            await self._error(None, "bad_request", _("Send JSON."))
+            self._error(None, "bad_request", _("Send JSON."))
             return
         if too_deep(text, MAX_DEPTH):
-            await self._error(
-                None, "bad_request", _("Send a JSON object nested at most %(n)d levels.") % {"n": MAX_DEPTH}
-            )
+            self._error(None, "bad_request", _("Send a JSON object nested at most %(n)d levels.") % {"n": MAX_DEPTH})
             return
         try:
             message = json.loads(text)
         except ValueError:
-            await self._error(None, "bad_request", _("Send JSON."))
+            self._error(None, "bad_request", _("Send JSON."))
             return
         if not isinstance(message, dict):
-            await self._error(None, "bad_request", _("Send a JSON object."))
+            self._error(None, "bad_request", _("Send a JSON object."))
             return
         kind, topic = message.get("type"), message.get("topic")
         if not isinstance(kind, str) or kind not in {"subscribe", "unsubscribe"}:
-            await self._error(topic if isinstance(topic, str) else None, "bad_request", _("Unknown message type."))
+            self._error(topic if isinstance(topic, str) else None, "bad_request", _("Unknown message type."))
             return
         if not isinstance(topic, str) or not topic:
-            await self._error(None, "bad_request", _("Name a topic."))
+            self._error(None, "bad_request", _("Name a topic."))
             return
         if kind == "subscribe":
             await self._subscribe(topic)
         else:
-            await self._unsubscribe(topic)
+            self._unsubscribe(topic)
 
     async def _subscribe(self, topic: str):
         if topic in self.topics:
-            await self.send_json({"type": "subscribed", "topic": topic})
+            self._say({"type": "subscribed", "topic": topic})
             return
         if len(self.topics) >= MAX_SUBSCRIPTIONS:
-            await self._error(topic, "bad_request", _("At most 50 subscriptions per connection."))
+            self._error(topic, "bad_request", _("At most 50 subscriptions per connection."))
             return
         access = await database_sync_to_async(topic_access)(self.scope["user"], topic)
         if access is not Access.ALLOWED:
-            await self._error(topic, access.value, None)
+            self._error(topic, access.value, None)
             return
-        await self.channel_layer.group_add(group_name(topic), self.channel_name)
-        layer_recovered()
+        await self.hub.join(topic)
+        if self.closed:
+            return
+        # No await from here on: no event of the topic can reach this socket before `subscribed`.
         self.topics.add(topic)
-        await self.send_json({"type": "subscribed", "topic": topic})
+        self._say({"type": "subscribed", "topic": topic})
+        self.hub.add(topic, self)
 
-    async def _unsubscribe(self, topic: str):
+    def _unsubscribe(self, topic: str):
         if topic in self.topics:
-            await self.channel_layer.group_discard(group_name(topic), self.channel_name)
+            self.hub.remove(topic, self)
             self.topics.discard(topic)
-        await self.send_json({"type": "unsubscribed", "topic": topic})
+        self._say({"type": "unsubscribed", "topic": topic})
 
-    async def live_event(self, message):
-        """An event from a service, sent to a topic's group after commit, already serialised."""
-        if message["topic"] in self.topics:
-            await self.send(text_data=message["text"])
+    # What the hub calls (core.hub.Subscriber)
 
-    async def send_json(self, content):
-        await self.send(text_data=json.dumps(content, separators=(",", ":")))
+    def member(self):
+        return self.scope["user"]
 
-    async def _error(self, topic: str | None, code: str, detail: str | None):
+    def deliver(self, message: Outgoing) -> None:
+        if not self.closed and not self.wire.deliver(message):
+            self._close(CLOSE_TOO_SLOW)
+
+    def forbid(self, topic: str) -> None:
+        self.topics.discard(topic)
+        self._error(topic, Access.FORBIDDEN.value, None)
+
+    def layer_lost(self) -> None:
+        self.topics.clear()
+        self._close(CLOSE_TRY_LATER)
+
+    # Sending and closing
+
+    def _say(self, content: dict) -> None:
+        self.deliver(Outgoing(json.dumps(content, separators=(",", ":"))))
+
+    def _error(self, topic: str | None, code: str, detail: str | None):
         error = {"type": "error", "topic": topic, "code": code}
         if detail:
             error["detail"] = detail
-        await self.send_json(error)
+        self._say(error)
+
+    def _close(self, code: int) -> None:
+        """Stop taking events at once; the close goes out behind what is queued, then the consumer ends."""
+        if self.closed:
+            return
+        self.closed = True
+        self._leave_all()
+        self.inbox.put_nowait({"type": "live.close", "code": code})
+
+    async def live_close(self, message):
+        await self.wire.close(message["code"])
+        raise StopConsumer
 
 
 def _origin(url: str) -> tuple[str, str, int] | None:

@@ -3,7 +3,8 @@
 Services call `publish(...)` with events built by their app's events.py; the event reaches the
 topic's subscribers only once the transaction commits, and never if it rolls back. Apps register
 each topic they own with a function that says whether a member may see it; the one consumer
-(core/consumers.py) asks that function before it subscribes anyone.
+(core/consumers.py) asks that function before it subscribes anyone, and each process's hub
+(core/hub.py) asks it again for every subscriber when a service calls `recheck(topic)`.
 
 A topic has one spelling: a name, or a name, a colon and an id in ASCII digits without a leading
 zero (`ideas`, `idea:42`); `idea:042`, `idea:+42`, `idea: 42`, `idea:42\n` and other digits are unknown.
@@ -86,25 +87,43 @@ def publish(*events: LiveEvent) -> None:
         transaction.on_commit(partial(_send, event), robust=True)
 
 
+def recheck(*topics: str) -> None:
+    """Once the current transaction commits, have every process check its subscribers of each topic
+    again and drop those who may no longer see it (core/hub.py). Call it when what a topic carries
+    becomes invisible to some who could see it: an idea deleted or hidden, a member suspended."""
+    for topic in topics:
+        transaction.on_commit(partial(_send_recheck, topic), robust=True)
+
+
 def _send(event: LiveEvent) -> None:
+    # Serialised once here, not once per subscriber: a popular topic has thousands.
+    text = _json({"type": "event", "topic": event.topic, "event": event.event, "data": event.data})
+    _send_to_group(event.topic, {"type": "live.event", "topic": event.topic, "text": text}, event.event)
+
+
+def _send_recheck(topic: str) -> None:
+    # The text is what a process from before the hub sends its subscribers instead of re-checking.
+    text = _json({"type": "error", "topic": topic, "code": Access.FORBIDDEN.value})
+    _send_to_group(topic, {"type": "live.event", "topic": topic, "text": text, "recheck": True}, "a re-check")
+
+
+def _json(content: dict) -> str:
+    return json.dumps(content, separators=(",", ":"))
+
+
+def _send_to_group(topic: str, message: dict, what: str) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    # Serialised once here, not once per subscriber: a popular topic has thousands.
-    text = json.dumps(
-        {"type": "event", "topic": event.topic, "event": event.event, "data": event.data}, separators=(",", ":")
-    )
     # A lost live event must never fail the write that caused it; pages refetch on reconnect.
     if not _outage.try_now():
         return
     try:
-        async_to_sync(_group_send)(
-            layer, group_name(event.topic), {"type": "live.event", "topic": event.topic, "text": text}
-        )
+        async_to_sync(_group_send)(layer, group_name(topic), message)
     except LAYER_DOWN as error:
         layer_failed(error)
     except Exception:
-        logger.exception("Could not send %s to %s", event.event, event.topic)
+        logger.exception("Could not send %s to %s", what, topic)
     else:
         layer_recovered()
 

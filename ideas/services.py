@@ -16,7 +16,7 @@ from accounts.models import User
 from core import audit, ratelimit
 from core.content import render_markdown
 from core.errors import DomainError
-from core.live import publish
+from core.live import publish, recheck
 from core.text import has_visible_text, strip_invisible, tidy_line
 from ideas import events, ranking
 from ideas.models import BODY_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, TITLE_MIN, Category, Idea, Tag
@@ -173,3 +173,4 @@ def idea_delete(*, idea: Idea, actor: User, reason: str = "", if_match: Collecti
         if is_staff_action(user=actor, idea=idea):
             audit.record(actor=actor, verb="idea.deleted", target=idea, reason=reason)
     publish(*events.idea_changed(idea))
+    recheck(events.idea_topic(idea.pk))  # its readers are told it is gone, then dropped from its topic

@@ -93,6 +93,14 @@ DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'for
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
+# Each process's live hub (core/hub.py) has one channel, named "live-hub...", that takes every event of
+# the topics the process's sockets watch: it holds a burst of LIVE_HUB_CAPACITY messages before the
+# layer drops new ones. The hub adds its memberships again every minute, so they expire in 5 minutes
+# only when their process is gone.
+LIVE_HUB_CAPACITY = 1000
+LIVE_LAYER_OPTIONS = {"channel_capacity": {"live-hub.*": LIVE_HUB_CAPACITY}, "group_expiry": 300}
+
+
 def redis_channel_layer(url: str) -> dict:
     """The channel layer on the Redis at `url` (the browser tests start one of their own)."""
     return {
@@ -114,6 +122,7 @@ def redis_channel_layer(url: str) -> dict:
                 }
             ],
             "prefix": env_str("CHANNEL_PREFIX", "idea-forum"),
+            **LIVE_LAYER_OPTIONS,
         },
     }
 
@@ -134,7 +143,7 @@ if REDIS_URL:
     CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "core.layers.InMemoryChannelLayer", "CONFIG": LIVE_LAYER_OPTIONS}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

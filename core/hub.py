@@ -1,0 +1,307 @@
+"""The live hub: one per process, between the channel layer and every live socket of the process.
+
+The hub holds the process's one channel-layer channel and one receive loop, and joins each topic's
+group once, when its first local socket subscribes. The layer so carries one message per event per
+process, not one per subscriber. The hub builds each event's WebSocket frame once and hands it to
+every local socket of the topic (core/wire.py), in the order it received the events, letting the
+loop run pings and HTTP every YIELD_EVERY sockets.
+
+- A group is left LEAVE_AFTER_SECONDS after its last local socket went, so a reload or a client
+  subscribing and unsubscribing in a loop does not churn the layer.
+- Memberships are added again every REFRESH_SECONDS: a Redis that restarted has forgotten them.
+  They expire in Redis after GROUP_EXPIRY_SECONDS (settings), so a process that crashed leaves one
+  stale member per topic, for that long at most.
+- When the layer cannot be reached, every local socket is closed with 4013 (clients reconnect and
+  refetch); the hub tries again every RETRY_SECONDS, or at once when a socket connects.
+- `core.live.recheck(topic)` makes every process's hub check its local subscribers of the topic again,
+  once per distinct member, and drop, with an `error`/`forbidden` message, those who may no longer
+  see it. The topic's events wait meanwhile, so none reaches a socket about to be dropped.
+
+Old processes (before the hub) and new ones share the group names and message shape, so they can
+run side by side during a deploy; an old process passes a re-check on as the `forbidden` error.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+import weakref
+from itertools import islice
+from typing import Protocol
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from core.live import (
+    LAYER_DOWN,
+    RETRY_SECONDS,
+    SEND_TIMEOUT_SECONDS,
+    Access,
+    group_name,
+    layer_failed,
+    layer_recovered,
+    topic_access,
+)
+from core.wire import Outgoing
+
+logger = logging.getLogger(__name__)
+
+CHANNEL_PREFIX = "live-hub"  # settings give channels of this prefix the capacity of a burst
+YIELD_EVERY = 2000
+LEAVE_AFTER_SECONDS = 10
+REFRESH_SECONDS = 60
+UPKEEP_SECONDS = 5
+RECHECK_BATCH = 200  # members checked per trip to the database thread
+PROBE_GROUP = "live.probe"  # never joined: discarding from it is the cheapest round trip to the layer
+
+
+class Subscriber(Protocol):
+    """A local socket, as the hub sees it (core.consumers.LiveConsumer)."""
+
+    def member(self): ...  # the user the socket belongs to, for re-checks
+
+    def deliver(self, message: Outgoing) -> None: ...
+
+    def forbid(self, topic: str) -> None: ...  # the hub dropped it from the topic after a re-check
+
+    def layer_lost(self) -> None: ...  # the layer went away: close, the client will try again
+
+
+class Hub:
+    def __init__(self, layer):
+        self.layer = layer
+        self.channel: str | None = None
+        self.local: dict[str, set[Subscriber]] = {}  # topic -> its sockets in this process
+        self.joined: set[str] = set()  # topics whose group this process is a member of
+        self.idle: dict[str, float] = {}  # joined topic without local sockets -> since when
+        self.held: dict[str, list[Outgoing]] = {}  # topic being re-checked -> its events meanwhile
+        self.recheck_again: set[str] = set()
+        self.down = False
+        self.received = 0  # layer messages received, for the tests that count them
+        self._back = asyncio.Event()
+        self._membership = asyncio.Lock()
+        self._tasks: set[asyncio.Task] = set()
+        self.started = asyncio.ensure_future(self._start())
+
+    async def _start(self) -> None:
+        self.channel = await self.layer.new_channel(prefix=CHANNEL_PREFIX)
+        self._spawn(self._receive_loop())
+        self._spawn(self._upkeep_loop())
+
+    def _spawn(self, coroutine) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # Sockets
+
+    async def ensure_up(self) -> None:
+        """Raise one of LAYER_DOWN if the layer is down; while it is, each call tries it once."""
+        if self.down:
+            await self._probe()
+
+    async def join(self, topic: str) -> None:
+        """Make this process a member of the topic's group (raises LAYER_DOWN if it cannot)."""
+        if topic in self.joined:
+            return
+        async with self._membership:
+            if topic not in self.joined:
+                await self._group_add(topic)
+                self.joined.add(topic)
+                self.idle[topic] = time.monotonic()  # until add() gives it a socket
+
+    def add(self, topic: str, subscriber: Subscriber) -> None:
+        """After join(): from now on the socket gets the topic's events."""
+        self.local.setdefault(topic, set()).add(subscriber)
+        self.idle.pop(topic, None)
+
+    def remove(self, topic: str, subscriber: Subscriber) -> None:
+        subscribers = self.local.get(topic)
+        if subscribers is None or subscriber not in subscribers:
+            return
+        subscribers.discard(subscriber)
+        if not subscribers:
+            del self.local[topic]
+            if topic in self.joined:
+                self.idle[topic] = time.monotonic()
+
+    # The layer
+
+    async def _timed(self, operation) -> None:
+        async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+            await operation
+
+    async def _group_add(self, topic: str) -> None:
+        try:
+            await self._timed(self.layer.group_add(group_name(topic), self.channel))
+        except LAYER_DOWN as error:
+            layer_failed(error)
+            raise
+
+    async def _probe(self) -> None:
+        try:
+            await self._timed(self.layer.group_discard(PROBE_GROUP, self.channel))
+        except LAYER_DOWN as error:
+            layer_failed(error)
+            raise
+        self._up()
+
+    def _up(self) -> None:
+        layer_recovered()
+        if self.down:
+            self.down = False
+            self._back.set()
+
+    def _lost(self, error: BaseException) -> None:
+        """The layer failed under the receive loop: every local socket closes with 4013."""
+        layer_failed(error)
+        self.down = True
+        self._back.clear()
+        subscribers = {subscriber for group in self.local.values() for subscriber in group}
+        self.local.clear()
+        self.joined.clear()
+        self.idle.clear()
+        for subscriber in subscribers:
+            subscriber.layer_lost()
+
+    async def _receive_loop(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except LAYER_DOWN as error:
+                self._lost(error)
+                await self._until_back()
+                continue
+            except Exception:
+                logger.exception("The live hub could not receive from the channel layer")
+                await asyncio.sleep(1)
+                continue
+            self.received += 1
+            await self._handle(message)
+
+    async def _until_back(self) -> None:
+        while self.down:
+            try:
+                async with asyncio.timeout(RETRY_SECONDS):
+                    await self._back.wait()
+            except TimeoutError:
+                with contextlib.suppress(*LAYER_DOWN):
+                    await self._probe()
+
+    async def _upkeep_loop(self) -> None:
+        refreshed = time.monotonic()
+        while True:
+            await asyncio.sleep(UPKEEP_SECONDS)
+            if self.down:
+                continue
+            now = time.monotonic()
+            try:
+                for topic, since in list(self.idle.items()):
+                    if now - since >= LEAVE_AFTER_SECONDS:
+                        await self._leave(topic)
+                if now - refreshed >= REFRESH_SECONDS:
+                    refreshed = now
+                    for topic in list(self.joined):
+                        await self._group_add(topic)
+            except LAYER_DOWN:
+                pass  # said by layer_failed; the receive loop closes the sockets if it is down for good
+
+    async def _leave(self, topic: str) -> None:
+        async with self._membership:
+            if topic in self.local or topic not in self.idle:
+                return
+            del self.idle[topic]
+            self.joined.discard(topic)
+            try:
+                await self._timed(self.layer.group_discard(group_name(topic), self.channel))
+            except LAYER_DOWN as error:
+                layer_failed(error)  # the membership expires in the layer by itself
+
+    # Events
+
+    async def _handle(self, message: dict) -> None:
+        topic, text = message.get("topic"), message.get("text")
+        if message.get("type") != "live.event" or not isinstance(topic, str) or not isinstance(text, str):
+            return
+        if topic not in self.local:
+            return
+        if message.get("recheck"):
+            self._recheck_soon(topic)
+            return
+        outgoing = Outgoing(text)
+        held = self.held.get(topic)
+        if held is not None:
+            held.append(outgoing)
+        else:
+            await self._fan_out(topic, outgoing)
+
+    async def _fan_out(self, topic: str, outgoing: Outgoing) -> None:
+        subscribers = self.local.get(topic)
+        if not subscribers:
+            return
+        snapshot = list(subscribers)
+        for start in range(0, len(snapshot), YIELD_EVERY):
+            if start:
+                await asyncio.sleep(0)  # let pings and HTTP through; sockets may have left meanwhile
+                subscribers = self.local.get(topic, ())
+            for subscriber in snapshot[start : start + YIELD_EVERY]:
+                if subscriber in subscribers:
+                    subscriber.deliver(outgoing)
+
+    def _recheck_soon(self, topic: str) -> None:
+        if topic in self.held:
+            self.recheck_again.add(topic)
+            return
+        self.held[topic] = []
+        self._spawn(self._recheck(topic))
+
+    async def _recheck(self, topic: str) -> None:
+        verdicts: dict = {}  # member key -> Access
+        try:
+            while True:
+                unchecked = {}
+                for subscriber in self.local.get(topic, ()):
+                    user = subscriber.member()
+                    if member_key(user) not in verdicts:
+                        unchecked.setdefault(member_key(user), user)
+                if not unchecked:
+                    if topic not in self.recheck_again:
+                        break
+                    self.recheck_again.discard(topic)
+                    verdicts.clear()
+                    continue
+                batch = dict(islice(unchecked.items(), RECHECK_BATCH))
+                verdicts.update(await database_sync_to_async(_access_of)(topic, batch))
+                for subscriber in list(self.local.get(topic, ())):
+                    if verdicts.get(member_key(subscriber.member()), Access.ALLOWED) is not Access.ALLOWED:
+                        self.remove(topic, subscriber)
+                        subscriber.forbid(topic)
+        except Exception:
+            logger.exception("Could not re-check who may see %s", topic)
+        finally:
+            held = self.held.get(topic, [])
+            while held:
+                await self._fan_out(topic, held.pop(0))
+            self.held.pop(topic, None)
+            self.recheck_again.discard(topic)
+
+
+def member_key(user) -> int | None:
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+def _access_of(topic: str, members: dict) -> dict:
+    return {key: topic_access(user, topic) for key, user in members.items()}
+
+
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
+
+
+async def local_hub() -> Hub:
+    """This process's hub (one per event loop: daphne runs one), started on first use."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        hub = _hubs[loop] = Hub(get_channel_layer())
+    await hub.started
+    return hub
