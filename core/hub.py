@@ -31,6 +31,7 @@ from typing import Protocol
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.contrib.auth import get_user_model
 
 from core.live import (
     LAYER_DOWN,
@@ -177,7 +178,10 @@ class Hub:
                 await asyncio.sleep(1)
                 continue
             self.received += 1
-            await self._handle(message)
+            try:
+                await self._handle(message)
+            except Exception:
+                logger.exception("The live hub could not handle a message for %r", message.get("topic"))
 
     async def _until_back(self) -> None:
         while self.down:
@@ -246,7 +250,11 @@ class Hub:
                 subscribers = self.local.get(topic, ())
             for subscriber in snapshot[start : start + YIELD_EVERY]:
                 if subscriber in subscribers:
-                    subscriber.deliver(outgoing)
+                    try:
+                        subscriber.deliver(outgoing)
+                    except Exception:  # one broken socket must not stop the others' events
+                        logger.exception("Could not send an event of %s to a socket", topic)
+                        self.remove(topic, subscriber)
 
     def _recheck_soon(self, topic: str) -> None:
         if topic in self.held:
@@ -291,7 +299,15 @@ def member_key(user) -> int | None:
 
 
 def _access_of(topic: str, members: dict) -> dict:
-    return {key: topic_access(user, topic) for key, user in members.items()}
+    """Each member's access now, as the database says: roles, suspensions and deletions since the
+    socket connected count. A member who no longer exists may see nothing."""
+    current = get_user_model().objects.in_bulk([key for key in members if key is not None])
+    verdicts = {}
+    for key, user in members.items():
+        if key is not None:
+            user = current.get(key)
+        verdicts[key] = Access.FORBIDDEN if user is None else topic_access(user, topic)
+    return verdicts
 
 
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
