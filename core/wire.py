@@ -11,7 +11,7 @@ would go over refuses the frame (`deliver` returns False) and its consumer close
 
 This is the one module that reaches into daphne, Twisted and autobahn internals; their versions are
 pinned in requirements.txt, `daphne_internals_missing()` names what it relies on, and
-tests/core/test_wire.py runs a socket through a real daphne and fails if any of it changed:
+tests/core/test_live_daphne.py runs a socket through a real daphne and fails if any of it changed:
 - daphne hands an application `send = functools.partial(Server.handle_reply, protocol)`;
 - the protocol is autobahn's `WebSocketServerProtocol`: `state`, `STATE_OPEN`, `send_queue`;
 - its `transport` is `twisted.internet.tcp.Server`: `connected`, `disconnecting`, `writeSomeData`,

@@ -194,6 +194,7 @@ def own_daphne(django_db_setup, django_db_blocker, transactional_db):
         process.join(timeout=10)
 
     start.stop = stop
+    start.processes = processes  # running, oldest first: a test may read a pid, or kill one (popping it)
     yield start
     while processes:
         stop()
