@@ -1,12 +1,14 @@
 """The cache through a Redis outage, with a real redis-server that the test stops and starts: sign-in,
 sign-up, password reset and the token endpoint keep working on this process's memory, their limits still
-hold, the outage is logged once, and Redis is used again once it is back."""
+hold, the outage is logged once, and Redis is used again once it is back. Clearing it leaves the other keys
+of its Redis database (the channel layer's) alone."""
 
 import logging
 import socket
 
 import pytest
 import redis
+from django.core.cache import cache
 
 from tests.accounts.test_tokens import ask_token
 from tests.conftest import PASSWORD
@@ -87,3 +89,17 @@ def test_a_redis_that_accepts_but_never_answers_does_not_hang_sign_in(client, al
         settings.CACHES = fallback_cache(f"redis://127.0.0.1:{silent.getsockname()[1]}/0", retry_seconds=60)
         assert sign_in(client, alice.email) == 302
         assert ask_token(alice.email, PASSWORD).status_code == 200
+
+
+def test_clearing_the_cache_deletes_its_own_keys_and_leaves_the_channel_layers(own_redis, settings):
+    url = own_redis()
+    # A prefix with glob characters: unescaped, "forum[1]:*" would match "forum1:..." too.
+    settings.CACHES = {"default": {**fallback_cache(url)["default"], "KEY_PREFIX": "forum[1]"}}
+    others = redis.Redis.from_url(url)
+    others.zadd("asgi:group:live.ideas", {"live-hub.a1b2!c3d4": 1})  # a process's live membership
+    others.set("forum1:1:lookalike", "not the cache's")
+    cache.set_many({f"rate-{n}": n for n in range(2500)})  # more keys than one SCAN batch
+    assert len(stored_keys(url)) == 2502
+    cache.clear()
+    assert cache.get("rate-7") is None
+    assert sorted(stored_keys(url)) == [b"asgi:group:live.ideas", b"forum1:1:lookalike"]
