@@ -93,33 +93,34 @@ class AsgiWire:
 
     def __init__(self, send):
         self.send = send
-        self.queue: deque[dict] = deque()
+        self.queue: deque[tuple[dict, int]] = deque()
         self.unsent = 0
         self.flushing: asyncio.Task | None = None
 
     def deliver(self, message: Outgoing) -> bool:
-        size = len(message.text)  # characters: near enough to bytes for a bound
+        size = len(message.frame)  # built once per message, however many sockets take it
         if self.unsent + size > MAX_UNSENT_BYTES:
             return False
         self.unsent += size
-        self._put({"type": "websocket.send", "text": message.text})
+        self._put({"type": "websocket.send", "text": message.text}, size)
         return True
 
     async def close(self, code: int) -> None:
-        self._put({"type": "websocket.close", "code": code})
+        """Send the close behind what is queued. A server whose `send` never returns (a dead peer it
+        has not noticed yet) holds it up until it notices and disconnects the socket."""
+        self._put({"type": "websocket.close", "code": code}, 0)
         await self.flushing
 
-    def _put(self, message: dict) -> None:
-        self.queue.append(message)
+    def _put(self, message: dict, size: int) -> None:
+        self.queue.append((message, size))
         if self.flushing is None or self.flushing.done():
             self.flushing = asyncio.ensure_future(self._flush())
 
     async def _flush(self) -> None:
         while self.queue:
-            message = self.queue.popleft()
+            message, size = self.queue.popleft()
             await self.send(message)
-            if message["type"] == "websocket.send":
-                self.unsent -= len(message["text"])
+            self.unsent -= size
 
 
 def wire_for(scope, send):
