@@ -276,7 +276,7 @@ def test_a_socket_whose_sends_stall_is_closed_past_the_bound_and_the_others_get_
         for ws in healthy:
             got = [await ws.receive_output(timeout=5) for _ in events]
             assert [json.loads(m["text"])["data"]["n"] for m in got] == [event.data["n"] for event in events]
-            size = len(got[0]["text"])
+            size = len(text_frame(got[0]["text"]))  # what the wire counts: the frame, in bytes
         hub = await local_hub()
         assert len(hub.local[topic]) == len(healthy)  # the slow one is out already
         assert size * len(events) > MAX_UNSENT_BYTES
