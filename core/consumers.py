@@ -140,17 +140,28 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if len(self.topics) >= MAX_SUBSCRIPTIONS:
             self._error(topic, "bad_request", _("At most 50 subscriptions per connection."))
             return
-        access = await database_sync_to_async(topic_access)(self.scope["user"], topic)
-        if access is not Access.ALLOWED:
-            self._error(topic, access.value, None)
+        mark = self.hub.mark(topic)
+        if not await self._may_see(topic):
             return
         await self.hub.join(topic)
+        # A re-check that came while access was being checked (or that this process, not yet in the
+        # topic's group, could not hear) may have been about this member: check again until none came.
+        while self.hub.mark(topic) != mark:
+            mark = self.hub.mark(topic)
+            if not await self._may_see(topic):
+                return
         if self.closed:
             return
         # No await from here on: no event of the topic can reach this socket before `subscribed`.
         self.topics.add(topic)
         self._say({"type": "subscribed", "topic": topic})
         self.hub.add(topic, self)
+
+    async def _may_see(self, topic: str) -> bool:
+        access = await database_sync_to_async(topic_access)(self.scope["user"], topic)
+        if access is not Access.ALLOWED:
+            self._error(topic, access.value, None)
+        return access is Access.ALLOWED
 
     def _unsubscribe(self, topic: str):
         if topic in self.topics:
@@ -171,7 +182,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.topics.discard(topic)
         self._error(topic, Access.FORBIDDEN.value, None)
 
-    def layer_lost(self) -> None:
+    def try_later(self) -> None:
         self.topics.clear()
         self._close(CLOSE_TRY_LATER)
 

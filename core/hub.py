@@ -23,15 +23,16 @@ run side by side during a deploy; an old process passes a re-check on as the `fo
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import time
 import weakref
-from itertools import islice
 from typing import Protocol
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 
 from core.live import (
     LAYER_DOWN,
@@ -53,6 +54,8 @@ LEAVE_AFTER_SECONDS = 10
 REFRESH_SECONDS = 60
 UPKEEP_SECONDS = 5
 RECHECK_BATCH = 200  # members checked per trip to the database thread
+RECHECK = object()  # in a held topic's queue: re-check its subscribers here
+_marks = itertools.count(1)
 PROBE_GROUP = "live.probe"  # never joined: discarding from it is the cheapest round trip to the layer
 
 
@@ -65,7 +68,7 @@ class Subscriber(Protocol):
 
     def forbid(self, topic: str) -> None: ...  # the hub dropped it from the topic after a re-check
 
-    def layer_lost(self) -> None: ...  # the layer went away: close, the client will try again
+    def try_later(self) -> None: ...  # close with 4013: the client reconnects and is checked afresh
 
 
 class Hub:
@@ -75,8 +78,8 @@ class Hub:
         self.local: dict[str, set[Subscriber]] = {}  # topic -> its sockets in this process
         self.joined: set[str] = set()  # topics whose group this process is a member of
         self.idle: dict[str, float] = {}  # joined topic without local sockets -> since when
-        self.held: dict[str, list[Outgoing]] = {}  # topic being re-checked -> its events meanwhile
-        self.recheck_again: set[str] = set()
+        self.held: dict[str, list] = {}  # topic being re-checked -> its events and re-checks meanwhile
+        self.marks: dict[str, int] = {}  # joined topic -> a new number at each join and re-check
         self.down = False
         self.received = 0  # layer messages received, for the tests that count them
         self._back = asyncio.Event()
@@ -109,7 +112,14 @@ class Hub:
             if topic not in self.joined:
                 await self._group_add(topic)
                 self.joined.add(topic)
+                self.marks[topic] = next(_marks)
                 self.idle[topic] = time.monotonic()  # until add() gives it a socket
+
+    def mark(self, topic: str) -> int | None:
+        """Changes whenever the process joins the topic or a re-check of it arrives; None while the
+        process is not a member of the topic's group (and so hears no re-check of it). A subscription
+        checked between two equal marks saw no re-check it could have missed."""
+        return self.marks.get(topic)
 
     def add(self, topic: str, subscriber: Subscriber) -> None:
         """After join(): from now on the socket gets the topic's events."""
@@ -161,9 +171,10 @@ class Hub:
         subscribers = {subscriber for group in self.local.values() for subscriber in group}
         self.local.clear()
         self.joined.clear()
+        self.marks.clear()
         self.idle.clear()
         for subscriber in subscribers:
-            subscriber.layer_lost()
+            subscriber.try_later()
 
     async def _receive_loop(self) -> None:
         while True:
@@ -216,6 +227,7 @@ class Hub:
                 return
             del self.idle[topic]
             self.joined.discard(topic)
+            self.marks.pop(topic, None)
             try:
                 await self._timed(self.layer.group_discard(group_name(topic), self.channel))
             except LAYER_DOWN as error:
@@ -227,6 +239,8 @@ class Hub:
         topic, text = message.get("topic"), message.get("text")
         if message.get("type") != "live.event" or not isinstance(topic, str) or not isinstance(text, str):
             return
+        if message.get("recheck") and topic in self.joined:
+            self.marks[topic] = next(_marks)  # a subscription checked before this must be checked again
         if topic not in self.local:
             return
         if message.get("recheck"):
@@ -257,41 +271,51 @@ class Hub:
                         self.remove(topic, subscriber)
 
     def _recheck_soon(self, topic: str) -> None:
-        if topic in self.held:
-            self.recheck_again.add(topic)
+        held = self.held.get(topic)
+        if held is not None:
+            held.append(RECHECK)  # after the events already waiting, before those still to come
             return
-        self.held[topic] = []
-        self._spawn(self._recheck(topic))
+        self.held[topic] = [RECHECK]
+        self._spawn(self._work_through_held(topic))
+
+    async def _work_through_held(self, topic: str) -> None:
+        """Re-check the topic's subscribers and send its waiting events, in the order they came: an
+        event that came after a re-check goes out only once that re-check has dropped who it drops."""
+        held = self.held[topic]
+        try:
+            while held:
+                item = held.pop(0)
+                if item is RECHECK:
+                    await self._recheck(topic)
+                else:
+                    await self._fan_out(topic, item)
+        except Exception:
+            # Fail closed: who may see the topic is unknown, so its sockets close with "try again later";
+            # their clients reconnect and each subscription is checked afresh.
+            logger.exception("Could not re-check who may see %s", topic)
+            for subscriber in list(self.local.get(topic, ())):
+                subscriber.try_later()
+        finally:
+            del self.held[topic]
 
     async def _recheck(self, topic: str) -> None:
+        """Check each member with a socket on the topic once, dropping those who may no longer see it;
+        sockets that subscribe meanwhile are checked too."""
         verdicts: dict = {}  # member key -> Access
-        try:
-            while True:
-                unchecked = {}
-                for subscriber in self.local.get(topic, ()):
-                    user = subscriber.member()
-                    if member_key(user) not in verdicts:
-                        unchecked.setdefault(member_key(user), user)
-                if not unchecked:
-                    if topic not in self.recheck_again:
-                        break
-                    self.recheck_again.discard(topic)
-                    verdicts.clear()
-                    continue
-                batch = dict(islice(unchecked.items(), RECHECK_BATCH))
-                verdicts.update(await database_sync_to_async(_access_of)(topic, batch))
-                for subscriber in list(self.local.get(topic, ())):
-                    if verdicts.get(member_key(subscriber.member()), Access.ALLOWED) is not Access.ALLOWED:
-                        self.remove(topic, subscriber)
-                        subscriber.forbid(topic)
-        except Exception:
-            logger.exception("Could not re-check who may see %s", topic)
-        finally:
-            held = self.held.get(topic, [])
-            while held:
-                await self._fan_out(topic, held.pop(0))
-            self.held.pop(topic, None)
-            self.recheck_again.discard(topic)
+        while True:
+            unchecked = {}
+            for subscriber in self.local.get(topic, ()):
+                user = subscriber.member()
+                if member_key(user) not in verdicts:
+                    unchecked.setdefault(member_key(user), user)
+            if not unchecked:
+                return
+            batch = dict(itertools.islice(unchecked.items(), RECHECK_BATCH))
+            verdicts.update(await database_sync_to_async(_access_of)(topic, batch))
+            for subscriber in list(self.local.get(topic, ())):
+                if verdicts.get(member_key(subscriber.member()), Access.ALLOWED) is not Access.ALLOWED:
+                    self.remove(topic, subscriber)
+                    subscriber.forbid(topic)
 
 
 def member_key(user) -> int | None:
@@ -300,13 +324,16 @@ def member_key(user) -> int | None:
 
 def _access_of(topic: str, members: dict) -> dict:
     """Each member's access now, as the database says: roles, suspensions and deletions since the
-    socket connected count. A member who no longer exists may see nothing."""
+    socket connected count. A member deleted or deactivated since counts as signed out, as their
+    session now does."""
     current = get_user_model().objects.in_bulk([key for key in members if key is not None])
     verdicts = {}
     for key, user in members.items():
         if key is not None:
             user = current.get(key)
-        verdicts[key] = Access.FORBIDDEN if user is None else topic_access(user, topic)
+            if user is None or not user.is_active:
+                user = AnonymousUser()
+        verdicts[key] = topic_access(user, topic)
     return verdicts
 
 

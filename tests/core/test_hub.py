@@ -10,7 +10,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from channels_redis.core import RedisChannelLayer
-from django.db import transaction
+from django.db import OperationalError, transaction
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
@@ -18,7 +18,7 @@ from config.asgi import application
 from config.settings.base import redis_channel_layer
 from core import hub as hub_module
 from core import live
-from core.consumers import CLOSE_TOO_SLOW
+from core.consumers import CLOSE_TOO_SLOW, CLOSE_TRY_LATER
 from core.hub import local_hub
 from core.live import Access, LiveEvent, group_name
 from core.wire import MAX_UNSENT_BYTES, text_frame
@@ -234,6 +234,123 @@ def test_a_recheck_drops_only_the_members_who_lost_access_checking_each_member_o
             await ws.disconnect()
 
     run(body)
+
+
+def publish_now(*events: LiveEvent) -> None:
+    with transaction.atomic():
+        live.publish(*events)
+
+
+def test_a_member_revoked_while_their_subscription_joins_the_group_is_refused(alice, backstage, monkeypatch):
+    """The first socket of a topic in a process: its access is checked, then the process joins the
+    group. A re-check sent in between reaches no one here; the subscription is checked again."""
+    allowed, _checked = backstage
+    allowed.add(alice.pk)
+
+    async def body():
+        hub = await local_hub()
+        real_add = hub.layer.group_add
+
+        async def revoked_meanwhile(group, channel):
+            if group == group_name(BACKSTAGE):
+                allowed.discard(alice.pk)
+                await database_sync_to_async(live.recheck)(BACKSTAGE)  # outside a transaction: sent at once
+            await real_add(group, channel)
+
+        monkeypatch.setattr(hub.layer, "group_add", revoked_meanwhile)
+        ws = await connected(alice)
+        assert await subscribe(ws, BACKSTAGE) == {"type": "error", "topic": BACKSTAGE, "code": "forbidden"}
+        await database_sync_to_async(publish_now)(LiveEvent(BACKSTAGE, "note.added", {"n": 1}))
+        await expect_nothing(ws)
+        assert BACKSTAGE not in hub.local
+        await ws.disconnect()
+
+    run(body)
+
+
+def test_a_recheck_that_comes_while_held_events_go_out_applies_before_the_events_after_it(
+    alice, bob, backstage, monkeypatch
+):
+    """Events held during a re-check go out a few sockets at a time; a second re-check coming in
+    between holds back the events sent after it until it has dropped who it drops."""
+    allowed, _checked = backstage
+    allowed.update({alice.pk, bob.pk})
+    monkeypatch.setattr(hub_module, "YIELD_EVERY", 2)
+
+    async def body():
+        hub = await local_hub()
+        alices = [await connected(alice) for _ in range(6)]
+        bobs = await connected(bob)
+        for ws in [*alices, bobs]:
+            await subscribe(ws, BACKSTAGE)
+        real_fan_out = hub._fan_out
+        revoked = []
+
+        async def revoke_bob_once_it_goes_out(topic, outgoing):
+            if json.loads(outgoing.text)["data"]["n"] == 1 and not revoked:
+                revoked.append(True)
+                allowed.discard(bob.pk)
+                await database_sync_to_async(live.recheck)(BACKSTAGE)
+                await database_sync_to_async(publish_now)(LiveEvent(BACKSTAGE, "note.added", {"n": 3}))
+            await real_fan_out(topic, outgoing)
+
+        monkeypatch.setattr(hub, "_fan_out", revoke_bob_once_it_goes_out)
+
+        def recheck_then_two_events():
+            with transaction.atomic():
+                live.recheck(BACKSTAGE)
+                live.publish(*(LiveEvent(BACKSTAGE, "note.added", {"n": n}) for n in (1, 2)))
+
+        await database_sync_to_async(recheck_then_two_events)()
+        for ws in alices:
+            assert [(await ws.receive_json_from(timeout=5))["data"]["n"] for _ in range(3)] == [1, 2, 3]
+        got = [await bobs.receive_json_from(timeout=5) for _ in range(3)]
+        assert [m.get("data", {}).get("n") for m in got[:2]] == [1, 2]
+        assert got[2] == {"type": "error", "topic": BACKSTAGE, "code": "forbidden"}
+        await expect_nothing(bobs)
+        for ws in [*alices, bobs]:
+            await ws.disconnect()
+
+    run(body)
+
+
+def test_a_recheck_that_cannot_reach_the_database_closes_the_topics_sockets_to_try_again(
+    alice, bob, backstage, monkeypatch
+):
+    """Failing closed: when who may see a topic cannot be known, its sockets close with 4013 and their
+    clients reconnect, each subscription checked afresh. Sockets on other topics stay."""
+    allowed, _checked = backstage
+    allowed.update({alice.pk, bob.pk})
+
+    def database_down(topic, members):
+        raise OperationalError("the database is restarting")
+
+    async def body():
+        on_topic = [await connected(alice), await connected(bob)]
+        elsewhere = await connected(alice)
+        for ws in on_topic:
+            await subscribe(ws, BACKSTAGE)
+        await subscribe(elsewhere, "ideas")
+        monkeypatch.setattr(hub_module, "_access_of", database_down)
+        await database_sync_to_async(publish_now)(LiveEvent(BACKSTAGE, "note.added", {"n": 1}))
+        await database_sync_to_async(live.recheck)(BACKSTAGE)
+        await database_sync_to_async(publish_now)(LiveEvent(BACKSTAGE, "note.added", {"n": 2}))
+        for ws in on_topic:
+            assert (await ws.receive_json_from(timeout=5))["data"]["n"] == 1
+            assert await ws.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_TRY_LATER}
+        await expect_nothing(elsewhere)
+        await elsewhere.disconnect()
+
+    run(body)
+
+
+def test_a_recheck_counts_a_member_deactivated_since_as_signed_out(alice, alices_idea, backstage):
+    allowed, _checked = backstage
+    allowed.add(alice.pk)
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+    assert hub_module._access_of(BACKSTAGE, {alice.pk: alice}) == {alice.pk: Access.FORBIDDEN}
+    assert hub_module._access_of(idea_topic(alices_idea.pk), {alice.pk: alice}) == {alice.pk: Access.ALLOWED}
 
 
 def stalling(app, stalled: asyncio.Event, released: asyncio.Event):
