@@ -8,9 +8,13 @@ loop run pings and HTTP every YIELD_EVERY sockets.
 
 - A group is left LEAVE_AFTER_SECONDS after its last local socket went, so a reload or a client
   subscribing and unsubscribing in a loop does not churn the layer.
-- Memberships are added again every REFRESH_SECONDS: a Redis that restarted has forgotten them.
-  They expire in Redis after GROUP_EXPIRY_SECONDS (settings), so a process that crashed leaves one
-  stale member per topic, for that long at most.
+- Memberships are added again every REFRESH_SECONDS, so they expire in the layer (after
+  `group_expiry`, settings) only when their process is gone: a process that crashed leaves one stale
+  member per topic, for that long at most.
+- Every UPKEEP_SECONDS the hub pings itself through a group only it is in. A ping not back within
+  PING_DEADLINE_SECONDS means the layer forgot the hub's memberships (Redis restarted or flushed
+  while the receive loop kept going) or the hub is that far behind: its sockets close with 4013, so
+  their pages refetch what they missed and subscribe again.
 - When the layer cannot be reached, every local socket is closed with 4013 (clients reconnect and
   refetch); the hub tries again every RETRY_SECONDS, or at once when a socket connects.
 - `core.live.recheck(topic)` makes every process's hub check its local subscribers of the topic again,
@@ -26,6 +30,7 @@ import contextlib
 import itertools
 import logging
 import time
+import uuid
 import weakref
 from typing import Protocol
 
@@ -52,7 +57,8 @@ CHANNEL_PREFIX = "live-hub"  # settings give channels of this prefix the capacit
 YIELD_EVERY = 2000
 LEAVE_AFTER_SECONDS = 10
 REFRESH_SECONDS = 60
-UPKEEP_SECONDS = 5
+UPKEEP_SECONDS = 5  # idle groups left, memberships refreshed, a ping sent, at most this often
+PING_DEADLINE_SECONDS = 15
 RECHECK_BATCH = 200  # members checked per trip to the database thread
 RECHECK = object()  # in a held topic's queue: re-check its subscribers here
 _marks = itertools.count(1)
@@ -81,6 +87,9 @@ class Hub:
         self.held: dict[str, list] = {}  # topic being re-checked -> its events and re-checks meanwhile
         self.marks: dict[str, int] = {}  # joined topic -> a new number at each join and re-check
         self.down = False
+        self.ping_group = f"live.hub-{uuid.uuid4().hex}"  # this hub's alone (topics have no hyphen)
+        self.ping_joined = False
+        self.ping_sent: float | None = None  # when the ping still on its way was sent
         self.received = 0  # layer messages received, for the tests that count them
         self._back = asyncio.Event()
         self._membership = asyncio.Lock()
@@ -168,11 +177,18 @@ class Hub:
         layer_failed(error)
         self.down = True
         self._back.clear()
+        self._start_over()
+
+    def _start_over(self) -> None:
+        """Close every local socket with 4013 and forget every membership: the clients reconnect,
+        refetch what they show and subscribe again, which joins the groups again."""
         subscribers = {subscriber for group in self.local.values() for subscriber in group}
         self.local.clear()
         self.joined.clear()
         self.marks.clear()
         self.idle.clear()
+        self.ping_joined = False
+        self.ping_sent = None
         for subscriber in subscribers:
             subscriber.try_later()
 
@@ -211,6 +227,10 @@ class Hub:
                 continue
             now = time.monotonic()
             try:
+                if self.ping_sent is not None:
+                    if now - self.ping_sent >= PING_DEADLINE_SECONDS:
+                        self._forgotten()
+                    continue  # no refresh before the ping is back: it would hide what the ping finds
                 for topic, since in list(self.idle.items()):
                     if now - since >= LEAVE_AFTER_SECONDS:
                         await self._leave(topic)
@@ -218,8 +238,29 @@ class Hub:
                     refreshed = now
                     for topic in list(self.joined):
                         await self._group_add(topic)
+                await self._ping()
             except LAYER_DOWN:
                 pass  # said by layer_failed; the receive loop closes the sockets if it is down for good
+
+    async def _ping(self) -> None:
+        """Send a ping to a group only this hub is in: if it does not come back, the layer has forgotten
+        the hub's memberships (Redis restarted or flushed) or the hub is far behind; either way its
+        sockets are missing events."""
+        if not self.ping_joined:
+            await self._timed(self.layer.group_add(self.ping_group, self.channel))
+            self.ping_joined = True
+        self.ping_sent = time.monotonic()
+        await self._timed(self.layer.group_send(self.ping_group, {"type": "live.ping", "hub": self.channel}))
+
+    def _forgotten(self) -> None:
+        logger.warning(
+            "The live hub's ping did not come back within %d s: the channel layer forgot its memberships "
+            "(Redis restarted or flushed) or it is that far behind. Closing its %d sockets (4013) so their "
+            "pages refetch and subscribe again",
+            PING_DEADLINE_SECONDS,
+            len({subscriber for group in self.local.values() for subscriber in group}),
+        )
+        self._start_over()
 
     async def _leave(self, topic: str) -> None:
         async with self._membership:
@@ -236,6 +277,10 @@ class Hub:
     # Events
 
     async def _handle(self, message: dict) -> None:
+        if message.get("type") == "live.ping":
+            if message.get("hub") == self.channel:
+                self.ping_sent = None
+            return
         topic, text = message.get("topic"), message.get("text")
         if message.get("type") != "live.event" or not isinstance(topic, str) or not isinstance(text, str):
             return

@@ -454,9 +454,10 @@ def test_a_tight_subscribe_unsubscribe_loop_is_answered_in_order_and_keeps_one_m
     run(body)
 
 
-def test_a_membership_redis_lost_is_added_again_by_the_periodic_refresh(
+def test_a_membership_the_layer_let_go_is_added_again_by_the_periodic_refresh(
     own_redis, settings, monkeypatch, alice, drinks
 ):
+    """As when a membership expired in Redis: the hub adds its memberships again every REFRESH_SECONDS."""
     settings.CHANNEL_LAYERS = {"default": redis_channel_layer(own_redis())}
     monkeypatch.setattr(hub_module, "UPKEEP_SECONDS", 0.05)
 
@@ -467,8 +468,7 @@ def test_a_membership_redis_lost_is_added_again_by_the_periodic_refresh(
         ws = await connected()
         await subscribe(ws, "ideas")
         hub = await local_hub()
-        await hub.layer.connection(0).flushall()
-        assert await group_members(hub.layer, "ideas") == set()
+        await hub.layer.group_discard(group_name("ideas"), hub.channel)
         await database_sync_to_async(submit)("Lost with the membership")
         await expect_nothing(ws)
         monkeypatch.setattr(hub_module, "REFRESH_SECONDS", 0.1)
@@ -479,6 +479,38 @@ def test_a_membership_redis_lost_is_added_again_by_the_periodic_refresh(
         await ws.disconnect()
 
     run(body)
+
+
+def test_a_layer_that_forgot_every_membership_closes_the_sockets_so_pages_refetch(
+    own_redis, settings, monkeypatch, alice, drinks, caplog
+):
+    """A Redis flushed (or restarted unnoticed) forgets the hub's memberships: its ping does not come
+    back, and its sockets close with 4013 instead of missing events in silence. New ones work."""
+    settings.CHANNEL_LAYERS = {"default": redis_channel_layer(own_redis())}
+    monkeypatch.setattr(hub_module, "UPKEEP_SECONDS", 0.05)
+    monkeypatch.setattr(hub_module, "PING_DEADLINE_SECONDS", 0.5)
+
+    def submit(title: str) -> None:
+        idea_submit(actor=alice, title=title, body="b", category=drinks)
+
+    async def body():
+        sockets = [await connected(), await connected(alice)]
+        for ws in sockets:
+            await subscribe(ws, "ideas")
+        hub = await local_hub()
+        await until(lambda: hub.ping_joined and hub.ping_sent is None)
+        await hub.layer.connection(0).flushall()
+        for ws in sockets:
+            assert await ws.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_TRY_LATER}
+        again = await connected()
+        assert await subscribe(again, "ideas") == {"type": "subscribed", "topic": "ideas"}
+        await database_sync_to_async(submit)("After the flush")
+        assert (await again.receive_json_from(timeout=5))["data"]["title"] == "After the flush"
+        await again.disconnect()
+
+    run(body)
+    said = [record.getMessage() for record in caplog.records if record.name == "core.hub"]
+    assert len(said) == 1 and "forgot its memberships" in said[0] and "Closing its 2 sockets" in said[0]
 
 
 @pytest.mark.parametrize(
