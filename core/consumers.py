@@ -99,6 +99,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.topics.clear()
 
     async def receive(self, text_data=None, bytes_data=None):
+        self.wire.pace_reading()
+        if self.closed:
+            return  # closing: what the client still sends goes unanswered
         raw = text_data if text_data is not None else bytes_data or b""
         size = len(raw.encode() if isinstance(raw, str) else raw)
         if size > MAX_MESSAGE_BYTES:

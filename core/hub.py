@@ -209,6 +209,7 @@ class Hub:
                 await self._handle(message)
             except Exception:
                 logger.exception("The live hub could not handle a message for %r", message.get("topic"))
+            await asyncio.sleep(0)  # the in-memory layer hands over a backlog without ever letting others run
 
     async def _until_back(self) -> None:
         while self.down:
