@@ -178,10 +178,11 @@ def own_daphne(django_db_setup, django_db_blocker, transactional_db):
     """A daphne of this test's own that it may stop and start again on the same port."""
     processes: list[DaphneProcess] = []
 
-    def start(port: int = 0) -> int:
+    def start(port: int = 0, server=DaphneProcess) -> int:
+        """Start one (`server`: DaphneProcess or a subclass of it, such as one serving TLS); its port."""
         with django_db_blocker.unblock():
             connections.close_all()
-        process = DaphneProcess("127.0.0.1", partial(_asgi_application), setup=django_db_blocker.unblock, port=port)
+        process = server("127.0.0.1", partial(_asgi_application), setup=django_db_blocker.unblock, port=port)
         process.start()
         if not process.ready.wait(timeout=30):
             pytest.fail("daphne did not start")

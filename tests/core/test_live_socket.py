@@ -372,7 +372,8 @@ def test_csrf_trusted_origins_are_trusted_exactly(settings):
 
 
 def ws_url(live_url: str) -> str:
-    return live_url.replace("http://", "ws://") + "/ws/live/"
+    """The live socket's address on a server at http://... (ws://) or https://... (wss://)."""
+    return live_url.replace("http", "ws", 1) + "/ws/live/"
 
 
 def test_daphne_closes_a_socket_that_sends_over_4kb_with_4009(live_url):
