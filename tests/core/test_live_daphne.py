@@ -265,23 +265,28 @@ def test_a_reader_that_stops_is_closed_with_4008_while_a_healthy_one_gets_every_
     redis_layer(own_redis, settings)
     base = f"http://127.0.0.1:{own_daphne()}"
     pid = own_daphne.processes[-1].pid
-    padding, count = 128 * 1024, 160  # 20 MiB of events
     with subscribed(base) as healthy:
-        stalled = BareClient(base, "ideas")
-        publish("ideas", 0, padding)
-        assert next_event(healthy) == 0  # the first event's allocations are not the growth measured
-        before = rss(pid)
-        for n in range(1, count + 1):
-            publish("ideas", n, padding)
-            assert next_event(healthy) == n  # one at a time, so the healthy reader is never behind
-        growth = rss(pid) - before
-        events, ending = stalled.drain()
-        stalled.close()
-        assert ending in (CLOSE_TOO_SLOW, "reset"), ending
-        assert events < count, "the reader that stopped was never cut off"
-        assert growth < MEMORY_BOUND, f"daphne grew by {growth / MiB:.1f} MiB for a reader that stopped"
-        publish("ideas", count + 1)
-        assert next_event(healthy) == count + 1
+        push_past_a_reader_that_stopped(pid, healthy, BareClient(base, "ideas"))
+
+
+def push_past_a_reader_that_stopped(pid: int, healthy, stalled: "BareClient") -> None:
+    """20 MiB of events, one at a time so the healthy reader is never behind: the one that stopped is
+    cut off (4008, or a reset), daphne grows by less than MEMORY_BOUND, the healthy one gets them all."""
+    padding, count = 128 * 1024, 160
+    publish("ideas", 0, padding)
+    assert next_event(healthy) == 0  # the first event's allocations are not the growth measured
+    before = rss(pid)
+    for n in range(1, count + 1):
+        publish("ideas", n, padding)
+        assert next_event(healthy) == n
+    growth = rss(pid) - before
+    events, ending = stalled.drain()
+    stalled.close()
+    assert ending in (CLOSE_TOO_SLOW, "reset"), ending
+    assert events < count, "the reader that stopped was never cut off"
+    assert growth < MEMORY_BOUND, f"daphne grew by {growth / MiB:.1f} MiB for a reader that stopped"
+    publish("ideas", count + 1)
+    assert next_event(healthy) == count + 1
 
 
 def test_two_daphne_processes_on_one_redis_join_a_topic_once_each_and_both_get_its_events(
@@ -412,23 +417,8 @@ def test_over_tls_a_reader_that_stops_is_closed_while_a_healthy_one_gets_every_e
     base = f"https://127.0.0.1:{own_daphne(server=partial(TlsDaphneProcess, certificate=certificate))}"
     pid = own_daphne.processes[-1].pid
     context = trusting(certificate)
-    padding, count = 128 * 1024, 160  # 20 MiB of events
     with subscribed(base, tls=context) as healthy:
-        stalled = BareClient(base, "ideas", tls=context)
-        publish("ideas", 0, padding)
-        assert next_event(healthy) == 0
-        before = rss(pid)
-        for n in range(1, count + 1):
-            publish("ideas", n, padding)
-            assert next_event(healthy) == n
-        growth = rss(pid) - before
-        events, ending = stalled.drain()
-        stalled.close()
-        assert ending in (CLOSE_TOO_SLOW, "reset"), ending
-        assert events < count, "the reader that stopped was never cut off"
-        assert growth < MEMORY_BOUND, f"daphne grew by {growth / MiB:.1f} MiB for a TLS reader that stopped"
-        publish("ideas", count + 1)
-        assert next_event(healthy) == count + 1
+        push_past_a_reader_that_stopped(pid, healthy, BareClient(base, "ideas", tls=context))
 
 
 def test_a_frame_over_the_bound_goes_out_whole_to_a_healthy_reader_and_never_cut_short_to_one_that_stops(
