@@ -148,22 +148,20 @@ class Hub:
     # The layer
 
     async def _timed(self, operation) -> None:
-        async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
-            await operation
+        """One call to the layer, SEND_TIMEOUT_SECONDS at most; a failure is said (once per outage)
+        and raised."""
+        try:
+            async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+                await operation
+        except LAYER_DOWN as error:
+            layer_failed(error)
+            raise
 
     async def _group_add(self, topic: str) -> None:
-        try:
-            await self._timed(self.layer.group_add(group_name(topic), self.channel))
-        except LAYER_DOWN as error:
-            layer_failed(error)
-            raise
+        await self._timed(self.layer.group_add(group_name(topic), self.channel))
 
     async def _probe(self) -> None:
-        try:
-            await self._timed(self.layer.group_discard(PROBE_GROUP, self.channel))
-        except LAYER_DOWN as error:
-            layer_failed(error)
-            raise
+        await self._timed(self.layer.group_discard(PROBE_GROUP, self.channel))
         self._up()
 
     def _up(self) -> None:
@@ -270,10 +268,8 @@ class Hub:
             del self.idle[topic]
             self.joined.discard(topic)
             self.marks.pop(topic, None)
-            try:
+            with contextlib.suppress(*LAYER_DOWN):  # the membership then expires in the layer by itself
                 await self._timed(self.layer.group_discard(group_name(topic), self.channel))
-            except LAYER_DOWN as error:
-                layer_failed(error)  # the membership expires in the layer by itself
 
     # Events
 
