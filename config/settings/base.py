@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     # Before allauth, so our templates replace its layouts.
     "frontend",
     "allauth",
@@ -144,6 +146,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "core.layers.InMemoryChannelLayer", "CONFIG": LIVE_LAYER_OPTIONS}}
+
+# Background work (django-tasks) on the database the forum already uses: a task is a row written in
+# the transaction of the write that enqueues it, so it exists exactly when that write committed.
+# `manage.py db_worker` runs them (the README's run command starts one beside daphne).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
