@@ -6,20 +6,9 @@ from django.core.exceptions import ValidationError
 from django_tasks_db.models import DBTaskResult
 
 from notifications.models import Delivery, EmailStatus, Kind, Notification
-from notifications.services import Notice, notifications_forget, notifications_read, notify, settings_update
+from notifications.services import notifications_forget, notifications_read, notify, settings_update
 from tests.factories import UserFactory
-
-
-def comment_notice(member, idea, kind=Kind.COMMENT_ON_MY_IDEA, comment_id=1, actor=None):
-    return Notice(
-        recipient_id=member.pk,
-        kind=kind,
-        idea_id=idea.pk,
-        actor_id=actor.pk if actor else None,
-        subject=f"comment:{comment_id}",
-        link=f"/ideas/{idea.pk}/#comment-{comment_id}",
-        excerpt="Yes please",
-    )
+from tests.notifications.notices import comment_notice
 
 
 def test_alice_is_told_of_a_comment_on_her_idea(alice, bob, alices_idea):
