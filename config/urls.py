@@ -7,6 +7,7 @@ api_urls = [
     path("", include("ideas.urls")),
     path("", include("voting.urls")),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("", include("core.urls")),
 ]
 

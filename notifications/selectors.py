@@ -67,3 +67,8 @@ def notifications_export(user) -> list[dict]:
 def settings_export(user) -> dict:
     settings = settings_of(member=user)
     return {"email": {kind: settings.delivery_of(kind) for kind in Kind.values}, "time_zone": settings.time_zone}
+
+
+def notification_get(*, member, pk: int) -> Notification:
+    """One of the member's own notifications (DoesNotExist for anyone else's: never told apart)."""
+    return notification_list(member=member).get(pk=pk)
