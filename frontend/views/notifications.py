@@ -124,7 +124,7 @@ def notification_settings(request):
         try:
             services.settings_update(actor=request.user, **form.service_arguments())
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)  # its keys are the service's, not the form's fields
         else:
             messages.success(request, _("Your notification settings are saved."))
             return redirect("notification_settings")
