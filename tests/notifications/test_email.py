@@ -11,6 +11,8 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from core.models import ScheduledRun
+from core.schedule import run_periodic
 from notifications.digests import send_due_digests
 from notifications.models import Delivery, Digest, EmailStatus, Kind, Notification
 from notifications.selectors import settings_of
@@ -245,3 +247,11 @@ def test_a_link_naming_a_deleted_member_or_an_unknown_kind_is_refused(client, al
     unknown = make_token(member_id=alice.pk, kind="weather")
     assert client.post(f"/notifications/unsubscribe/{unknown}/").status_code == 400
     assert settings_of(member=alice).pk is None
+
+
+def test_the_workers_hourly_schedule_sends_the_digests(smtp, bob, alices_idea):
+    tell(bob, alices_idea, Kind.FOLLOWED_IDEA)
+    ScheduledRun.objects.create(name="notifications.digests", due_at=THURSDAY_7_UTC)  # as the worker schedules it
+    assert run_periodic.call(name="notifications.digests", due=THURSDAY_7_UTC.isoformat()) is True
+    run_worker()
+    assert [subject(message) for message in smtp.messages] == ["Your daily digest from Idea Forum"]

@@ -16,14 +16,14 @@ function backoff(attempt) {
   return ceiling / 2 + Math.random() * (ceiling / 2); // "equal jitter": spread, never zero
 }
 
-async function fetchHTML(url) {
+export async function fetchHTML(url) {
   const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
   if (response.status === 204 || response.status === 404) return { status: response.status, html: "" };
   if (!response.ok) throw new Error(`${response.status} from ${url}`);
   return { status: response.status, html: await response.text() };
 }
 
-function elementFrom(html) {
+export function elementFrom(html) {
   const template = document.createElement("template");
   template.innerHTML = html.trim();
   return template.content.firstElementChild;
@@ -199,59 +199,10 @@ async function refreshRegions() {
   });
 }
 
-// --- The member's own notifications (topic user:<id>) -------------------------------------------
-
-// The bell's count and its label in words, in place.
-function showUnread(unread) {
-  const bell = document.getElementById("bell");
-  if (!bell || typeof unread !== "number") return;
-  const count = document.getElementById("bell-count");
-  count.textContent = String(unread);
-  count.hidden = unread === 0;
-  const label = unread ? bell.dataset.labelSome.replace("{n}", unread) : bell.dataset.labelNone;
-  if (bell.getAttribute("aria-label") !== label) bell.setAttribute("aria-label", label);
-}
-
-// On the first page of the notifications list, a new one appears at the top of today.
-async function showNewNotification(id) {
-  const list = document.querySelector("[data-live-notifications]");
-  if (!list || document.getElementById(`notification-${id}`)) return;
-  const today = document.getElementById("notifications-today");
-  if (!today) {
-    await refreshRegions(); // no "Today" yet: the server draws the day's heading too
-    document.getElementById(`notification-${id}`)?.classList.add("is-new");
-    return;
-  }
-  const url = new URL(list.dataset.itemUrl.replace(/\/0\/item\/$/, `/${id}/item/`), window.location.origin);
-  const { html } = await fetchHTML(url);
-  if (!html || document.getElementById(`notification-${id}`)) return;
-  const item = elementFrom(html);
-  item.classList.add("is-new");
-  today.prepend(item);
-}
-
 // Ideas the reader is voting on right now: the echo of their own vote is not said as someone else's.
 export const votingOn = new Set();
 
 const handlers = {
-  async "notification.created"(data) {
-    showUnread(data.unread);
-    announce(phrase("newNotification", { n: data.unread }));
-    await showNewNotification(data.id);
-  },
-
-  // One counted up (another comment on a followed idea): its place and words change.
-  async "notification.changed"(data) {
-    showUnread(data.unread);
-    if (document.querySelector("[data-live-notifications]")) await refreshRegions();
-  },
-
-  // Read elsewhere (another tab, the API, opening the comment).
-  async "notification.read"(data) {
-    showUnread(data.unread);
-    if (document.querySelector("[data-live-notifications]")) await refreshRegions();
-  },
-
   async "vote.changed"(data) {
     if (showCounts(data) && !votingOn.has(String(data.id))) announce(scorePhrase("score", data));
   },
