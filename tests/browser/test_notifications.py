@@ -1,13 +1,25 @@
 """The bell in Chromium: the unread count in words and as a badge, kept up to date live when the
 member reads notifications elsewhere (another tab, a script), and the notifications page with it."""
 
+import re
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from django.db import connections
 from playwright.sync_api import expect
 
-from notifications.models import Notification
+from core import live
+from notifications.models import Kind, Notification
 from notifications.services import notify
 from notifications.unsubscribe import make_token
-from tests.browser.pages import api, assert_accessible, log_in, wait_subscribed
+from tests.browser.pages import (
+    api,
+    assert_accessible,
+    expect_announced,
+    log_in,
+    record_announcements,
+    wait_subscribed,
+)
 from tests.notifications.notices import comment_notice
 
 pytestmark = pytest.mark.browser
@@ -33,6 +45,47 @@ def test_the_bell_counts_down_live_when_notifications_are_read_elsewhere(live_ur
     api(live_url, alice, "POST", "/api/v1/notifications/read/", {"all": True})
     expect(bell).to_have_attribute("aria-label", "Notifications")
     expect(page.locator("#bell-count")).to_be_hidden()
+    assert page.errors == []
+
+
+def notify_elsewhere(**arguments) -> None:
+    """notify() as the worker calls it: on a thread of its own, away from the event loop Playwright
+    keeps on this one (publishing to Redis needs a thread without one)."""
+
+    def run():
+        try:
+            notify(**arguments)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(run).result()
+
+
+def test_a_new_notification_counts_up_the_bell_is_said_and_appears_at_the_top(
+    own_daphne, settings, new_page, alice, bob, alices_idea, monkeypatch
+):
+    # This process tells daphne as the worker does: through the database, which daphne reads.
+    monkeypatch.setattr(live, "_relay_on", True)
+    settings.LIVE_RELAY_POLL_SECONDS = 0.05
+    live_url = f"http://127.0.0.1:{own_daphne()}"
+    page = new_page()
+    log_in(page, live_url, alice, "/notifications/")
+    wait_subscribed(page)
+    record_announcements(page)
+
+    notify_elsewhere(event="comment.created:1", notices=[comment_notice(alice, alices_idea, comment_id=1, actor=bob)])
+    first = Notification.objects.get()
+    expect(page.locator("#bell")).to_have_attribute("aria-label", "Notifications, 1 unread")
+    expect(page.locator(f"#notifications-today #notification-{first.pk}")).to_contain_text("Bob commented")
+    expect_announced(page, "New notification. 1 unread.")
+
+    mention = comment_notice(alice, alices_idea, Kind.MENTION, 2, actor=bob)
+    notify_elsewhere(event="comment.created:2", notices=[mention])
+    second = Notification.objects.latest("pk")
+    expect(page.locator("#bell-count")).to_have_text("2")
+    expect(page.locator("#notifications-today .notification").first).to_have_id(f"notification-{second.pk}")
+    expect(page.locator(f"#notification-{second.pk}")).to_have_class(re.compile(r"\bis-new\b"))
     assert page.errors == []
 
 
