@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accounts",
     "ideas",
     "voting",
+    "notifications",
     "moderation",
     "demo",
 ]
@@ -201,6 +202,11 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds: a stalled SMTP server holds up one worker, not forever
+# Where the forum is reached, for the links of e-mails sent by the worker (no request to ask).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The domain of the Message-IDs of notification e-mails.
+EMAIL_MESSAGE_DOMAIN = env_str("EMAIL_MESSAGE_DOMAIN", "idea-forum.localhost")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

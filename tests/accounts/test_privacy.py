@@ -78,7 +78,15 @@ def test_export_names_only_ideas_still_shown(alice, bob, alices_idea):
 
 
 def test_export_has_one_part_per_app_in_layer_order(alice):
-    assert list(member_export(user=alice)) == ["profile", "email_addresses", "connections", "ideas", "votes"]
+    assert list(member_export(user=alice)) == [
+        "profile",
+        "email_addresses",
+        "connections",
+        "ideas",
+        "votes",
+        "notifications",
+        "notification_settings",
+    ]
 
 
 def test_export_api_is_for_the_member_only(api, api_as, alice, bob, alices_idea):
@@ -92,7 +100,7 @@ def test_export_api_is_for_the_member_only(api, api_as, alice, bob, alices_idea)
 
 def test_export_page_downloads_json(client, alice, alices_idea, django_assert_max_num_queries):
     client.force_login(alice)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):  # the session, the member, then one query per part of their data
         response = client.get("/account/export/")
     assert response["Content-Type"] == "application/json"
     assert json.loads(response.content)["ideas"][0]["id"] == alices_idea.pk

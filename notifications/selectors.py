@@ -1,0 +1,69 @@
+"""Reads on notifications that pages, the API, the bell and the worker share, with fixed query counts."""
+
+from collections.abc import Iterable
+
+from django.db.models import Count, QuerySet
+
+from core.batching import batched
+from notifications.models import Kind, Notification, NotificationSettings
+
+
+def deliveries_for(member_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """Each member's chosen e-mail delivery per kind (members who never chose are left out: defaults)."""
+    chosen: dict[int, dict[str, str]] = {}
+    for chunk in batched(sorted(set(member_ids)), 1000):
+        for settings in NotificationSettings.objects.filter(member_id__in=chunk).only("member_id", "delivery"):
+            chosen[settings.member_id] = {kind: settings.delivery_of(kind) for kind in settings.delivery}
+    return chosen
+
+
+def unread_counts(member_ids: Iterable[int]) -> dict[int, int]:
+    """Unread notifications per member, for the bell (members with none are left out)."""
+    counts: dict[int, int] = {}
+    for chunk in batched(sorted(set(member_ids)), 1000):
+        rows = (
+            Notification.objects.unread()
+            .filter(recipient_id__in=chunk)
+            .values("recipient_id")
+            .annotate(n=Count("id"))
+            .values_list("recipient_id", "n")
+        )
+        counts.update(rows)
+    return counts
+
+
+def unread_count(*, member) -> int:
+    """The bell's number: the member's unread notifications about what they may still see."""
+    return Notification.objects.visible_to(member).unread().count()
+
+
+def notification_list(*, member) -> QuerySet[Notification]:
+    """The member's notifications, latest activity first, with who and which idea."""
+    return Notification.objects.visible_to(member).select_related("actor", "idea").order_by("-updated_at", "-id")
+
+
+def settings_of(*, member) -> NotificationSettings:
+    """The member's choices (unsaved defaults if they never chose)."""
+    return NotificationSettings.objects.filter(member=member).first() or NotificationSettings(member=member)
+
+
+def notifications_export(user) -> list[dict]:
+    return [
+        {
+            "kind": n.kind,
+            "idea": n.idea_id,
+            "link": n.link,
+            "excerpt": n.excerpt,
+            "count": n.count,
+            "created_at": n.created_at.isoformat(),
+            "read_at": n.read_at.isoformat() if n.read_at else None,
+            "email": n.delivery,
+            "emailed_at": n.emailed_at.isoformat() if n.emailed_at else None,
+        }
+        for n in Notification.objects.filter(recipient=user).order_by("created_at", "id")
+    ]
+
+
+def settings_export(user) -> dict:
+    settings = settings_of(member=user)
+    return {"email": {kind: settings.delivery_of(kind) for kind in Kind.values}, "time_zone": settings.time_zone}

@@ -1,0 +1,73 @@
+"""Background work of notifications (django-tasks, run by `manage.py db_worker`): e-mails are sent
+here, never inside the request that caused them.
+
+Delivery is at most once: a notification is claimed (`waiting` to `sending`, committed) before its
+message is handed to the SMTP server and marked `sent` after, so a task run again (a retry, a second
+worker) finds nothing left to send. A message the server refused goes back to `waiting` and is tried
+again later, MAX_ATTEMPTS times in all; one whose worker died between the hand-over and `sent` stays
+`sending` and is not sent again (logged by the schedule's check, never guessed at)."""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.core.mail import get_connection
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from notifications import mail
+from notifications.models import Delivery, EmailStatus, Notification
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+RETRY_SECONDS = (60, 300, 1800, 7200)  # after attempts 1, 2, 3 and 4
+SMTP_FAILURES = (smtplib.SMTPException, OSError)
+
+
+def _claim(ids: list[int]) -> list[Notification]:
+    """The notifications of `ids` still waiting to be e-mailed at once, now marked as being sent by
+    this task (committed before anything is sent)."""
+    with transaction.atomic():
+        waiting = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids, email_status=EmailStatus.WAITING, delivery=Delivery.IMMEDIATELY)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=waiting).update(email_status=EmailStatus.SENDING)
+    return list(Notification.objects.filter(pk__in=waiting).select_related("recipient", "actor", "idea").order_by("pk"))
+
+
+@task()
+def send_notification_emails(*, notification_ids: list[int], attempt: int = 1) -> int:
+    """E-mail these notifications now, over one SMTP connection; how many the server took."""
+    claimed = _claim(notification_ids)
+    sent = 0
+    try:
+        with get_connection() as connection:
+            for notification in claimed:
+                message = mail.notification_message(notification)
+                message.connection = connection
+                message.send()
+                sent += 1
+                Notification.objects.filter(pk=notification.pk).update(
+                    email_status=EmailStatus.SENT, emailed_at=timezone.now()
+                )
+    except SMTP_FAILURES as error:
+        _try_again([n.pk for n in claimed[sent:]], attempt, error)
+    return sent
+
+
+def _try_again(ids: list[int], attempt: int, error: BaseException) -> None:
+    """The server did not take these: they wait for a later attempt, or fail after the last one."""
+    if attempt >= MAX_ATTEMPTS:
+        Notification.objects.filter(pk__in=ids, email_status=EmailStatus.SENDING).update(
+            email_status=EmailStatus.FAILED
+        )
+        logger.error("Gave up e-mailing %d notifications after %d attempts: %s", len(ids), attempt, error)
+        return
+    Notification.objects.filter(pk__in=ids, email_status=EmailStatus.SENDING).update(email_status=EmailStatus.WAITING)
+    delay = timedelta(seconds=RETRY_SECONDS[attempt - 1])
+    send_notification_emails.using(run_after=timezone.now() + delay).enqueue(notification_ids=ids, attempt=attempt + 1)
+    logger.warning("E-mailing %d notifications failed (%s); trying again in %s", len(ids), error, delay)
