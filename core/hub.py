@@ -36,6 +36,7 @@ from typing import Protocol
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
@@ -47,6 +48,7 @@ from core.live import (
     group_name,
     layer_failed,
     layer_recovered,
+    relays,
     topic_access,
 )
 from core.wire import Outgoing
@@ -100,6 +102,24 @@ class Hub:
         self.channel = await self.layer.new_channel(prefix=CHANNEL_PREFIX)
         self._spawn(self._receive_loop())
         self._spawn(self._upkeep_loop())
+        if relays(self.layer) and settings.LIVE_RELAY_POLL_SECONDS:
+            self._spawn(self._relay_loop(await database_sync_to_async(_last_relayed)()))
+
+    async def _relay_loop(self, last: int) -> None:
+        """Send on to this process's layer the events the worker relayed through the database
+        (core.live.relay_through_database), in the order it wrote them, from those written after
+        the hub started."""
+        while True:
+            await asyncio.sleep(settings.LIVE_RELAY_POLL_SECONDS)
+            try:
+                relayed = await database_sync_to_async(_relayed_after)(last)
+            except Exception:
+                logger.exception("Could not read the live events relayed by the worker")
+                continue
+            for pk, group, message in relayed:
+                last = pk
+                with contextlib.suppress(Exception):  # the in-memory layer drops what a full channel cannot take
+                    await self.layer.group_send(group, message)
 
     def _spawn(self, coroutine) -> None:
         task = asyncio.ensure_future(coroutine)
@@ -358,6 +378,18 @@ class Hub:
                 if verdicts.get(member_key(subscriber.member()), Access.ALLOWED) is not Access.ALLOWED:
                     self.remove(topic, subscriber)
                     subscriber.forbid(topic)
+
+
+def _last_relayed() -> int:
+    from core.models import LiveRelay
+
+    return LiveRelay.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _relayed_after(last: int) -> list[tuple[int, str, dict]]:
+    from core.models import LiveRelay
+
+    return list(LiveRelay.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "group", "message")[:1000])
 
 
 def member_key(user) -> int | None:

@@ -20,12 +20,14 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import Enum
 from functools import partial
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
+from django.utils import timezone
 from redis.exceptions import RedisError
 
 from core.outage import Outage
@@ -83,6 +85,10 @@ def group_name(topic: str) -> str:
 
 def publish(*events: LiveEvent) -> None:
     """Send the events to their topics once the current transaction commits."""
+    if _relaying():
+        if events:
+            transaction.on_commit(partial(_relay, events), robust=True)
+        return
     for event in events:
         transaction.on_commit(partial(_send, event), robust=True)
 
@@ -95,16 +101,68 @@ def recheck(*topics: str) -> None:
         transaction.on_commit(partial(_send_recheck, topic), robust=True)
 
 
-def _send(event: LiveEvent) -> None:
+def _message(event: LiveEvent) -> dict:
     # Serialised once here, not once per subscriber: a popular topic has thousands.
     text = _json({"type": "event", "topic": event.topic, "event": event.event, "data": event.data})
-    _send_to_group(event.topic, {"type": "live.event", "topic": event.topic, "text": text}, event.event)
+    return {"type": "live.event", "topic": event.topic, "text": text}
+
+
+def _send(event: LiveEvent) -> None:
+    _send_to_group(event.topic, _message(event), event.event)
+
+
+def _recheck_message(topic: str) -> dict:
+    # The text is what a process from before the hub sends its subscribers instead of re-checking.
+    text = _json({"type": "error", "topic": topic, "code": Access.FORBIDDEN.value})
+    return {"type": "live.event", "topic": topic, "text": text, "recheck": True}
 
 
 def _send_recheck(topic: str) -> None:
-    # The text is what a process from before the hub sends its subscribers instead of re-checking.
-    text = _json({"type": "error", "topic": topic, "code": Access.FORBIDDEN.value})
-    _send_to_group(topic, {"type": "live.event", "topic": topic, "text": text, "recheck": True}, "a re-check")
+    if _relaying():
+        _relay_messages([(topic, _recheck_message(topic))])
+    else:
+        _send_to_group(topic, _recheck_message(topic), "a re-check")
+
+
+# The relay: a process that serves no sockets (the task worker) cannot reach the sockets of the web
+# process through an in-memory channel layer, which each process has its own of. There its events go
+# through the database instead: written here in one INSERT per commit, read by each web process's hub
+# every RELAY_POLL_SECONDS (settings) and sent on to its own layer. With Redis, every process shares
+# the layer and nothing is relayed.
+RELAY_KEEP_SECONDS = 60  # a relayed event older than this has been read by every running hub
+_relay_on = False
+
+
+def relay_through_database() -> None:
+    """This process serves no sockets: with a per-process layer, relay its events through the database."""
+    global _relay_on
+    _relay_on = True
+
+
+def relays(layer) -> bool:
+    """Whether events cross processes through the database with this layer (the in-memory one)."""
+    return isinstance(layer, InMemoryChannelLayer)
+
+
+def _relaying() -> bool:
+    return _relay_on and relays(get_channel_layer())
+
+
+def _relay(events: tuple[LiveEvent, ...]) -> None:
+    _relay_messages([(event.topic, _message(event)) for event in events])
+
+
+def _relay_messages(messages: list[tuple[str, dict]]) -> None:
+    from core.models import LiveRelay
+
+    try:
+        with transaction.atomic():
+            LiveRelay.objects.filter(created_at__lt=timezone.now() - timedelta(seconds=RELAY_KEEP_SECONDS)).delete()
+            LiveRelay.objects.bulk_create(
+                [LiveRelay(group=group_name(topic), message=message) for topic, message in messages], batch_size=500
+            )
+    except Exception:  # a lost live event must never fail the work that caused it
+        logger.exception("Could not relay %d live events to the web process", len(messages))
 
 
 def _json(content: dict) -> str:

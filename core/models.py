@@ -57,3 +57,37 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("Audit entries are never deleted.")
+
+
+class LiveRelay(models.Model):
+    """A live event on its way from a process that serves no sockets (the task worker) to the web
+    process, when the channel layer is the in-memory one of each process (the embedded default): the
+    worker writes it, each web process's hub reads what is new (core/hub.py) and sends it to its layer."""
+
+    group = models.CharField(max_length=200)
+    message = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("relayed live event")
+        verbose_name_plural = _("relayed live events")
+
+    def __str__(self) -> str:
+        return self.group
+
+
+class ScheduledRun(models.Model):
+    """One run of a periodic job (core/schedule.py) at one due time: made with the task that runs it,
+    unique, so each job runs once per due time however many workers keep the schedule."""
+
+    name = models.CharField(max_length=100)
+    due_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        constraints = [models.UniqueConstraint(fields=["name", "due_at"], name="core_scheduled_run_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.due_at}"

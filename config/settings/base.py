@@ -102,6 +102,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # layer drops new ones. The hub adds its memberships again every minute, so they expire in 5 minutes
 # only when their process is gone.
 LIVE_HUB_CAPACITY = 1000
+# With the in-memory layer, the task worker's live events reach the web process through the database
+# (core.live.relay_through_database); the web process's hub looks for new ones this often (0: never).
+LIVE_RELAY_POLL_SECONDS = 0.1
 LIVE_LAYER_OPTIONS = {"channel_capacity": {"live-hub.*": LIVE_HUB_CAPACITY}, "group_expiry": 300}
 
 

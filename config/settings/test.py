@@ -16,6 +16,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The hubs of the in-process socket tests do not read relayed events; the tests of the worker turn it on.
+LIVE_RELAY_POLL_SECONDS = 0
 
 # No per-member write limits: the suite (and the in-process benchmarks) write far faster than any
 # member; the tests of the limits set their own, low ones.

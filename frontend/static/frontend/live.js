@@ -253,6 +253,14 @@ const handlers = {
   },
 };
 
+// Other modules (comments, the bell) handle their own events: onEvent("comment.created", fn).
+export function onEvent(name, handler) {
+  handlers[name] = handler;
+}
+
+// Refetch what the page shows, in place (after a change that the page cannot apply by itself).
+export { refreshRegions };
+
 // The connection: a socket counts as healthy only once it has stayed open HEALTHY_AFTER_MS, so one
 // that the server closes at once (4013 while Redis is down) does not reset the backoff. Once every
 // topic has its answer again after a lost connection, the page refetches what it shows: the events

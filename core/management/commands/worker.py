@@ -1,0 +1,19 @@
+"""`manage.py worker`: django-tasks' database worker that also keeps the periodic schedule, and relays
+its live events to the web process when the channel layer is the in-memory one (the embedded default)."""
+
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
+
+from core.live import relay_through_database
+from core.schedule import keep_schedule
+
+
+class Command(DatabaseWorker):
+    help = (
+        "Run background tasks (notifications, e-mail, digests) and keep the periodic schedule. Run several "
+        "for more throughput: each claims its own tasks."
+    )
+
+    def handle(self, *args, **options):
+        relay_through_database()
+        keep_schedule()
+        super().handle(*args, **options)
