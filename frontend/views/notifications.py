@@ -4,12 +4,14 @@ choices, and the one-click unsubscribe link of every e-mail (which works signed 
 import zoneinfo
 from datetime import timedelta
 from itertools import groupby
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -69,6 +71,7 @@ def notification_list(request):
         "next_cursor": page.next_cursor,
         "problem": problem,
         "zone": zone,
+        "return_to": request.get_full_path(),
     }
     return render(request, "notifications/list.html", context, status=400 if problem else 200)
 
@@ -79,7 +82,8 @@ def notification_item(request, pk: int):
     """One notification as the list shows it, for the live list."""
     notification = _notification(request, pk)
     zone = member_zone(selectors.settings_of(member=request.user).time_zone)
-    return render(request, "notifications/_item.html", {"notification": notification, "zone": zone})
+    context = {"notification": notification, "zone": zone, "return_to": reverse("notification_list")}
+    return render(request, "notifications/_item.html", context)
 
 
 @login_required
@@ -110,9 +114,10 @@ def notifications_read_all(request):
 
 def _list_url(request) -> str:
     """The list page the form was on (its cursor kept), else the first."""
+    first = reverse("notification_list")
     back = request.POST.get("next", "")
-    ours = back.startswith("/notifications/") and url_has_allowed_host_and_scheme(back, {request.get_host()})
-    return back if ours else "/notifications/"
+    ours = urlsplit(back).path == first and url_has_allowed_host_and_scheme(back, {request.get_host()})
+    return back if ours else first
 
 
 @login_required

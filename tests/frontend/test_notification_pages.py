@@ -101,7 +101,7 @@ def test_mark_all_read_without_javascript(as_alice, alice, alices_idea):
 
 
 def test_mark_read_goes_back_only_to_the_notifications_pages(as_alice, alice, alices_idea):
-    for elsewhere in ["https://evil.example/notifications/", "//evil.example/", "/ideas/"]:
+    for elsewhere in ["https://evil.example/notifications/", "//evil.example/", "/ideas/", "/notifications/1/item/"]:
         assert as_alice.post("/notifications/read/", {"next": elsewhere})["Location"] == "/notifications/"
 
 
@@ -143,6 +143,18 @@ def test_the_item_fragment_renders_one_notification(as_alice, alice, alices_idea
     with django_assert_num_queries(4):  # session, member, the notification, their time zone
         page = as_alice.get(f"/notifications/{notification.pk}/item/").content.decode()
     assert page.startswith(f'<li class="notification is-unread" id="notification-{notification.pk}">')
+
+
+def test_the_item_fragments_mark_read_form_returns_to_the_list(as_alice, alice, alices_idea):
+    notification = tell(alice, alices_idea)
+    page = as_alice.get(f"/notifications/{notification.pk}/item/").content.decode()
+    assert '<input type="hidden" name="next" value="/notifications/">' in page
+
+
+def test_mark_read_keeps_the_page_the_member_was_on(as_alice, alice, alices_idea):
+    notification = tell(alice, alices_idea)
+    response = as_alice.post(f"/notifications/{notification.pk}/read/", {"next": "/notifications/?cursor=abc"})
+    assert response["Location"] == f"/notifications/?cursor=abc#notification-{notification.pk}"
 
 
 def test_the_settings_page_shows_each_kind_as_a_group_of_choices(as_alice, django_assert_num_queries):
