@@ -1,12 +1,16 @@
 """Page forms: they carry input to the services, which own the rules and raise field errors."""
 
+import zoneinfo
+
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BIO_MAX, DISPLAY_NAME_MAX
 from ideas.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Idea
 from ideas.selectors import category_list
 from ideas.services import REASON_MAX
+from notifications.models import Delivery, Kind, NotificationSettings
 
 
 class IdeaForm(forms.Form):
@@ -94,3 +98,30 @@ class ProfileForm(forms.Form):
         help_text=_("Shown on your profile. Markdown works."),
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": BIO_MAX}),
     )
+
+
+class NotificationSettingsForm(forms.Form):
+    """One choice of e-mail delivery per kind of notification, and the time zone of the digests."""
+
+    time_zone = forms.ChoiceField(
+        label=_("Time zone of your digests"),
+        required=False,
+        help_text=_("Daily and weekly digests arrive in the morning of this time zone."),
+    )
+
+    def __init__(self, *args, current: NotificationSettings, **kwargs):
+        super().__init__(*args, **kwargs)
+        site_zone = _("The site's time zone (%(zone)s)") % {"zone": settings.TIME_ZONE}
+        self.fields["time_zone"].choices = [("", site_zone)] + [(z, z) for z in sorted(zoneinfo.available_timezones())]
+        self.fields["time_zone"].initial = current.time_zone
+        for kind in Kind:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label, choices=Delivery.choices, widget=forms.RadioSelect, initial=current.delivery_of(kind)
+            )
+
+    def kind_fields(self) -> list:
+        return [self[kind.value] for kind in Kind]
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {"delivery": {kind.value: data[kind.value] for kind in Kind}, "time_zone": data["time_zone"]}

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from notifications import mail
-from notifications.models import Delivery, EmailStatus, Notification
+from notifications.models import Delivery, Digest, EmailStatus, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +71,54 @@ def _try_again(ids: list[int], attempt: int, error: BaseException) -> None:
     delay = timedelta(seconds=RETRY_SECONDS[attempt - 1])
     send_notification_emails.using(run_after=timezone.now() + delay).enqueue(notification_ids=ids, attempt=attempt + 1)
     logger.warning("E-mailing %d notifications failed (%s); trying again in %s", len(ids), error, delay)
+
+
+def _claim_digest(digest_id: int) -> Digest | None:
+    """The digest, now marked as being sent by this task (committed before anything is sent), if it
+    was still waiting."""
+    with transaction.atomic():
+        claimed = Digest.objects.filter(pk=digest_id, email_status=EmailStatus.WAITING).update(
+            email_status=EmailStatus.SENDING
+        )
+    return Digest.objects.select_related("member").get(pk=digest_id) if claimed else None
+
+
+@task()
+def send_digest_email(*, digest_id: int, attempt: int = 1) -> bool:
+    """E-mail one digest (opened by digests.send_due_digests); whether the server took it."""
+    digest = _claim_digest(digest_id)
+    if digest is None:
+        return False
+    # What is still to say: a comment deleted or a kind turned off since the digest opened is left out.
+    items = list(
+        digest.items.filter(email_status=EmailStatus.WAITING)
+        .select_related("actor", "idea")
+        .order_by("-updated_at", "-id")
+    )
+    if not items:
+        Digest.objects.filter(pk=digest.pk).update(email_status=EmailStatus.NONE)
+        return False
+    try:
+        mail.digest_message(digest, items).send()
+    except SMTP_FAILURES as error:
+        _try_digest_again(digest, attempt, error)
+        return False
+    now = timezone.now()
+    with transaction.atomic():
+        Digest.objects.filter(pk=digest.pk).update(email_status=EmailStatus.SENT, sent_at=now)
+        digest.items.filter(email_status=EmailStatus.WAITING).update(email_status=EmailStatus.SENT, emailed_at=now)
+    return True
+
+
+def _try_digest_again(digest: Digest, attempt: int, error: BaseException) -> None:
+    """The server did not take the digest: it waits for a later attempt, or fails after the last one."""
+    if attempt >= MAX_ATTEMPTS:
+        with transaction.atomic():
+            Digest.objects.filter(pk=digest.pk).update(email_status=EmailStatus.FAILED)
+            digest.items.filter(email_status=EmailStatus.WAITING).update(email_status=EmailStatus.FAILED)
+        logger.error("Gave up e-mailing digest %d after %d attempts: %s", digest.pk, attempt, error)
+        return
+    Digest.objects.filter(pk=digest.pk, email_status=EmailStatus.SENDING).update(email_status=EmailStatus.WAITING)
+    delay = timedelta(seconds=RETRY_SECONDS[attempt - 1])
+    send_digest_email.using(run_after=timezone.now() + delay).enqueue(digest_id=digest.pk, attempt=attempt + 1)
+    logger.warning("E-mailing digest %d failed (%s); trying again in %s", digest.pk, error, delay)
