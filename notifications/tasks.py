@@ -1,11 +1,12 @@
-"""Background work of notifications (django-tasks, run by `manage.py db_worker`): e-mails are sent
+"""Background work of notifications (django-tasks, run by `manage.py worker`): e-mails are sent
 here, never inside the request that caused them.
 
 Delivery is at most once: a notification is claimed (`waiting` to `sending`, committed) before its
 message is handed to the SMTP server and marked `sent` after, so a task run again (a retry, a second
 worker) finds nothing left to send. A message the server refused goes back to `waiting` and is tried
 again later, MAX_ATTEMPTS times in all; one whose worker died between the hand-over and `sent` stays
-`sending` and is not sent again (logged by the schedule's check, never guessed at)."""
+`sending` and is not sent again. A member deactivated (or left without an address) since the
+notification was written gets no e-mail: it is marked `none`, not tried again and again."""
 
 import logging
 import smtplib
@@ -13,6 +14,7 @@ from datetime import timedelta
 
 from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -26,15 +28,20 @@ RETRY_SECONDS = (60, 300, 1800, 7200)  # after attempts 1, 2, 3 and 4
 SMTP_FAILURES = (smtplib.SMTPException, OSError)
 
 
+def reachable(member: str = "recipient") -> Q:
+    """Members an e-mail may go to: active, with an address."""
+    return Q(**{f"{member}__is_active": True}) & ~Q(**{f"{member}__email": ""})
+
+
 def _claim(ids: list[int]) -> list[Notification]:
     """The notifications of `ids` still waiting to be e-mailed at once, now marked as being sent by
     this task (committed before anything is sent)."""
     with transaction.atomic():
-        waiting = list(
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=ids, email_status=EmailStatus.WAITING, delivery=Delivery.IMMEDIATELY)
-            .values_list("pk", flat=True)
+        waiting = Notification.objects.filter(
+            pk__in=ids, email_status=EmailStatus.WAITING, delivery=Delivery.IMMEDIATELY
         )
+        waiting.exclude(reachable()).update(email_status=EmailStatus.NONE)
+        waiting = list(waiting.select_for_update(skip_locked=True).values_list("pk", flat=True))
         Notification.objects.filter(pk__in=waiting).update(email_status=EmailStatus.SENDING)
     return list(Notification.objects.filter(pk__in=waiting).select_related("recipient", "actor", "idea").order_by("pk"))
 
@@ -77,9 +84,9 @@ def _claim_digest(digest_id: int) -> Digest | None:
     """The digest, now marked as being sent by this task (committed before anything is sent), if it
     was still waiting."""
     with transaction.atomic():
-        claimed = Digest.objects.filter(pk=digest_id, email_status=EmailStatus.WAITING).update(
-            email_status=EmailStatus.SENDING
-        )
+        waiting = Digest.objects.filter(pk=digest_id, email_status=EmailStatus.WAITING)
+        waiting.exclude(reachable("member")).update(email_status=EmailStatus.NONE)
+        claimed = waiting.update(email_status=EmailStatus.SENDING)
     return Digest.objects.select_related("member").get(pk=digest_id) if claimed else None
 
 

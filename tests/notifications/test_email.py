@@ -255,3 +255,22 @@ def test_the_workers_hourly_schedule_sends_the_digests(smtp, bob, alices_idea):
     assert run_periodic.call(name="notifications.digests", due=THURSDAY_7_UTC.isoformat()) is True
     run_worker()
     assert [subject(message) for message in smtp.messages] == ["Your daily digest from Idea Forum"]
+
+
+def test_a_member_deactivated_before_the_worker_came_gets_no_email_and_no_retries(smtp, alice, bob, alices_idea):
+    tell(alice, alices_idea, actor=bob)
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+    run_worker()
+    assert smtp.messages == []
+    assert Notification.objects.get().email_status == EmailStatus.NONE
+
+
+def test_a_digest_of_a_member_deactivated_since_it_opened_is_not_sent(smtp, bob, alices_idea):
+    tell(bob, alices_idea, Kind.FOLLOWED_IDEA)
+    send_due_digests(due=THURSDAY_7_UTC)
+    bob.is_active = False
+    bob.save(update_fields=["is_active"])
+    run_worker()
+    assert smtp.messages == []
+    assert Digest.objects.get().email_status == EmailStatus.NONE
