@@ -7,14 +7,17 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from config.settings.base import LIVE_LAYER_OPTIONS
 from core import live
 from core.models import LiveRelay
 from tests.core.test_live_daphne import next_event, publish, subscribed
 
 
 @pytest.fixture
-def relaying(monkeypatch):
-    """This process relays as the worker does (`manage.py worker` turns it on)."""
+def relaying(monkeypatch, settings):
+    """This process relays as the worker does (`manage.py worker` turns it on), with the in-memory
+    layer of the embedded default (also on the PostgreSQL run, whose layer is otherwise Redis)."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "core.layers.InMemoryChannelLayer", "CONFIG": LIVE_LAYER_OPTIONS}}
     monkeypatch.setattr(live, "_relay_on", True)
 
 
