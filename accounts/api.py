@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from accounts import reauthentication
 from accounts.authentication import token_expires_at
 from accounts.models import BIO_MAX, DISPLAY_NAME_MAX, Role, User
-from accounts.selectors import member_export, member_token
+from accounts.selectors import member_export, member_suggestions, member_token
 from accounts.services import account_delete, api_token_issue, api_token_revoke, profile_update
 from core import ratelimit
 from core.errors import NotAllowed
@@ -164,3 +164,26 @@ class TokenView(APIView):
     def delete(self, request):
         api_token_revoke(actor=request.user)
         return Response(status=204)
+
+
+class MemberSuggestionSerializer(serializers.Serializer):
+    """A member as the @mention autocomplete offers them: never their e-mail address."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="public_name")
+    url = serializers.CharField(source="get_absolute_url")
+
+
+class MemberSuggestView(APIView):
+    """Members whose name holds the words typed (two characters or more), at most 8, for @mentions.
+    Signed-in members only, so the list of members cannot be read anonymously."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description=str(_("What was typed after the @.")))],
+        responses=MemberSuggestionSerializer(many=True),
+    )
+    def get(self, request):
+        members = member_suggestions(query=request.query_params.get("q", ""))
+        return Response(MemberSuggestionSerializer(members, many=True).data)

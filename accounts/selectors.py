@@ -1,6 +1,10 @@
-"""Reads on members: public profiles and the export of all of one's own data."""
+"""Reads on members: public profiles, mentions and their suggestions, and the export of all of one's own data."""
 
-from accounts.models import User
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from accounts.models import DISPLAY_NAME_MAX, User
 from core.member_data import export_member
 
 
@@ -63,3 +67,27 @@ def connections_export(user: User) -> list[dict]:
         {"provider": a.provider, "uid": a.uid, "date_joined": a.date_joined.isoformat()}
         for a in member_connections(user=user)
     ]
+
+
+def mention_links(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """The name and profile address of each active member among `ids`, for the renderer to link
+    their mentions (core.content's resolver); a deleted or unknown member is simply absent."""
+    members = User.objects.filter(pk__in=list(ids), is_active=True).only("pk", "display_name")
+    return {member.pk: (member.public_name, member.get_absolute_url()) for member in members}
+
+
+SUGGESTIONS_MAX = 8
+SUGGEST_MIN = 2
+
+
+def member_suggestions(*, query: str, limit: int = SUGGESTIONS_MAX) -> list[User]:
+    """Active members whose display name holds every word typed (any case), for the @mention
+    autocomplete: at most `limit`, and nothing for fewer than two characters."""
+    words = query[: DISPLAY_NAME_MAX * 2].split()[:5]
+    if len("".join(words)) < SUGGEST_MIN:
+        return []
+    match = Q()
+    for word in words:
+        match &= Q(display_name__icontains=word)
+    members = User.objects.filter(match, is_active=True).only("pk", "display_name")
+    return list(members.order_by("display_name", "pk")[:limit])

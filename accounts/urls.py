@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from accounts.api import ExportView, MeView, TokenView
+from accounts.api import ExportView, MemberSuggestView, MeView, TokenView
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("me/export/", ExportView.as_view(), name="me-export"),
+    path("members/suggest/", MemberSuggestView.as_view(), name="member-suggest"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
 ]

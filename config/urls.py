@@ -6,6 +6,7 @@ from django.urls import include, path
 api_urls = [
     path("", include("ideas.urls")),
     path("", include("voting.urls")),
+    path("", include("discussion.urls")),
     path("", include("accounts.urls")),
     path("", include("core.urls")),
 ]

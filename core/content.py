@@ -14,8 +14,9 @@ transaction. bench/render_cost.py prints the render time of every pathological s
 
 import ipaddress
 import re
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache, partial
-from html import unescape
+from html import escape, unescape
 from urllib.parse import unquote, urlsplit
 
 import bleach
@@ -41,6 +42,7 @@ from markdown.inlinepatterns import (
     HtmlInlineProcessor,
     ImageInlineProcessor,
     ImageReferenceInlineProcessor,
+    InlineProcessor,
     LinkInlineProcessor,
     ReferenceInlineProcessor,
     ShortImageReferenceInlineProcessor,
@@ -164,6 +166,26 @@ class RefusedImagesAsText(html5lib_shim.Filter):
             yield token
 
 
+class MentionsInPlace(html5lib_shim.Filter):
+    """A mention's placeholder stays only in text outside links: in an attribute it goes, inside a
+    link (written, or linkified around it) it is marked to show as plain text, since a link holds no
+    link. So the placeholders left after the sanitiser sit where a whole `<a>` may go."""
+
+    def __iter__(self):
+        depth = 0
+        for token in super().__iter__():
+            kind = token["type"]
+            if kind in {"StartTag", "EmptyTag"} and token.get("data"):
+                token["data"] = {name: _PLACEHOLDER_ANY.sub("", value) for name, value in token["data"].items()}
+            if kind == "StartTag" and token["name"] == "a":
+                depth += 1
+            elif kind == "EndTag" and token["name"] == "a":
+                depth = max(depth - 1, 0)
+            elif kind == "Characters" and depth:
+                token["data"] = token["data"].replace(MENTION_OPEN, MENTION_PLAIN)
+            yield token
+
+
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=_allowed_attribute,
@@ -173,6 +195,7 @@ _cleaner = bleach.Cleaner(
     filters=[
         RefusedImagesAsText,
         partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False, url_re=_URL),
+        MentionsInPlace,
     ],
 )
 
@@ -475,6 +498,61 @@ class UnclosedFormattingAsText(Extension):
         md.inlinePatterns.register(_ClosedFormatting(HTML_RE, md), "html", 90)
 
 
+# Mentions: `@[Display Name](member:12)` in the source (the comment box's autocomplete writes it). The
+# Markdown extension swaps each for a placeholder of private-use characters around its number, which
+# the sanitiser keeps as text; the renderer then builds the link itself, so a member can write
+# neither a `class` nor a fake mention. The characters are taken out of the source first: nobody
+# forges a placeholder.
+MENTION_OPEN, MENTION_PLAIN, MENTION_CLOSE = "\ue000", "\ue002", "\ue001"
+MENTIONS_MAX = 20  # distinct members mentioned in one text; more is refused by the services
+MENTION_NAME_MAX = 100
+MENTION_RE = rf"@\[(?P<name>[^\[\]\n]{{1,{MENTION_NAME_MAX}}})\]\(member:(?P<id>[1-9][0-9]{{0,17}})\)"
+_PRIVATE = re.compile("[\ue000-\ue002]")
+_PLACEHOLDER = re.compile(f"([{MENTION_OPEN}{MENTION_PLAIN}])([0-9]+){MENTION_CLOSE}")
+_PLACEHOLDER_ANY = re.compile(f"[{MENTION_OPEN}{MENTION_PLAIN}][0-9]*{MENTION_CLOSE}?|{MENTION_CLOSE}")
+
+# (ids) -> {id: (public name, profile URL)} for the members that exist and may be linked.
+MentionResolver = Callable[[Iterable[int]], Mapping[int, tuple[str, str]]]
+
+
+class _MentionProcessor(InlineProcessor):
+    def __init__(self, found: list[tuple[int, str]]) -> None:
+        super().__init__(MENTION_RE)
+        self.found = found
+
+    def handleMatch(self, m: re.Match[str], data: str):
+        self.found.append((int(m.group("id")), m.group("name")))
+        return f"{MENTION_OPEN}{len(self.found) - 1}{MENTION_CLOSE}", m.start(0), m.end(0)
+
+
+class Mentions(Extension):
+    """Reads mentions in text, never in code spans or blocks (they are taken before it looks)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[int, str]] = []  # (member id, name as written), one per placeholder
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # After code spans (190) and escapes (180), before links (160, 170) would take the brackets.
+        md.inlinePatterns.register(_MentionProcessor(self.found), "mention", 175)
+
+    def ids(self) -> list[int]:
+        """The members mentioned, each once, in order of first mention."""
+        return list(dict.fromkeys(member_id for member_id, _name in self.found))
+
+
+def _mention_html(found: list[tuple[int, str]], known: Mapping[int, tuple[str, str]], m: re.Match[str]) -> str:
+    index = int(m.group(2))
+    if index >= len(found):
+        return ""
+    member_id, written = found[index]
+    if m.group(1) == MENTION_OPEN and member_id in known:
+        name, url = known[member_id]
+        return f'<a class="mention" href="{escape(url)}">@{escape(name, quote=False)}</a>'
+    name = known[member_id][0] if member_id in known else written
+    return "@" + escape(name, quote=False)
+
+
 MARKDOWN_EXTENSIONS = ["fenced_code", "sane_lists", TableExtension(use_align_attribute=True)]
 
 
@@ -502,11 +580,26 @@ def _without_reordering(html: str) -> str:
     return _CHARACTER_REFERENCE.sub(lambda m: _reference_or_text(m.group()), strip_reordering(html))
 
 
-def render_markdown(text: str) -> str:
-    """Markdown source to HTML that is safe to show as it is, with nothing that hides or reorders
-    what a reader sees (zero-width and bidirectional controls, written or as references)."""
+def _converted(text: str) -> tuple[str, Mentions]:
+    mentions = Mentions()
     md = markdown.Markdown(
-        extensions=[*MARKDOWN_EXTENSIONS, Bounded(), UnclosedFormattingAsText()], output_format="html"
+        extensions=[*MARKDOWN_EXTENSIONS, Bounded(), UnclosedFormattingAsText(), mentions], output_format="html"
     )
-    html = _DECIMAL_PAST_LAST_CHARACTER.sub("&#38;", md.convert(strip_reordering(text)))
-    return _without_reordering(_cleaner.clean(html))
+    return md.convert(_PRIVATE.sub("", strip_reordering(text))), mentions
+
+
+def render_markdown(text: str, *, mentions: MentionResolver | None = None) -> str:
+    """Markdown source to HTML that is safe to show as it is, with nothing that hides or reorders
+    what a reader sees (zero-width and bidirectional controls, written or as references). Each
+    mention of a member `mentions` knows links to their profile under their name now; any other
+    (an unknown or deleted member, more than MENTIONS_MAX, no resolver) is the plain text written."""
+    converted, found = _converted(text)
+    html = _without_reordering(_cleaner.clean(_DECIMAL_PAST_LAST_CHARACTER.sub("&#38;", converted)))
+    ids = found.ids()[:MENTIONS_MAX]
+    known = dict(mentions(ids)) if mentions is not None and ids else {}
+    return _PLACEHOLDER.sub(partial(_mention_html, found.found, known), html)
+
+
+def mentioned_ids(text: str) -> list[int]:
+    """The members a text mentions, each once, in order; mentions in code do not count."""
+    return _converted(text)[1].ids()

@@ -38,7 +38,7 @@ _INTEGER_FIELDS = frozenset(
 
 
 def key_type(model, field: str) -> type:
-    """What the keys of a cursor on this stored field are: datetime, int or float."""
+    """What the keys of a cursor on this stored field are: datetime, int, float or str."""
     kind = model._meta.get_field(field).get_internal_type()
     if kind == "DateTimeField":
         return datetime
@@ -46,11 +46,13 @@ def key_type(model, field: str) -> type:
         return float
     if kind in _INTEGER_FIELDS:
         return int
+    if kind == "CharField":
+        return str
     raise ValueError(f"no keyset paging on a {kind}")
 
 
 def decode_cursor(cursor: str, *, key: type) -> tuple:
-    """The (key, id) a cursor stands for, the key of type `key` (datetime, int or float); BadCursor
+    """The (key, id) a cursor stands for, the key of type `key` (datetime, int, float or str); BadCursor
     for anything forged or mangled, so no value reaches the database that it cannot compare."""
     try:
         if len(cursor) > CURSOR_MAX:
@@ -61,6 +63,9 @@ def decode_cursor(cursor: str, *, key: type) -> tuple:
             if value.tzinfo is None:
                 raise TypeError
             value = value.astimezone(UTC)  # a far offset at the edge of the calendar overflows here, not in SQL
+        elif key is str:
+            if not isinstance(value, str) or "\x00" in value:  # PostgreSQL cannot compare a NUL in text
+                raise TypeError
         elif not _storable_number(value, integer=key is int):
             raise TypeError
         if not _storable_number(pk, integer=True) or pk < 1:
@@ -78,17 +83,19 @@ def _storable_number(value, *, integer: bool) -> bool:
     return math.isfinite(value) and abs(value) < _BIGINT
 
 
-def keyset_page(rows: QuerySet, *, field: str, cursor: str | None, size: int) -> Page:
-    """One page of `rows` ordered by `field` descending, then id descending (an index on both serves it)."""
-    rows = rows.order_by(f"-{field}", "-id")
+def keyset_page(rows: QuerySet, *, field: str, cursor: str | None, size: int, ascending: bool = False) -> Page:
+    """One page of `rows` ordered by `field` descending, then id descending (an index on both serves
+    it); or both ascending (a thread, read top-down)."""
+    sign, after = ("", "gt") if ascending else ("-", "lt")
+    rows = rows.order_by(f"{sign}{field}", f"{sign}id")
     if cursor:
         value, pk = decode_cursor(cursor, key=key_type(rows.model, field))
         # Two seeks on the (key, id) index instead of one OR, which SQLite cannot seek: first the
-        # rest of the rows that share the cursor's key, then those below it. Either way a page
+        # rest of the rows that share the cursor's key, then those past it. Either way a page
         # reads one page of rows, however many share a key (ties are common: 0 comments).
-        found = list(rows.filter(**{field: value, "pk__lt": pk})[: size + 1])
+        found = list(rows.filter(**{field: value, f"pk__{after}": pk})[: size + 1])
         if len(found) <= size:
-            found += list(rows.filter(**{f"{field}__lt": value})[: size + 1 - len(found)])
+            found += list(rows.filter(**{f"{field}__{after}": value})[: size + 1 - len(found)])
     else:
         found = list(rows[: size + 1])
     more = len(found) > size

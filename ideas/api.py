@@ -3,12 +3,13 @@
 from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
 
 from accounts.models import Role
 from core.schema import error_response
@@ -270,3 +271,33 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.categories_in_order()
+
+
+class FollowResultSerializer(serializers.Serializer):
+    following = serializers.BooleanField()
+    follower_count = serializers.IntegerField()
+
+
+class FollowView(APIView):
+    """PUT: follow the idea (also after an unfollow); DELETE: unfollow it, for good (a later vote or
+    comment does not follow it again). Both answer whether the member follows it now, and its count."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def _run(self, service) -> Response:
+        try:
+            idea = selectors.idea_get(pk=self.kwargs["pk"], viewer=self.request.user)
+            service(actor=self.request.user, idea=idea)
+        except Idea.DoesNotExist:
+            raise idea_not_found() from None
+        idea.refresh_from_db(fields=["follower_count"])
+        following = selectors.is_following(member=self.request.user, idea=idea)
+        return Response(FollowResultSerializer({"following": following, "follower_count": idea.follower_count}).data)
+
+    @extend_schema(request=None, responses=FollowResultSerializer, operation_id="ideas_follow_update")
+    def put(self, request, pk: int):
+        return self._run(services.idea_follow)
+
+    @extend_schema(request=None, responses=FollowResultSerializer, operation_id="ideas_follow_destroy")
+    def delete(self, request, pk: int):
+        return self._run(services.idea_unfollow)

@@ -11,9 +11,15 @@ class IdeasConfig(AppConfig):
     def ready(self):
         from core.live import register_topic
         from core.member_data import register_member_data
-        from ideas import events, selectors
+        from ideas import events, selectors, services
 
         register_topic(events.ALL_IDEAS, events.can_watch_all_ideas)
         register_topic("idea", events.can_watch_idea, with_id=True)
         # A member's ideas stay after their account goes (shown under "Deleted member"): no eraser.
         register_member_data("ideas", export=selectors.ideas_export)
+        register_member_data(
+            "follows",
+            export=selectors.follows_export,
+            erase=lambda user: services.follows_erase_all(member=user),
+            erases=("ideas.Follow",),
+        )

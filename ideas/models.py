@@ -157,3 +157,25 @@ class Idea(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class Follow(models.Model):
+    """A member following an idea (told of its new comments and official response). A row with
+    `following` False is an explicit unfollow, kept so a later vote or comment does not follow again."""
+
+    idea = models.ForeignKey(Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="follows")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="follows"
+    )
+    following = models.BooleanField(_("following"), default=True)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [models.UniqueConstraint(fields=["idea", "member"], name="ideas_follow_one_per_member_and_idea")]
+        indexes = [models.Index(fields=["idea", "following", "member"], name="ideas_follow_followers")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {'follows' if self.following else 'unfollowed'} {self.idea_id}"

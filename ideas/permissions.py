@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import NotAllowed
+from core.errors import NotAllowed, NotSignedIn
 from core.permissions import ALLOWED, Verdict, refuse
 from ideas.models import Idea
 
@@ -32,3 +32,14 @@ def can_delete(*, user, idea: Idea) -> Verdict:
 def is_staff_action(*, user, idea: Idea) -> bool:
     """Staff acting on someone else's idea: recorded in the audit trail, with a reason."""
     return user.is_authenticated and idea.author_id != user.pk and user.is_staff_member
+
+
+class SignInToFollow(NotSignedIn):
+    default_message = _("Sign in to follow ideas.")
+
+
+def can_follow(*, user, idea: Idea) -> Verdict:
+    """Members follow any idea they may see (the idea's visibility is checked where it is read)."""
+    if not user.is_authenticated:
+        return refuse(SignInToFollow())
+    return ALLOWED

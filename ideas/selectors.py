@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.paging import BadCursor, Page, decode_cursor, key_type, keyset_page
-from ideas.models import Category, Idea, Tag
+from ideas.models import Category, Follow, Idea, Tag
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Words too common in idea titles to say two ideas are alike.
@@ -195,4 +195,32 @@ def ideas_export(user) -> list[dict]:
             "deleted_at": idea.deleted_at.isoformat() if idea.deleted_at else None,
         }
         for idea in ideas
+    ]
+
+
+def follower_ids(*, idea_id: int) -> QuerySet:
+    """The ids of the active members following an idea, for the fan-out of its news (one query)."""
+    return Follow.objects.filter(idea_id=idea_id, following=True, member__is_active=True).values_list(
+        "member_id", flat=True
+    )
+
+
+def is_following(*, member, idea: Idea) -> bool:
+    """Whether the member follows the idea now (a visitor follows nothing)."""
+    if not member.is_authenticated:
+        return False
+    return Follow.objects.filter(idea=idea, member=member, following=True).exists()
+
+
+def follows_export(user) -> list[dict]:
+    """The member's follows and explicit unfollows, for their data export (titles of ideas still shown)."""
+    rows = Follow.objects.filter(member=user).select_related("idea").order_by("created_at", "id")
+    return [
+        {
+            "idea": row.idea_id,
+            "idea_title": None if row.idea.is_deleted else row.idea.title,
+            "following": row.following,
+            "since": row.created_at.isoformat(),
+        }
+        for row in rows
     ]

@@ -5,6 +5,7 @@ from enum import Enum
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -19,8 +20,8 @@ from core.errors import DomainError
 from core.live import publish, recheck
 from core.text import has_visible_text, strip_invisible, tidy_line
 from ideas import events, ranking
-from ideas.models import BODY_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, TITLE_MIN, Category, Idea, Tag
-from ideas.permissions import can_delete, can_edit, is_staff_action
+from ideas.models import BODY_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, TITLE_MIN, Category, Follow, Idea, Tag
+from ideas.permissions import can_delete, can_edit, can_follow, is_staff_action
 
 REASON_MAX = 1000
 
@@ -85,6 +86,7 @@ def idea_submit(*, actor: User, title: str, body: str, category: Category | None
         idea.hot = ranking.hot(0, idea.created_at)
         idea.save(update_fields=["hot"])
         _set_tags(idea, tags)
+        follow_auto(member=actor, idea=idea)
     publish(*events.idea_created(idea))
     return idea
 
@@ -174,3 +176,63 @@ def idea_delete(*, idea: Idea, actor: User, reason: str = "", if_match: Collecti
             audit.record(actor=actor, verb="idea.deleted", target=idea, reason=reason)
     publish(*events.idea_changed(idea))
     recheck(events.idea_topic(idea.pk))  # its readers are told it is gone, then dropped from its topic
+
+
+def _set_following(idea: Idea, member: User, following: bool, *, only_if_new: bool = False) -> bool:
+    """Make the member's row say `following`, and the idea's follower_count with it (F(), in the
+    caller's transaction, with the idea locked so two writers apply one after the other). False if
+    nothing changed (or, with `only_if_new`, the member already had a row: an unfollow sticks)."""
+    Idea.objects.select_for_update().filter(pk=idea.pk).values_list("pk", flat=True).first()
+    row = Follow.objects.filter(idea=idea, member=member).first()
+    if row is not None and (only_if_new or row.following == following):
+        return False
+    if row is None:
+        Follow.objects.create(idea=idea, member=member, following=following)
+        if not following:
+            return True
+    else:
+        row.following = following
+        row.save(update_fields=["following", "updated_at"])
+    Idea.objects.filter(pk=idea.pk).update(follower_count=F("follower_count") + (1 if following else -1))
+    return True
+
+
+def follow_auto(*, member: User, idea: Idea) -> bool:
+    """The member follows the idea they submitted, voted on or commented on, unless they already
+    have a say about it (an explicit unfollow sticks). Runs inside the caller's transaction."""
+    if not member.is_authenticated:
+        return False
+    if Follow.objects.filter(idea=idea, member=member).exists():
+        return False  # the common case, read without a lock
+    return _set_following(idea, member, True, only_if_new=True)
+
+
+def _follow(*, actor: User, idea: Idea, following: bool) -> bool:
+    can_follow(user=actor, idea=idea).check()
+    ratelimit.check_write(actor=actor, action="idea_follow")
+    with transaction.atomic():
+        idea = Idea.objects.visible_to(actor).select_for_update().get(pk=idea.pk)
+        return _set_following(idea, actor, following)
+
+
+def idea_follow(*, actor: User, idea: Idea) -> bool:
+    """A member follows an idea with the button, also after an earlier unfollow; False if they
+    already followed it. Idea.DoesNotExist if it is deleted (or hidden from them)."""
+    return _follow(actor=actor, idea=idea, following=True)
+
+
+def idea_unfollow(*, actor: User, idea: Idea) -> bool:
+    """A member stops following an idea, for good: a later vote or comment does not follow it again."""
+    return _follow(actor=actor, idea=idea, following=False)
+
+
+def follows_erase_all(*, member: User) -> None:
+    """Before a member's account goes, their follows go, and every follower_count stays true: the
+    ideas they follow are locked first and the rows read under the locks, until none is left."""
+    with transaction.atomic():
+        while ids := list(Follow.objects.filter(member=member).values_list("idea_id", flat=True)[:500]):
+            list(Idea.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+            rows = Follow.objects.filter(member=member, idea_id__in=ids)
+            followed = list(rows.filter(following=True).values_list("idea_id", flat=True))
+            Idea.objects.filter(pk__in=followed).update(follower_count=F("follower_count") - 1)
+            rows.delete()

@@ -45,3 +45,10 @@ class IdeaFactory(factory.django.DjangoModelFactory):
         if create:
             idea.hot = ranking.hot(idea.score, idea.created_at)
             Idea.objects.filter(pk=idea.pk).update(hot=idea.hot)
+
+
+def comment(author, idea, body="Yes, and with cinnamon.", parent=None):
+    """A comment written through the service, as members write them (thread keys, counts, mentions)."""
+    from discussion.services import comment_post
+
+    return comment_post(actor=author, idea=idea, body=body, parent=parent)

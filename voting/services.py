@@ -13,6 +13,7 @@ from core import ratelimit
 from core.live import publish
 from ideas import ranking
 from ideas.models import Idea
+from ideas.services import follow_auto
 from voting import events
 from voting.models import Vote
 from voting.permissions import OwnIdea, VotingClosed, can_vote
@@ -76,6 +77,7 @@ def _cast(idea: Idea, actor: User, vote: Vote | None, value: int) -> bool:
     else:
         vote = Vote.objects.create(voter=actor, idea=idea, value=value)
     _apply(idea, before, (vote.value, vote.updated_at))
+    follow_auto(member=actor, idea=idea)
     return True
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ideas",
     "voting",
     "notifications",
+    "discussion",
     "moderation",
     "demo",
 ]
@@ -237,7 +238,16 @@ API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 90)
 # them off. API_WRITE_RATE throttles every unsafe API request of a member (DRF's syntax; empty: off).
 WRITE_RATE_LIMITS = env_json(
     "WRITE_RATE_LIMITS",
-    {"idea_submit": "10/m/user", "idea_edit": "30/m/user", "idea_delete": "30/m/user", "vote": "60/m/user"},
+    {
+        "idea_submit": "10/m/user",
+        "idea_edit": "30/m/user",
+        "idea_delete": "30/m/user",
+        "vote": "60/m/user",
+        "idea_follow": "60/m/user",
+        "comment_post": "20/m/user",
+        "comment_edit": "30/m/user",
+        "comment_delete": "30/m/user",
+    },
 )
 API_WRITE_RATE = env_str("API_WRITE_RATE", "120/min") or None
 

@@ -1,0 +1,1 @@
+"""Comments on ideas: threads, edits and their history, mentions, official responses."""

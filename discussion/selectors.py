@@ -1,0 +1,132 @@
+"""Reads on comments that pages and the API share, each with a fixed number of queries."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from core.paging import BadCursor, Page, decode_cursor, keyset_page
+from discussion.models import Comment, CommentRevision
+from discussion.permissions import can_delete_comment, can_edit_comment, can_see_history
+from ideas.models import Idea
+from ideas.selectors import BadListParameter
+
+ORDERS = {"oldest": "path", "newest": "path_newest"}
+DEFAULT_ORDER = "oldest"
+THREAD_PAGE_SIZE = 50
+THREAD_PAGE_MAX = 200
+
+
+@dataclass(frozen=True)
+class ThreadParams:
+    order: str
+    cursor: str | None
+    size: int
+
+
+def thread_params(query: Mapping[str, str], *, default_size: int = THREAD_PAGE_SIZE) -> ThreadParams:
+    """The order, cursor and page size of a thread, read once for pages and the API alike."""
+    order = query.get("order") or DEFAULT_ORDER
+    if order not in ORDERS:
+        raise BadListParameter("order", _("Order by one of: %(orders)s.") % {"orders": ", ".join(ORDERS)})
+    size = default_size
+    if query.get("page_size"):
+        try:
+            size = int(query["page_size"])
+        except ValueError:
+            size = 0
+        if not 1 <= size <= THREAD_PAGE_MAX:
+            raise BadListParameter(
+                "page_size", _("The page size is a whole number from 1 to %(max)d.") % {"max": THREAD_PAGE_MAX}
+            )
+    cursor = query.get("cursor") or None
+    if cursor:
+        try:
+            decode_cursor(cursor, key=str)
+        except BadCursor as error:
+            raise BadListParameter("cursor", error.message) from None
+    return ThreadParams(order, cursor, size)
+
+
+def _with_relations(comments: QuerySet[Comment]) -> QuerySet[Comment]:
+    """The author (with their roles, for badges) and the author of the comment answered: one query
+    for the comments and one for all their authors' roles."""
+    return comments.select_related("author", "reply_to__author").prefetch_related(
+        Prefetch("author__groups"),
+    )
+
+
+def _for_viewer(comments: list[Comment], viewer) -> list[Comment]:
+    """What the viewer may do with each (no query): `may_edit`, `may_delete`."""
+    for comment in comments:
+        live = not comment.is_deleted
+        comment.may_edit = live and bool(can_edit_comment(user=viewer, comment=comment))
+        comment.may_delete = live and bool(can_delete_comment(user=viewer, comment=comment))
+    return comments
+
+
+def thread(
+    *, idea: Idea, viewer, order: str = DEFAULT_ORDER, cursor: str | None = None, size: int = THREAD_PAGE_SIZE
+) -> Page:
+    """One page of an idea's comments in thread order (replies under their parent, oldest first; or
+    top-level comments newest first), deleted ones as placeholders. Two queries, however many comments."""
+    comments = _with_relations(Comment.objects.visible_to(viewer).filter(idea=idea))
+    page = keyset_page(comments, field=ORDERS[order], cursor=cursor, size=size, ascending=True)
+    return Page(_for_viewer(page.rows, viewer), page.next_cursor)
+
+
+def official_response(*, idea: Idea, viewer) -> Comment | None:
+    """The comment the product team marked as the official response of the idea, if any."""
+    found = list(_with_relations(Comment.objects.visible_to(viewer).filter(idea=idea, official_at__isnull=False)))
+    return _for_viewer(found, viewer)[0] if found else None
+
+
+def comment_get(*, pk: int, viewer) -> Comment:
+    """One comment the viewer may see (a deleted one as its placeholder), or Comment.DoesNotExist."""
+    return _for_viewer([_with_relations(Comment.objects.visible_to(viewer)).get(pk=pk)], viewer)[0]
+
+
+def comment_history(*, comment: Comment, viewer) -> list[CommentRevision]:
+    """The earlier versions of a comment, oldest first: moderators and staff only (NotAllowed for others)."""
+    can_see_history(user=viewer).check()
+    return list(comment.revisions.order_by("created_at", "id"))
+
+
+def mention_ids(*, comment: Comment) -> set[int]:
+    return set(comment.mentions.values_list("member_id", flat=True))
+
+
+def comments_export(user: User) -> list[dict]:
+    """The member's comments with their earlier versions, deleted ones included, for their data export."""
+    comments = (
+        Comment.objects.filter(author=user)
+        .select_related("idea")
+        .prefetch_related(Prefetch("revisions", queryset=CommentRevision.objects.order_by("created_at", "id")))
+        .order_by("created_at", "id")
+    )
+    return [
+        {
+            "id": comment.pk,
+            "idea": comment.idea_id,
+            "idea_title": None if comment.idea.is_deleted else comment.idea.title,
+            "parent": comment.parent_id,
+            "reply_to": comment.reply_to_id,
+            "body": comment.body,
+            "created_at": comment.created_at.isoformat(),
+            "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
+            "deleted_at": comment.deleted_at.isoformat() if comment.deleted_at else None,
+            "official": comment.is_official,
+            "earlier_versions": [
+                {"body": revision.body, "written_at": revision.created_at.isoformat()}
+                for revision in comment.revisions.all()
+            ],
+        }
+        for comment in comments
+    ]
+
+
+def idea_for_comments(*, pk: int, viewer) -> Idea:
+    """The idea whose comments are read or written, if the viewer may see it; Idea.DoesNotExist if not."""
+    return Idea.objects.visible_to(viewer).get(pk=pk)
