@@ -3,6 +3,7 @@
 
 import { announce, phrase } from "./announce.js";
 import { scorePhrase, showCounts, startLive, votingOn } from "./live.js";
+import "./comments.js";
 
 const debounce = (fn, ms) => {
   let timer;
