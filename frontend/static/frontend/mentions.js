@@ -1,6 +1,8 @@
 // @mentions in a comment box: typing "@" and two letters or more suggests members (GET
 // /api/v1/members/suggest/?q=), choosing one inserts "@[Name](member:12) " at the caret. The box is an
-// ARIA combobox with a listbox: Up and Down move, Enter or Tab choose, Escape closes, a click chooses.
+// autocompleting text box (aria-autocomplete, aria-controls and aria-activedescendant: a <textarea> may
+// not take the combobox role, so the number of suggestions is also said in the live region) with a
+// listbox: Up and Down move, Enter or Tab choose, Escape closes, a click chooses.
 
 import { announce, phrase } from "./announce.js";
 
@@ -17,10 +19,8 @@ export function enhanceMentions(textarea) {
   list.setAttribute("aria-label", phrase("mentionList") || "@");
   list.hidden = true;
   textarea.after(list);
-  textarea.setAttribute("role", "combobox");
   textarea.setAttribute("aria-autocomplete", "list");
   textarea.setAttribute("aria-controls", list.id);
-  textarea.setAttribute("aria-expanded", "false");
 
   let members = [];
   let active = -1;
@@ -33,8 +33,7 @@ export function enhanceMentions(textarea) {
     list.replaceChildren();
     members = [];
     active = -1;
-    textarea.setAttribute("aria-expanded", "false");
-    textarea.removeAttribute("aria-activedescendant");
+      textarea.removeAttribute("aria-activedescendant");
   };
 
   const highlight = (index) => {
@@ -75,7 +74,6 @@ export function enhanceMentions(textarea) {
       }),
     );
     list.hidden = found.length === 0;
-    textarea.setAttribute("aria-expanded", String(found.length > 0));
     if (found.length) {
       highlight(0);
       announce(phrase("suggestions", { n: found.length }));

@@ -46,8 +46,7 @@ export function enhancePreview(textarea) {
   if (!textarea.dataset.previewUrl || textarea.dataset.previewReady) return;
   textarea.dataset.previewReady = "true";
   const base = textarea.id;
-  const label = document.querySelector(`label[for="${base}"]`)?.textContent.trim() || "";
-  const tablist = make("div", { role: "tablist", class: "write-tabs", "aria-label": label });
+  const tablist = make("div", { role: "tablist", class: "write-tabs" });
   const writeTab = make("button", {
     type: "button", role: "tab", id: `${base}-write-tab`, "aria-controls": `${base}-write`, "aria-selected": "true",
   }, phrase("write"));
