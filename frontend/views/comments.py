@@ -14,7 +14,13 @@ from core.errors import DomainError
 from core.ratelimit import RateLimited
 from discussion import selectors, services
 from discussion.models import Comment
-from discussion.permissions import can_delete_comment, can_edit_comment, can_mark_official, is_staff_deletion
+from discussion.permissions import (
+    can_delete_comment,
+    can_edit_comment,
+    can_mark_official,
+    can_see_history,
+    is_staff_deletion,
+)
 from frontend.forms import CommentEditForm, CommentForm, DeleteReasonForm
 from frontend.views.common import answer, get_idea, no_such_idea, refused
 from ideas import events
@@ -115,7 +121,7 @@ def idea_page(request, idea: Idea, *, form: CommentForm | None = None, limited: 
         "replying_to": replying,
         "following": is_following(member=viewer, idea=idea),
         "may_mark_official": bool(can_mark_official(user=viewer)),
-        "may_see_history": viewer.is_authenticated and viewer.is_staff_member,
+        "may_see_history": bool(can_see_history(user=viewer)),
     }
     status = 400 if form.errors or problems else 200
     return answer(render(request, "ideas/detail.html", context, status=status), limited)
@@ -167,7 +173,7 @@ def comment_fragment(request, pk: int):
         "comment": comment,
         "idea": comment.idea,
         "may_mark_official": bool(can_mark_official(user=request.user)),
-        "may_see_history": request.user.is_authenticated and request.user.is_staff_member,
+        "may_see_history": bool(can_see_history(user=request.user)),
     }
     if request.GET.get("pinned") == "1":
         return render(request, "comments/_official.html", {**context, "official": comment})
