@@ -1,6 +1,5 @@
 """API for comments; views validate the shape of input and call services and selectors."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -57,7 +56,7 @@ class CommentSerializer(serializers.Serializer):
         return getattr(comment, "may_delete", False)
 
     def get_url(self, comment: Comment) -> str:
-        path = f"{reverse('idea_detail', args=[comment.idea_id])}#comment-{comment.pk}"
+        path = comment.get_absolute_url()
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
@@ -137,11 +136,12 @@ class ThreadView(_CommentMixin, APIView):
             idea=idea, viewer=request.user, order=params.order, cursor=params.cursor, size=params.size
         )
         official = selectors.official_response(idea=idea, viewer=request.user)
-        following = page.next_cursor and replace_query_param(request.build_absolute_uri(), "cursor", page.next_cursor)
+        cursor = page.next_cursor
+        later = replace_query_param(request.build_absolute_uri(), "cursor", cursor) if cursor else None
         context = {"request": request}
         return Response(
             {
-                "next": following or None,
+                "next": later,
                 "official": CommentSerializer(official, context=context).data if official else None,
                 "results": CommentSerializer(page.rows, many=True, context=context).data,
             }
@@ -218,17 +218,14 @@ class CommentOfficialView(_CommentMixin, APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    def _run(self, service, **values) -> Response:
+    @extend_schema(request=None, responses={200: CommentSerializer, 409: error_response(409)})
+    def post(self, request, pk: int):
         comment = self.comment()
         try:
-            service(actor=self.request.user, comment=comment, **values)
+            services.comment_mark_official(actor=request.user, comment=comment)
         except (Comment.DoesNotExist, Idea.DoesNotExist):
             raise comment_not_found() from None
         return self.answer(comment)
-
-    @extend_schema(request=None, responses={200: CommentSerializer, 409: error_response(409)})
-    def post(self, request, pk: int):
-        return self._run(services.comment_mark_official)
 
     @extend_schema(request=None, responses=CommentSerializer)
     def delete(self, request, pk: int):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
@@ -97,7 +98,8 @@ class Comment(models.Model):
         return f"comment {self.pk} on {self.idea_id}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.idea.get_absolute_url()}#comment-{self.pk}"
+        """The exact place on the idea's page (no query: the idea's id is enough)."""
+        return f"{reverse('idea_detail', args=[self.idea_id])}#comment-{self.pk}"
 
     @property
     def is_deleted(self) -> bool:

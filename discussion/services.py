@@ -86,7 +86,7 @@ def _parent_error() -> ValidationError:
     return ValidationError({"parent": [_("Reply to a comment of this idea that is still there.")]})
 
 
-def _trending(idea_id: int, delta: int, at, *, taking_back: bool = False) -> int:
+def _counted(idea_id: int, delta: int, at, *, taking_back: bool = False) -> int:
     """Add `delta` to the locked idea's comment_count and move its trending value; the new count."""
     Idea.objects.filter(pk=idea_id).update(comment_count=F("comment_count") + delta)
     row = Idea.objects.values("comment_count", "trending").get(pk=idea_id)
@@ -122,7 +122,7 @@ def comment_post(*, actor: User, idea: Idea, body: str, parent: Comment | None =
         )
         comment.path, comment.path_newest = thread_paths(comment.pk, place)
         comment.save(update_fields=["path", "path_newest"])
-        count = _trending(idea.pk, 1, comment.created_at)
+        count = _counted(idea.pk, 1, comment.created_at)
         Mention.objects.bulk_create([Mention(comment=comment, member_id=pk) for pk in sorted(rendered.mentioned)])
         follow_auto(member=actor, idea=idea)
         tasks.comment_notify.enqueue(comment_id=comment.pk)
@@ -185,7 +185,7 @@ def comment_delete(*, actor: User, comment: Comment, reason: str = "") -> None:
         comment.deleted_at = timezone.now()
         comment.official_at, comment.official_by = None, None
         comment.save(update_fields=["deleted_at", "official_at", "official_by"])
-        count = _trending(idea.pk, -1, comment.created_at, taking_back=True)
+        count = _counted(idea.pk, -1, comment.created_at, taking_back=True)
         if is_staff_deletion(user=actor, comment=comment):
             audit.record(actor=actor, verb="comment.deleted", target=comment, reason=reason, data={"idea": idea.pk})
         notifications_forget(subject=f"comment:{comment.pk}")

@@ -543,3 +543,45 @@ def test_a_providers_name_that_is_an_email_address_is_not_shown(rf, db, monkeypa
     response = {"id": 7, "login": "x", "name": name, "email": "nina@example.com"}
     user = provider.sociallogin_from_response(request, response).user
     assert user.display_name == "" and "@" not in user.public_name
+
+
+def test_export_holds_the_members_comments_and_follows(alice, bob, alices_idea):
+    from discussion.services import comment_edit
+    from tests.factories import comment
+
+    posted = comment(bob, alices_idea, "First words")
+    comment_edit(actor=bob, comment=posted, body="Second words")
+    data = member_export(user=bob)
+    [exported] = data["comments"]
+    assert (exported["body"], [v["body"] for v in exported["earlier_versions"]]) == ("Second words", ["First words"])
+    assert [(f["idea"], f["following"]) for f in data["follows"]] == [(alices_idea.pk, True)]
+
+
+def test_account_delete_keeps_comments_under_deleted_member_with_their_versions(alice, bob, alices_idea):
+    from discussion.models import Comment, CommentRevision
+    from discussion.services import comment_edit
+    from tests.factories import comment
+
+    posted = comment(bob, alices_idea, "First words")
+    comment_edit(actor=bob, comment=posted, body="Second words")
+    account_delete(actor=bob, user=bob)
+    kept = Comment.objects.get(pk=posted.pk)
+    assert (kept.author, kept.body) == (None, "Second words")
+    assert CommentRevision.objects.filter(comment=kept).count() == 1
+    alices_idea.refresh_from_db()
+    assert (alices_idea.comment_count, alices_idea.follower_count) == (1, 0)
+
+
+def test_account_delete_unlinks_the_mentions_of_the_member(alice, bob, alices_idea):
+    from discussion.models import Comment, Mention
+    from discussion.services import comment_edit
+    from tests.factories import comment
+
+    posted = comment(alice, alices_idea, f"Thanks @[Bob](member:{bob.pk})")
+    comment_edit(actor=alice, comment=posted, body=f"Thank you @[Bob](member:{bob.pk})")
+    assert 'class="mention"' in Comment.objects.get(pk=posted.pk).body_html
+    account_delete(actor=bob, user=bob)
+    kept = Comment.objects.get(pk=posted.pk)
+    assert kept.body_html == "<p>Thank you @Bob</p>"
+    assert kept.revisions.get().body_html == "<p>Thanks @Bob</p>"
+    assert not Mention.objects.exists()

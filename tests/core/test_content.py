@@ -1,5 +1,6 @@
 """The one renderer: Markdown in, HTML out that holds nothing outside the allowlist."""
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -8,7 +9,16 @@ from bleach.linkifier import URL_RE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.content import _URL, ALLOWED_PROTOCOLS, ALLOWED_TAGS, LINK_REL, external_image, render_markdown
+from core.content import (
+    _URL,
+    ALLOWED_PROTOCOLS,
+    ALLOWED_TAGS,
+    LINK_REL,
+    MENTIONS_MAX,
+    external_image,
+    mentioned_ids,
+    render_markdown,
+)
 
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "rel"},
@@ -380,3 +390,133 @@ FRAGMENTS = st.sampled_from(
 @given(st.lists(st.one_of(FRAGMENTS, st.text(max_size=5)), max_size=40).map("".join))
 def test_no_output_ever_leaves_the_allowlist(source):
     assert_safe(render_markdown(source))
+
+
+# Mentions: @[Name](member:12), linked by the renderer itself to the member's profile under their name now.
+
+HOSTILE_NAMES = {
+    12: ("Bob <script>alert(1)</script> \"quoted\" 'single'", "/members/12/"),
+    13: ("javascript:alert(1)", "/members/13/"),
+    14: ('"><img src=x onerror=alert(1)>', "/members/14/"),
+}
+MENTION_LINK = re.compile(r'<a class="mention" href="/members/(\d+)/">@([^<]*)</a>')
+
+
+def known(ids):
+    """The resolver a caller gives: only the members that exist (here, the hostile names)."""
+    return {pk: HOSTILE_NAMES[pk] for pk in ids if pk in HOSTILE_NAMES}
+
+
+def assert_safe_with_mentions(html: str) -> None:
+    """Safe as everything else, and every class="mention" is a link the renderer built, nowhere else."""
+    for tag, attrs in parsed(html):
+        if ("class", "mention") in attrs:
+            assert tag == "a" and len(attrs) == 2, html
+            assert re.fullmatch(r"/members/\d+/", dict(attrs)["href"]), html
+    assert_safe(MENTION_LINK.sub(r"\2", html))
+    assert "\ue000" not in html and "\ue001" not in html and "\ue002" not in html
+
+
+def test_a_mention_links_to_the_member_under_their_name_now():
+    html = render_markdown("Thanks @[Bobby](member:12)!", mentions=known)
+    assert html == (
+        '<p>Thanks <a class="mention" href="/members/12/">@Bob &lt;script&gt;alert(1)&lt;/script&gt; '
+        "\"quoted\" 'single'</a>!</p>"
+    )
+
+
+@pytest.mark.parametrize("pk", [13, 14])
+def test_hostile_names_are_text_inside_the_link(pk):
+    html = render_markdown(f"@[x](member:{pk})", mentions=known)
+    assert_safe_with_mentions(html)
+    assert [m.group(1) for m in MENTION_LINK.finditer(html)] == [str(pk)]
+    assert "<img" not in html
+
+
+def test_an_unknown_member_is_the_name_written_as_plain_text():
+    assert render_markdown("Hi @[Ghost <b>](member:999)", mentions=known) == "<p>Hi @Ghost &lt;b&gt;</p>"
+
+
+def test_without_a_resolver_mentions_are_plain_text():
+    assert render_markdown("Hi @[Bob](member:12)") == "<p>Hi @Bob</p>"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "`@[Bob](member:12)`",
+        "```\n@[Bob](member:12)\n```",
+        "    @[Bob](member:12)",
+        "~~~python\nx = '@[Bob](member:12)'\n~~~",
+    ],
+)
+def test_mentions_inside_code_are_neither_linked_nor_counted(source):
+    html = render_markdown(source, mentions=known)
+    assert "mention" not in html and "@[Bob](member:12)" in html
+    assert mentioned_ids(source) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "\ue0000\ue001",
+        "\ue002" + "0\ue001",
+        "@[Bob](member:12) \ue0000\ue001 \ue0001\ue001",
+        '<a class="mention" href="/members/12/">@Bob</a>',
+        '<span class="mention">@Bob</span>',
+        "[@Bob](/members/12/)",
+        "&#xe000;0&#xe001;",
+    ],
+)
+def test_a_member_cannot_forge_a_mention(source):
+    html = render_markdown(source, mentions=known)
+    assert_safe_with_mentions(html)
+    assert len(MENTION_LINK.findall(html)) == source.count("](member:")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "see http://example.com/@[Bob](member:12) there",
+        "[a link @[Bob](member:12)](https://example.com)",
+        "[a link](https://example.com/@[Bob](member:12))",
+        '[a link](https://example.com "@[Bob](member:12)")',
+        "![@[Bob](member:12)](https://images.example.org/a.png)",
+    ],
+)
+def test_a_mention_inside_a_link_or_an_attribute_is_never_a_link_in_a_link(source):
+    html = render_markdown(source, mentions=known)
+    assert_safe_with_mentions(html)
+    assert "mention" not in html
+
+
+def test_mentioned_ids_are_each_member_once_in_order():
+    assert mentioned_ids("@[A](member:3) @[B](member:1) @[A again](member:3)") == [3, 1]
+
+
+def test_only_the_first_twenty_members_mentioned_are_linked():
+    many = {pk: (f"M{pk}", f"/members/{pk}/") for pk in range(1, 31)}
+    source = " ".join(f"@[M{pk}](member:{pk})" for pk in range(1, 31))
+    html = render_markdown(source, mentions=lambda ids: {pk: many[pk] for pk in ids})
+    assert [int(pk) for pk, _name in MENTION_LINK.findall(html)] == list(range(1, MENTIONS_MAX + 1))
+    assert "@M30" in html
+
+
+def test_the_resolver_is_asked_once_for_the_members_mentioned():
+    asked = []
+    render_markdown(
+        "@[A](member:12) @[B](member:13) @[A](member:12)", mentions=lambda ids: asked.append(list(ids)) or {}
+    )
+    assert asked == [[12, 13]]
+
+
+MENTION_FRAGMENTS = st.sampled_from(
+    ["@[", "](member:", "12", "13", "14", ")", "\ue000", "\ue001", "\ue002", "0", "`", "```\n", "[", "](", "http://a.example/",
+     '"', "<a ", 'class="mention"', ">", "</a>", "!", " ", "\n"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(MENTION_FRAGMENTS, FRAGMENTS, st.text(max_size=4)), max_size=40).map("".join))
+def test_no_mention_ever_leaves_the_allowlist(source):
+    assert_safe_with_mentions(render_markdown(source, mentions=known))

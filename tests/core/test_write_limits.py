@@ -120,3 +120,13 @@ def test_drf_throttles_every_unsafe_request_of_a_member_but_not_reads(api_as, al
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert client.get(f"/api/v1/ideas/{alices_idea.pk}/").status_code == 200
     assert api_as(alice).patch("/api/v1/me/", {"bio": "hi"}).status_code == 200  # per member
+
+
+def test_a_member_posting_comments_too_fast_gets_429_and_nothing_is_stored(api_as, bob, alices_idea, settings):
+    settings.WRITE_RATE_LIMITS = {"comment_post": "2/m/user"}
+    client = api_as(bob)
+    url = f"/api/v1/ideas/{alices_idea.pk}/comments/"
+    statuses = [client.post(url, {"body": f"Comment {n}"}, format="json").status_code for n in range(3)]
+    assert statuses == [201, 201, 429]
+    alices_idea.refresh_from_db()
+    assert alices_idea.comment_count == 2

@@ -132,3 +132,16 @@ def test_an_official_mark_taken_back_before_the_worker_came_tells_nobody(bob, pa
     comment_unmark_official(actor=pat, idea=alices_idea)
     official_notify.call(comment_id=posted.pk)
     assert not Notification.objects.exists()
+
+
+def test_a_mention_of_oneself_tells_nobody(alice, alices_idea):
+    posted = comment(alice, alices_idea, f"Note to @[Alice](member:{alice.pk})")
+    comment_notify.call(comment_id=posted.pk)
+    assert not Notification.objects.exists()
+
+
+def test_deleting_a_comment_takes_its_words_out_of_the_notifications(alice, bob, alices_idea):
+    posted = comment(bob, alices_idea, "Words to forget")
+    comment_notify.call(comment_id=posted.pk)
+    comment_delete(actor=bob, comment=posted)
+    assert list(Notification.objects.values_list("excerpt", flat=True)) == [""]
