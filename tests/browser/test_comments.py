@@ -1,12 +1,15 @@
 """Comments in Chromium: Alice previews and posts a comment, it appears live on Bob's open page, Bob
-replies inline, and the reply appears under Alice's comment on her page; Bob follows with one click."""
+replies inline, and the reply appears under Alice's comment on her page; Bob follows with one click.
+A page that lost its connection catches up on the comments written meanwhile."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
 
 from discussion.models import Comment
 from tests.browser.pages import expect_announced, log_in, record_announcements, wait_subscribed
-from tests.factories import IdeaFactory
+from tests.factories import IdeaFactory, comment
 
 pytestmark = pytest.mark.browser
 
@@ -61,3 +64,33 @@ def test_two_members_talk_on_one_idea_page_without_reloading(live_url, new_page,
     for page in (bobs, alices):
         assert page.evaluate("window.notReloaded") is True
         assert page.errors == []
+
+
+def test_comments_written_while_the_page_was_offline_appear_once_it_is_back(live_url, new_page, alice, bob, drinks):
+    idea = IdeaFactory(author=alice, category=drinks, title="Cardamom buns on Fridays")
+    first = comment(alice, idea, "Fridays, and Tuesdays.")
+    reader = new_page()
+    sockets, down = [], []
+
+    def relay(socket):
+        if down:
+            socket.close()  # the server is "away": every attempt fails until it is back
+        else:
+            socket.connect_to_server()
+            sockets.append(socket)
+
+    reader.route_web_socket(re.compile(r"/ws/live/$"), relay)
+    log_in(reader, live_url, bob, f"/ideas/{idea.pk}/")
+    wait_subscribed(reader)
+    down.append(True)
+    sockets[-1].close()
+    expect(reader.locator("html")).not_to_have_attribute("data-live", "subscribed")
+
+    reply = comment(bob, idea, "Tuesdays too!", parent=first)
+    later = comment(alice, idea, "And oat milk with them.")
+    down.clear()
+    wait_subscribed(reader)
+    expect(reader.locator(f"#comment-{first.pk} > .replies > #comment-{reply.pk}")).to_have_count(1)
+    expect(reader.locator(".thread > .comment-item").last).to_have_id(f"comment-{later.pk}")
+    expect(reader.locator("#comments-title")).to_have_text("3 comments")
+    assert [error for error in reader.errors if "WebSocket" not in error] == []

@@ -128,6 +128,51 @@ if (thread) {
   });
 }
 
+// Back online after a lost connection: the comments written or changed meanwhile are fetched with
+// the page as it is now and put in their places, as if their events had come.
+async function catchUp() {
+  const response = await fetch(window.location.href, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+  if (!response.ok) return;
+  const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+  let lastTop = null;
+  fresh.querySelectorAll("#thread .comment-item").forEach((item) => {
+    const here = document.getElementById(item.id);
+    const article = item.querySelector(":scope > article");
+    if (here) {
+      const mine = here.querySelector(":scope > article");
+      if (mine && mine.dataset.version !== article.dataset.version) {
+        keepingPlace(() => mine.replaceWith(document.importNode(article, true)));
+      }
+      if (!item.dataset.parent) lastTop = here;
+      return;
+    }
+    const copy = document.importNode(item, true);
+    copy.querySelector(":scope > ol.replies")?.remove(); // the replies come next in this same walk
+    const data = { id: Number(item.dataset.commentId), parent: Number(item.dataset.parent) || null };
+    const where = placeFor(data);
+    if (!where) return;
+    copy.classList.add("is-new");
+    copy.addEventListener("animationend", () => copy.classList.remove("is-new"), { once: true });
+    keepingPlace(() => {
+      if (where === "top" && lastTop) lastTop.after(copy);
+      else insert(copy, data, where);
+    });
+    if (!data.parent) lastTop = copy;
+  });
+}
+
+if (thread) {
+  let wasOffline = false;
+  new MutationObserver(() => {
+    const state = document.documentElement.dataset.live;
+    if (state === "offline") wasOffline = true;
+    if (state === "subscribed" && wasOffline) {
+      wasOffline = false;
+      catchUp().catch(() => {});
+    }
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-live"] });
+}
+
 // Cards on the lists: the comment count follows (on reconnect, the list's own refetch covers it).
 onEvent("comment_count.changed", async (data) => {
   document.querySelectorAll(`[data-comment-count-of="${data.id}"]`).forEach((element) => counted(element, data.comment_count));
