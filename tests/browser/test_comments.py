@@ -1,5 +1,6 @@
 """Comments in Chromium: Alice previews and posts a comment, it appears live on Bob's open page, Bob
-replies inline, and the reply appears under Alice's comment on her page; Bob follows with one click.
+replies inline, and the reply appears under Alice's comment on her page (and the count on the list's
+card follows); Bob follows with one click.
 A page that lost its connection catches up on the comments written meanwhile."""
 
 import re
@@ -17,12 +18,13 @@ pytestmark = pytest.mark.browser
 def test_two_members_talk_on_one_idea_page_without_reloading(live_url, new_page, alice, bob, pat, drinks):
     idea = IdeaFactory(author=pat, category=drinks, title="Cardamom buns on Fridays", body="Like in *Stockholm*.")
     url = f"/ideas/{idea.pk}/"
-    bobs, alices = new_page(), new_page()
+    bobs, alices, listing = new_page(), new_page(), new_page()
     log_in(bobs, live_url, bob, url)
     log_in(alices, live_url, alice, url)
-    wait_subscribed(bobs)
-    wait_subscribed(alices)
-    for page in (bobs, alices):
+    listing.goto(f"{live_url}/")
+    for page in (bobs, alices, listing):
+        wait_subscribed(page)
+    for page in (bobs, alices, listing):
         page.evaluate("window.notReloaded = true")
     record_announcements(bobs)
 
@@ -61,7 +63,8 @@ def test_two_members_talk_on_one_idea_page_without_reloading(live_url, new_page,
     expect(under).to_contain_text("Agreed, and with pearl sugar.")
     expect(alices.locator("#comments-title")).to_have_text("2 comments")
     expect(alices.locator(f"#comment-{posted.pk}")).to_have_count(1)  # her own comment, not added twice
-    for page in (bobs, alices):
+    expect(listing.locator(f'[data-comment-count-of="{idea.pk}"]')).to_have_text("2 comments")
+    for page in (bobs, alices, listing):
         assert page.evaluate("window.notReloaded") is True
         assert page.errors == []
 

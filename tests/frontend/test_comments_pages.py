@@ -1,14 +1,18 @@
 """The idea page's conversation: thread, comment box, reply, edit, delete, earlier versions, the official
 mark, follow, the live fragment and the preview endpoint; their errors, permissions and query counts."""
 
+from io import StringIO
+
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from discussion.models import Comment
+from discussion.models import Comment, Mention
 from discussion.services import comment_delete, comment_edit, comment_mark_official
-from ideas.models import Follow
+from ideas.models import Follow, Idea
 from ideas.services import idea_delete, idea_follow, idea_unfollow
 from notifications.models import Notification
 from notifications.services import Notice, notify
@@ -399,3 +403,17 @@ def test_the_comment_box_and_idea_form_offer_a_preview(signed_in, alice, alices_
     client = signed_in(alice)
     assert 'data-preview-url="/api/v1/preview/"' in _page(client, alices_idea).content.decode()
     assert 'data-preview-url="/api/v1/preview/"' in client.get("/ideas/new/").content.decode()
+
+
+# --- Demo data ----------------------------------------------------------------------------------
+
+
+def test_seed_demo_writes_its_conversations_once_through_the_services(db):
+    call_command("seed_demo", stdout=StringIO())
+    counts = {idea.pk: idea.comment_count for idea in Idea.objects.filter(comment_count__gt=0)}
+    call_command("seed_demo", stdout=StringIO())
+    assert Comment.objects.count() == sum(counts.values()) >= 10
+    assert {idea.pk: idea.comment_count for idea in Idea.objects.filter(comment_count__gt=0)} == counts
+    assert Comment.objects.filter(official_at__isnull=False, official_by__email="pat@example.com").count() == 1
+    assert Comment.objects.filter(depth=3).exclude(reply_to=F("parent")).exists()  # a reply to level 3
+    assert Comment.objects.filter(edited_at__isnull=False).exists() and Mention.objects.exists()
