@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.paging import encode_cursor
 from core.ratelimit import RateLimited
 from discussion import selectors, services
 from discussion.models import Comment
@@ -88,12 +89,24 @@ def _order_tabs(idea: Idea, order: str) -> list[dict]:
     ]
 
 
+def _from_comment(idea: Idea, viewer, raw, order: str) -> str | None:
+    """A cursor whose page starts with the conversation holding comment `raw` (?comment=12, where a
+    link to #comment-12 leads when the comment is on a later page of a long thread)."""
+    comment = _replying_to(idea, viewer, raw) if raw else None
+    if comment is None:
+        return None
+    root = comment.path.split("/")[0]
+    key = root if order == "oldest" else comment.path_newest.split("/")[0]
+    return encode_cursor(key, int(root) - 1)
+
+
 def idea_page(request, idea: Idea, *, form: CommentForm | None = None, limited: RateLimited | None = None):
     """The idea page: the idea, its official response, one page of its thread, the comment box and
     the follow button. Opening it reads the viewer's notifications about this idea."""
     viewer = request.user
     params, problems = _thread_params(request.GET)
-    page = selectors.thread(idea=idea, viewer=viewer, order=params.order, cursor=params.cursor, size=params.size)
+    cursor = params.cursor or _from_comment(idea, viewer, request.GET.get("comment"), params.order)
+    page = selectors.thread(idea=idea, viewer=viewer, order=params.order, cursor=cursor, size=params.size)
     official = selectors.official_response(idea=idea, viewer=viewer)
     notifications_read_subjects(actor=viewer, idea_id=idea.pk)
     if form is None:
@@ -113,7 +126,7 @@ def idea_page(request, idea: Idea, *, form: CommentForm | None = None, limited: 
         "official": official,
         "order": params.order,
         "order_tabs": _order_tabs(idea, params.order),
-        "first_page": not params.cursor,
+        "first_page": not cursor,
         "more_url": more,
         "thread_errors": problems,
         "form": form,

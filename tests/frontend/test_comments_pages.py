@@ -83,6 +83,18 @@ def test_more_comments_pages_on_by_cursor(client, alice, alices_idea, monkeypatc
     assert "Number 2." in second.content.decode() and "Number 0." not in second.content.decode()
 
 
+def test_a_link_to_a_comment_on_a_later_page_opens_the_page_of_its_conversation(
+    client, alice, alices_idea, monkeypatch
+):
+    monkeypatch.setattr("frontend.views.comments.THREAD_PAGE", 2)
+    *_, third = (comment(alice, alices_idea, f"Number {n}.") for n in range(3))
+    reply = comment(alice, alices_idea, "A reply to the third.", parent=third)
+    response = _page(client, alices_idea, comment=reply.pk)
+    assert [c.pk for c in response.context["thread"]] == [third.pk]
+    assert [c.pk for c in response.context["thread"][0].replies] == [reply.pk]
+    assert "Back to the first comments" in response.content.decode()
+
+
 def test_a_deleted_comment_is_a_placeholder_and_its_replies_stay(client, alice, bob, alices_comment, alices_idea):
     comment(bob, alices_idea, "Still here.", parent=alices_comment)
     comment_delete(actor=alice, comment=alices_comment)

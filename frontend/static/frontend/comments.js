@@ -304,4 +304,18 @@ document.addEventListener("submit", (event) => {
   }
 });
 
+// A link to a comment on a later page of a long thread (a notification's #comment-12): the page
+// that holds its conversation.
+const target = /^#comment-(\d+)$/.exec(window.location.hash);
+const here = new URLSearchParams(window.location.search);
+if (thread && target && !document.getElementById(`comment-${target[1]}`) && !here.has("comment")) {
+  if (thread.dataset.lastPage !== "true" || thread.dataset.firstPage !== "true") {
+    const url = new URL(window.location.pathname, window.location.origin);
+    url.searchParams.set("order", thread.dataset.order);
+    url.searchParams.set("comment", target[1]);
+    url.hash = target[0];
+    window.location.replace(url);
+  }
+}
+
 enhance(document);
