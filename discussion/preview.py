@@ -16,18 +16,25 @@ from ideas.models import BODY_MAX
 
 class PreviewSerializer(serializers.Serializer):
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    kind = serializers.ChoiceField(
+        choices=["comment", "idea"],
+        default="comment",
+        help_text="What the body is for: a comment links its @mentions, an idea does not.",
+    )
 
 
 class PreviewResultSerializer(serializers.Serializer):
     html = serializers.CharField(help_text="The body as the page will show it.")
 
 
-def preview_html(*, actor, body: str) -> str:
-    """The body rendered as a comment or an idea would be (mentions of active members link), rate limited."""
+def preview_html(*, actor, body: str, kind: str = "comment") -> str:
+    """The body rendered as a comment (mentions of active members link) or an idea would be; rate limited."""
     if len(body) > BODY_MAX:
         raise ValidationError({"body": [_("Keep it to %(n)s characters or fewer.") % {"n": f"{BODY_MAX:,}"}]})
     ratelimit.check_write(actor=actor, action="preview")
-    return render_markdown(body.strip(), mentions=mention_links) if body.strip() else ""
+    if not body.strip():
+        return ""
+    return render_markdown(body.strip(), mentions=mention_links if kind == "comment" else None)
 
 
 class PreviewView(APIView):
@@ -39,4 +46,4 @@ class PreviewView(APIView):
     def post(self, request):
         data = PreviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response({"html": preview_html(actor=request.user, body=data.validated_data["body"])})
+        return Response({"html": preview_html(actor=request.user, **data.validated_data)})

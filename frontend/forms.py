@@ -11,14 +11,14 @@ from ideas.selectors import category_list
 from ideas.services import REASON_MAX
 
 
-def _preview_attrs(**attrs) -> dict:
+def _preview_attrs(kind: str, **attrs) -> dict:
     """A Markdown box that forum.js gives "Write" and "Preview" tabs (the server renders the preview)."""
-    return {"data-preview-url": reverse_lazy("api:preview"), **attrs}
+    return {"data-preview-url": reverse_lazy("api:preview"), "data-preview-kind": kind, **attrs}
 
 
 def _comment_box(rows: int) -> forms.Textarea:
     """A comment's Markdown box: Preview tab, and @ suggests members (forum.js)."""
-    attrs = _preview_attrs(maxlength=COMMENT_MAX, rows=rows, required=True)
+    attrs = _preview_attrs("comment", maxlength=COMMENT_MAX, rows=rows, required=True)
     return forms.Textarea(attrs={**attrs, "data-mentions-url": reverse_lazy("api:member-suggest")})
 
 
@@ -37,7 +37,7 @@ class IdeaForm(forms.Form):
         required=False,
         strip=False,
         help_text=_("Why it matters and how it could work. Markdown works: **bold**, lists, [links](https://…)."),
-        widget=forms.Textarea(attrs=_preview_attrs(maxlength=BODY_MAX, rows=10, required=True)),
+        widget=forms.Textarea(attrs=_preview_attrs("idea", maxlength=BODY_MAX, rows=10, required=True)),
     )
     category = forms.TypedChoiceField(label=_("Category"), coerce=int, required=False, empty_value=None)
     tags = forms.CharField(

@@ -402,6 +402,11 @@ def test_preview_renders_through_the_one_renderer_with_mentions(api_as, alice, b
     assert f'href="/members/{bob.pk}/"' in html
 
 
+def test_the_preview_of_an_idea_does_not_link_mentions(api_as, alice, bob):
+    response = api_as(alice).post("/api/v1/preview/", {"body": f"Hi @[Bob](member:{bob.pk})", "kind": "idea"})
+    assert response.status_code == 200 and "/members/" not in response.json()["html"]
+
+
 def test_preview_is_for_members_only(api):
     assert api.post("/api/v1/preview/", {"body": "Hi"}).status_code == 401
 

@@ -26,7 +26,7 @@ async function render(textarea, panel) {
     const response = await fetch(textarea.dataset.previewUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken(textarea) },
-      body: JSON.stringify({ body }),
+      body: JSON.stringify({ body, kind: textarea.dataset.previewKind || "comment" }),
       credentials: "same-origin",
     });
     const data = await response.json().catch(() => null);
