@@ -1,6 +1,6 @@
 """Comments in Chromium: Alice previews and posts a comment, it appears live on Bob's open page, Bob
 replies inline, and the reply appears under Alice's comment on her page (and the count on the list's
-card follows); Bob follows with one click.
+card follows); an edit and the official mark show on the open pages; Bob follows with one click.
 A page that lost its connection catches up on the comments written meanwhile."""
 
 import re
@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from discussion.models import Comment
-from tests.browser.pages import expect_announced, log_in, record_announcements, wait_subscribed
+from tests.browser.pages import api, expect_announced, log_in, record_announcements, wait_subscribed
 from tests.factories import IdeaFactory, comment
 
 pytestmark = pytest.mark.browser
@@ -64,6 +64,13 @@ def test_two_members_talk_on_one_idea_page_without_reloading(live_url, new_page,
     expect(alices.locator("#comments-title")).to_have_text("2 comments")
     expect(alices.locator(f"#comment-{posted.pk}")).to_have_count(1)  # her own comment, not added twice
     expect(listing.locator(f'[data-comment-count-of="{idea.pk}"]')).to_have_text("2 comments")
+
+    assert api(live_url, alice, "PATCH", f"/api/v1/comments/{posted.pk}/", {"body": "Cardamom, *always*."}) == 200
+    expect(bobs.locator(f"#comment-{posted.pk} > article")).to_contain_text("Cardamom, always.")
+    expect(bobs.locator(f"#comment-{posted.pk} > article .edited")).to_have_text("edited")
+    assert api(live_url, pat, "POST", f"/api/v1/comments/{posted.pk}/official/") == 200
+    expect(alices.locator("#official-response")).to_contain_text("Cardamom, always.")
+    expect(alices.locator(f"#comment-{posted.pk} > article .official-badge")).to_have_text("Official response")
     for page in (bobs, alices, listing):
         assert page.evaluate("window.notReloaded") is True
         assert page.errors == []
