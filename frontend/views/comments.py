@@ -74,8 +74,14 @@ def _tree(rows: list[Comment]) -> list[Comment]:
 def _replying_to(idea: Idea, viewer, raw) -> Comment | None:
     """The comment a reply answers (?reply=<id>, or the form's parent), if it is there to answer."""
     try:
-        comment = selectors.comment_get(pk=int(raw), viewer=viewer)
-    except (TypeError, ValueError, OverflowError, Comment.DoesNotExist):
+        pk = int(raw)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:  # beyond any id the database holds (and can compare)
+        return None
+    try:
+        comment = selectors.comment_get(pk=pk, viewer=viewer)
+    except Comment.DoesNotExist:
         return None
     return comment if comment.idea_id == idea.pk and not comment.is_deleted else None
 

@@ -198,6 +198,12 @@ def test_a_member_replies_without_javascript(signed_in, bob, alices_comment, ali
     assert Comment.objects.get(body="Agreed.").parent == alices_comment
 
 
+@pytest.mark.parametrize("reply", ["x", "-1", "0", "99999999999999999999999"])
+def test_a_reply_link_to_no_comment_shows_the_plain_comment_box(signed_in, bob, alices_idea, reply):
+    response = _page(signed_in(bob), alices_idea, reply=reply, comment=reply)
+    assert response.status_code == 200 and "Add a comment" in response.content.decode()
+
+
 def test_an_empty_comment_is_a_form_error(signed_in, bob, alices_idea):
     response = signed_in(bob).post(f"/ideas/{alices_idea.pk}/comments/", {"body": "   "})
     assert response.status_code == 400 and "Write something first." in response.content.decode()
