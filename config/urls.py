@@ -8,6 +8,7 @@ api_urls = [
     path("", include("voting.urls")),
     path("", include("discussion.urls")),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("", include("core.urls")),
 ]
 

@@ -1,6 +1,9 @@
 """Page forms: they carry input to the services, which own the rules and raise field errors."""
 
+import zoneinfo
+
 from django import forms
+from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +12,7 @@ from discussion.models import COMMENT_MAX
 from ideas.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Idea
 from ideas.selectors import category_list
 from ideas.services import REASON_MAX
+from notifications.models import Delivery, Kind, NotificationSettings
 
 
 def _preview_attrs(kind: str, **attrs) -> dict:
@@ -133,3 +137,30 @@ class CommentEditForm(forms.Form):
         help_text=CommentForm.base_fields["body"].help_text,
         widget=_comment_box(8),
     )
+
+
+class NotificationSettingsForm(forms.Form):
+    """One choice of e-mail delivery per kind of notification, and the time zone of the digests."""
+
+    time_zone = forms.ChoiceField(
+        label=_("Time zone of your digests"),
+        required=False,
+        help_text=_("Daily and weekly digests arrive in the morning of this time zone."),
+    )
+
+    def __init__(self, *args, current: NotificationSettings, **kwargs):
+        super().__init__(*args, **kwargs)
+        site_zone = _("The site's time zone (%(zone)s)") % {"zone": settings.TIME_ZONE}
+        self.fields["time_zone"].choices = [("", site_zone)] + [(z, z) for z in sorted(zoneinfo.available_timezones())]
+        self.fields["time_zone"].initial = current.time_zone
+        for kind in Kind:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label, choices=Delivery.choices, widget=forms.RadioSelect, initial=current.delivery_of(kind)
+            )
+
+    def kind_fields(self) -> list:
+        return [self[kind.value] for kind in Kind]
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {"delivery": {kind.value: data[kind.value] for kind in Kind}, "time_zone": data["time_zone"]}

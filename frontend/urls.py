@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend.views import comments, ideas, members
+from frontend.views import comments, ideas, members, notifications
 
 urlpatterns = [
     path("", ideas.idea_list, name="idea_list"),
@@ -25,4 +25,15 @@ urlpatterns = [
     path("account/token/", members.account_token, name="account_token"),
     path("account/export/", members.account_export, name="account_export"),
     path("account/delete/", members.account_delete, name="account_delete"),
+    path("account/notifications/", notifications.notification_settings, name="notification_settings"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/read/", notifications.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+    path("notifications/<int:pk>/item/", notifications.notification_item, name="notification_item"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notifications.notifications_unsubscribe,
+        name="notifications_unsubscribe",
+    ),
 ]

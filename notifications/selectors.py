@@ -2,9 +2,10 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from core.batching import batched
+from ideas.models import Idea
 from notifications.models import Kind, Notification, NotificationSettings
 
 
@@ -18,12 +19,14 @@ def deliveries_for(member_ids: Iterable[int]) -> dict[int, dict[str, str]]:
 
 
 def unread_counts(member_ids: Iterable[int]) -> dict[int, int]:
-    """Unread notifications per member, for the bell (members with none are left out)."""
+    """Unread notifications per member, for the bell (members with none are left out): counted as
+    unread_count counts them, so a live event and the page agree (ideas deleted since are left out)."""
     counts: dict[int, int] = {}
+    visible = Q(idea__isnull=True) | Q(idea__in=Idea.objects.visible().values("pk"))
     for chunk in batched(sorted(set(member_ids)), 1000):
         rows = (
             Notification.objects.unread()
-            .filter(recipient_id__in=chunk)
+            .filter(visible, recipient_id__in=chunk)
             .values("recipient_id")
             .annotate(n=Count("id"))
             .values_list("recipient_id", "n")
@@ -67,3 +70,8 @@ def notifications_export(user) -> list[dict]:
 def settings_export(user) -> dict:
     settings = settings_of(member=user)
     return {"email": {kind: settings.delivery_of(kind) for kind in Kind.values}, "time_zone": settings.time_zone}
+
+
+def notification_get(*, member, pk: int) -> Notification:
+    """One of the member's own notifications (DoesNotExist for anyone else's: never told apart)."""
+    return notification_list(member=member).get(pk=pk)

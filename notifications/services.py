@@ -81,10 +81,6 @@ def notify(*, event: str, notices: Iterable[Notice]) -> None:
     )
 
 
-def _emailed_now(notification: Notification) -> bool:
-    return notification.email_status == EmailStatus.WAITING and notification.delivery == Delivery.IMMEDIATELY
-
-
 def _count_up(notices: Iterable[Notice]) -> set[tuple[int, int]]:
     """Add one to each member's unread notification of the idea, where there is one; the (member, idea)
     pairs that had one."""

@@ -2,8 +2,10 @@
 `published`, which captures the live events services announce."""
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 from contextlib import contextmanager
 from functools import partial
 
@@ -227,3 +229,46 @@ def own_redis(tmp_path):
     yield start
     while processes:
         stop()
+
+
+def database_url(settings_dict: dict) -> str:
+    """The URL (config/env.py's syntax) of the database Django is connected to: the test database."""
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user, password = settings_dict["USER"], settings_dict["PASSWORD"]
+    credentials = f"{user}:{password}@" if password else f"{user}@"
+    return f"postgres://{credentials}{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
+
+
+@pytest.fixture
+def worker(transactional_db, settings, tmp_path):
+    """`worker(**env)` starts the real background worker, `manage.py worker` as the run command starts
+    it, in a process of its own on the test database (and the test's Redis, if any), with the
+    environment given (EMAIL_HOST=..., say); stopped, and its log shown if it failed, at the end."""
+    from django.db import connection
+
+    processes: list[subprocess.Popen] = []
+    log = tmp_path / "worker.log"
+
+    def start(**env: str) -> subprocess.Popen:
+        environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+        environment.update(
+            DJANGO_SETTINGS_MODULE="config.settings.dev",
+            SECRET_KEY=settings.SECRET_KEY,
+            DATABASE_URL=database_url(connection.settings_dict),
+            WRITE_RATE_LIMITS="{}",
+            LOG_LEVEL="WARNING",
+            **({"REDIS_URL": settings.REDIS_URL} if settings.REDIS_URL else {}),
+            **env,
+        )
+        command = [sys.executable, "manage.py", "worker", "--no-reload", "--no-startup-delay", "--interval", "0.05"]
+        with log.open("ab") as output:
+            process = subprocess.Popen(command, env=environment, stdout=output, stderr=subprocess.STDOUT)
+        processes.append(process)
+        return process
+
+    start.log = log
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=20)

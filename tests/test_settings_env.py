@@ -38,6 +38,18 @@ def test_bad_integer_is_refused(monkeypatch):
         env_int("NUMBER", 1)
 
 
+@pytest.mark.parametrize("raw", ["-1", "24"])
+def test_an_integer_out_of_its_bounds_is_refused(monkeypatch, raw):
+    monkeypatch.setenv("DIGEST_HOUR", raw)
+    with pytest.raises(ImproperlyConfigured, match="DIGEST_HOUR must be from 0 to 23"):
+        env_int("DIGEST_HOUR", 8, minimum=0, maximum=23)
+
+
+def test_an_integer_at_its_bounds_is_taken(monkeypatch):
+    monkeypatch.setenv("DIGEST_WEEKDAY", "6")
+    assert env_int("DIGEST_WEEKDAY", 0, minimum=0, maximum=6) == 6
+
+
 def test_lists(monkeypatch):
     monkeypatch.setenv("HOSTS", "a.example, b.example,,")
     assert env_list("HOSTS", []) == ["a.example", "b.example"]

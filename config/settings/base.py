@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "frontend.context_processors.site",
+                "frontend.context_processors.bell",
             ],
         },
     },
@@ -211,6 +212,10 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds: a stalled SMTP server h
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # The domain of the Message-IDs of notification e-mails.
 EMAIL_MESSAGE_DOMAIN = env_str("EMAIL_MESSAGE_DOMAIN", "idea-forum.localhost")
+# Digests go out at this local hour (the member's time zone, else TIME_ZONE); weekly ones on this
+# weekday (0 = Monday).
+DIGEST_HOUR = env_int("DIGEST_HOUR", 8, minimum=0, maximum=23)
+DIGEST_WEEKDAY = env_int("DIGEST_WEEKDAY", 0, minimum=0, maximum=6)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

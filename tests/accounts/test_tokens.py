@@ -234,7 +234,7 @@ def test_the_export_api_is_never_cached(api_as, alice):
 def test_account_page_with_a_token_query_count(client, alice, django_assert_num_queries):
     api_token_issue(actor=alice)
     client.force_login(alice)
-    with django_assert_num_queries(5):  # session, member, their roles, connections, token
+    with django_assert_num_queries(6):  # session, member, their roles, connections, token, the bell
         client.get("/account/")
 
 

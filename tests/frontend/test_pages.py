@@ -74,12 +74,12 @@ def test_list_page_query_count_does_not_grow_with_ideas(client, alice, drinks, s
         client.force_login(alice)
     for _ in range(5):
         IdeaFactory(author=alice, category=drinks)
-    # ideas, their tags, their authors' roles, categories (+ session and member when signed in)
-    with django_assert_num_queries(6 if signed else 4):
+    # ideas, their tags, their authors' roles, categories (+ session, member and the bell when signed in)
+    with django_assert_num_queries(7 if signed else 4):
         assert len(client.get("/").context["ideas"]) == 5
     for _ in range(45):
         IdeaFactory(author=alice, category=drinks)
-    with django_assert_num_queries(6 if signed else 4):
+    with django_assert_num_queries(7 if signed else 4):
         assert len(client.get("/").context["ideas"]) == 20
 
 
@@ -225,10 +225,11 @@ def test_signin_page_uses_the_site_layout(client, db):
 @pytest.mark.parametrize(
     ("path", "queries"),
     [
-        ("/ideas/new/", 3),
+        # session, member and the bell's unread count on every page; then the page's own
+        ("/ideas/new/", 4),
         # idea_get reads the idea with its tags and its author's roles
-        ("/ideas/{pk}/edit/", 6),
-        ("/ideas/{pk}/delete/", 5),
+        ("/ideas/{pk}/edit/", 7),
+        ("/ideas/{pk}/delete/", 6),
     ],
 )
 def test_form_pages_run_a_fixed_number_of_queries(

@@ -5,21 +5,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_tasks_db.models import DBTaskResult
 
+from ideas.services import idea_delete
 from notifications.models import Delivery, EmailStatus, Kind, Notification
-from notifications.services import Notice, notifications_forget, notifications_read, notify, settings_update
-from tests.factories import UserFactory
-
-
-def comment_notice(member, idea, kind=Kind.COMMENT_ON_MY_IDEA, comment_id=1, actor=None):
-    return Notice(
-        recipient_id=member.pk,
-        kind=kind,
-        idea_id=idea.pk,
-        actor_id=actor.pk if actor else None,
-        subject=f"comment:{comment_id}",
-        link=f"/ideas/{idea.pk}/#comment-{comment_id}",
-        excerpt="Yes please",
-    )
+from notifications.selectors import unread_count
+from notifications.services import notifications_forget, notifications_read, notify, settings_update
+from tests.factories import IdeaFactory, UserFactory
+from tests.notifications.notices import comment_notice
 
 
 def test_alice_is_told_of_a_comment_on_her_idea(alice, bob, alices_idea):
@@ -139,3 +130,14 @@ def test_many_followers_cost_a_fixed_number_of_queries(alices_idea, django_asser
             notices=[comment_notice(member, alices_idea, Kind.FOLLOWED_IDEA) for member in members],
         )
     assert Notification.objects.count() == 50
+
+
+def test_the_live_count_leaves_out_notifications_of_a_deleted_idea_as_the_bell_does(
+    alice, bob, drinks, alices_idea, published
+):
+    deleted = IdeaFactory(author=bob, category=drinks)
+    notify(event="comment.created:1", notices=[comment_notice(alice, deleted)])
+    idea_delete(idea=deleted, actor=bob)
+    with published() as events:
+        notify(event="comment.created:2", notices=[comment_notice(alice, alices_idea, comment_id=2)])
+    assert [e["data"]["unread"] for e in events] == [unread_count(member=alice)] == [1]

@@ -2,6 +2,7 @@
 // Pages work fully without it; it adds live updates and conveniences on top.
 
 import { announce, phrase } from "./announce.js";
+import "./bell.js";
 import { scorePhrase, showCounts, startLive, votingOn } from "./live.js";
 import "./comments.js";
 

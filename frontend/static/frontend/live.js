@@ -16,14 +16,14 @@ function backoff(attempt) {
   return ceiling / 2 + Math.random() * (ceiling / 2); // "equal jitter": spread, never zero
 }
 
-async function fetchHTML(url) {
+export async function fetchHTML(url) {
   const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
   if (response.status === 204 || response.status === 404) return { status: response.status, html: "" };
   if (!response.ok) throw new Error(`${response.status} from ${url}`);
   return { status: response.status, html: await response.text() };
 }
 
-function elementFrom(html) {
+export function elementFrom(html) {
   const template = document.createElement("template");
   template.innerHTML = html.trim();
   return template.content.firstElementChild;
