@@ -1,7 +1,8 @@
 """Comments in Chromium: Alice previews and posts a comment, it appears live on Bob's open page, Bob
 replies inline, and the reply appears under Alice's comment on her page (and the count on the list's
 card follows); an edit and the official mark show on the open pages; Bob follows with one click.
-A page that lost its connection catches up on the comments written meanwhile."""
+A page that lost its connection catches up on the comments written meanwhile. The comment box suggests
+members to mention and previews from the keyboard."""
 
 import re
 
@@ -104,3 +105,29 @@ def test_comments_written_while_the_page_was_offline_appear_once_it_is_back(live
     expect(reader.locator(".thread > .comment-item").last).to_have_id(f"comment-{later.pk}")
     expect(reader.locator("#comments-title")).to_have_text("3 comments")
     assert [error for error in reader.errors if "WebSocket" not in error] == []
+
+
+def test_the_comment_box_suggests_members_and_previews_from_the_keyboard(live_url, new_page, alice, bob, drinks):
+    idea = IdeaFactory(author=bob, category=drinks, title="Cardamom buns on Fridays")
+    page = new_page()
+    log_in(page, live_url, alice, f"/ideas/{idea.pk}/")
+    box = page.get_by_label("Your comment")
+    box.click()
+    page.keyboard.type("Thanks @bo")
+    option = page.get_by_role("option", name="Bob")
+    expect(option).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", f"id_body-mentions-{bob.pk}")
+    page.keyboard.press("Enter")
+    expect(box).to_have_value(f"Thanks @[Bob](member:{bob.pk}) ")
+    expect(page.get_by_role("listbox")).to_be_hidden()
+
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_role("tab", name="Write")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    preview = page.get_by_role("tab", name="Preview")
+    expect(preview).to_be_focused()
+    expect(preview).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("tabpanel", name="Preview").get_by_role("link", name="@Bob")).to_have_attribute(
+        "href", f"/members/{bob.pk}/"
+    )
+    assert page.errors == []
