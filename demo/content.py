@@ -151,3 +151,36 @@ IDEAS = [
 def idea_body(why: str, how: list[str]) -> str:
     steps = "\n".join(f"- {step}" for step in how)
     return f"{why}\n\n## How it could work\n\n{steps}\n\nWhat do you think? Vote if you want this too."
+
+
+# Conversations on the most popular demo ideas, by title. "by" is a member's display name (or the
+# product team's); "{@Name}" in a text becomes a mention of that member; "edit" is what the author
+# changed the text to afterwards; "official" marks the product team's official response.
+THREADS = {
+    "Decaf pour-over all day": [
+        {"by": "Camilla Berg", "text": "Yes! I stop drinking coffee at three because decaf from the machine tastes burnt. A proper pour-over would bring me back in the afternoon.", "replies": [
+            {"by": "David Nyström", "text": "Same here. The evening is when I have time to sit down, and that is exactly when the good coffee is gone.", "replies": [
+                {"by": "Camilla Berg", "text": "Exactly. Even one single-origin decaf would do, it does not need a whole menu.", "replies": [
+                    {"by": "Emma Sørensen", "text": "A Swiss Water decaf from Colombia would be my vote. I volunteer as a tester.", "replies": []},
+                ]},
+            ]},
+        ]},
+        {"by": "Frida Holm", "text": "Could it be on the board with the brewing time? Pour-over takes four minutes, and people should know before they order. {@Gustav Eriksson}, you asked about this in the Aarhus shop, didn't you?", "replies": [
+            {"by": "Gustav Eriksson", "text": "I did! They said it was a question of grinder space.", "edit": "I did! They said it was a question of grinder space: decaf needs its own grinder so the beans do not mix.", "replies": []},
+        ]},
+        {"by": "Patrik Product", "official": True, "text": "Thank you all. From next month **every shop with a pour-over bar keeps one decaf single-origin on it all day**, with its own grinder. We will put it on the board with the brewing time, as Frida suggested.", "replies": []},
+    ],
+    "Order ahead from the app and skip the queue": [
+        {"by": "Hanne Dahl", "text": "Yes please. And show how long it will take *before* I pay, so I know whether to leave the office now.", "replies": [
+            {"by": "Jonas Lindqvist", "text": "Good point. A rough \"ready in 6 minutes\" would be enough.", "replies": []},
+        ]},
+        {"by": "Karin Mortensen", "text": "Would the shelf be by the door? The queue sometimes reaches the door, and then picking up means pushing through it.", "replies": [
+            {"by": "Ida Kristiansen", "text": "A separate pick-up counter at the side would work in most of the shops I know.", "replies": []},
+        ]},
+    ],
+    "Coffee grounds for gardeners": [
+        {"by": "Lars Vik", "text": "The shop in Bergen did this last spring and the bags were gone by noon every day. {@Astrid Lund} might know more, she helped with it.", "replies": [
+            {"by": "Astrid Lund", "text": "It went really well. Tip: dry the grounds a day first, or the bags go mouldy.", "replies": []},
+        ]},
+    ],
+}  # fmt: skip

@@ -4,13 +4,26 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BIO_MAX, DISPLAY_NAME_MAX
+from discussion.models import COMMENT_MAX
 from ideas.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Idea
 from ideas.selectors import category_list
 from ideas.services import REASON_MAX
 from notifications.models import Delivery, Kind, NotificationSettings
+
+
+def _preview_attrs(kind: str, **attrs) -> dict:
+    """A Markdown box that forum.js gives "Write" and "Preview" tabs (the server renders the preview)."""
+    return {"data-preview-url": reverse_lazy("api:preview"), "data-preview-kind": kind, **attrs}
+
+
+def _comment_box(rows: int) -> forms.Textarea:
+    """A comment's Markdown box: Preview tab, and @ suggests members (forum.js)."""
+    attrs = _preview_attrs("comment", maxlength=COMMENT_MAX, rows=rows, required=True)
+    return forms.Textarea(attrs={**attrs, "data-mentions-url": reverse_lazy("api:member-suggest")})
 
 
 class IdeaForm(forms.Form):
@@ -28,7 +41,7 @@ class IdeaForm(forms.Form):
         required=False,
         strip=False,
         help_text=_("Why it matters and how it could work. Markdown works: **bold**, lists, [links](https://…)."),
-        widget=forms.Textarea(attrs={"maxlength": BODY_MAX, "rows": 10, "required": True}),
+        widget=forms.Textarea(attrs=_preview_attrs("idea", maxlength=BODY_MAX, rows=10, required=True)),
     )
     category = forms.TypedChoiceField(label=_("Category"), coerce=int, required=False, empty_value=None)
     tags = forms.CharField(
@@ -97,6 +110,32 @@ class ProfileForm(forms.Form):
         strip=False,
         help_text=_("Shown on your profile. Markdown works."),
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": BIO_MAX}),
+    )
+
+
+class CommentForm(forms.Form):
+    """The comment box and the reply box; comment_post checks the text and the comment answered."""
+
+    body = forms.CharField(
+        label=_("Your comment"),
+        required=False,
+        strip=False,
+        help_text=_(
+            "Markdown works: **bold**, lists, [links](https://…). Mention a member by typing @ and their name, "
+            "or write @[Name](member:12)."
+        ),
+        widget=_comment_box(5),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+
+
+class CommentEditForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        required=False,
+        strip=False,
+        help_text=CommentForm.base_fields["body"].help_text,
+        widget=_comment_box(8),
     )
 
 

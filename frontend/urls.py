@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend.views import ideas, members, notifications
+from frontend.views import comments, ideas, members, notifications
 
 urlpatterns = [
     path("", ideas.idea_list, name="idea_list"),
@@ -13,6 +13,13 @@ urlpatterns = [
     path("ideas/<int:pk>/vote/after-sign-in/", ideas.idea_vote_after_sign_in, name="idea_vote_after_sign_in"),
     path("ideas/<int:pk>/edit/", ideas.idea_edit, name="idea_edit"),
     path("ideas/<int:pk>/delete/", ideas.idea_delete, name="idea_delete"),
+    path("ideas/<int:pk>/comments/", comments.comment_post, name="comment_post"),
+    path("ideas/<int:pk>/follow/", comments.idea_follow, name="idea_follow"),
+    path("comments/<int:pk>/", comments.comment_fragment, name="comment_fragment"),
+    path("comments/<int:pk>/edit/", comments.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", comments.comment_delete, name="comment_delete"),
+    path("comments/<int:pk>/history/", comments.comment_history, name="comment_history"),
+    path("comments/<int:pk>/official/", comments.comment_official, name="comment_official"),
     path("members/<int:pk>/", members.member_profile, name="member_profile"),
     path("account/", members.account, name="account"),
     path("account/token/", members.account_token, name="account_token"),

@@ -252,6 +252,7 @@ WRITE_RATE_LIMITS = env_json(
         "comment_post": "20/m/user",
         "comment_edit": "30/m/user",
         "comment_delete": "30/m/user",
+        "preview": "60/m/user",
     },
 )
 API_WRITE_RATE = env_str("API_WRITE_RATE", "120/min") or None

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError
 from core.ratelimit import RateLimited
 from frontend.forms import DeleteReasonForm, IdeaForm
+from frontend.views.comments import idea_page
+from frontend.views.common import answer, get_idea, no_such_idea, refused
 from ideas import events, selectors, services
 from ideas.filters import IdeaFilter
 from ideas.models import Idea
@@ -25,17 +27,6 @@ from voting.services import vote_cast, vote_toggle
 
 PENDING_VOTE = "pending_vote"
 PENDING_VOTE_SECONDS = 15 * 60  # long enough to sign up; a vote pressed long ago is nobody's intent now
-
-
-def _no_such_idea() -> Http404:
-    return Http404(_("No idea with that number."))
-
-
-def _get_idea(pk: int, viewer=None) -> Idea:
-    try:
-        return selectors.idea_get(pk=pk, viewer=viewer)
-    except Idea.DoesNotExist:
-        raise _no_such_idea() from None
 
 
 def _list_params(query: QueryDict) -> tuple[selectors.ListParams, QueryDict, list[str]]:
@@ -109,13 +100,13 @@ def idea_vote(request, pk: int):
         messages.error(request, _("Choose up or down."))
         return redirect(back)
     if not request.user.is_authenticated:
-        _get_idea(pk)
+        get_idea(pk)
         request.session[PENDING_VOTE] = {"idea": pk, "value": value, "next": back, "at": time.time()}
         return redirect_to_login(reverse("idea_vote_after_sign_in", args=[pk]))
     try:
         vote_toggle(actor=request.user, idea_id=pk, value=value)
     except Idea.DoesNotExist:
-        raise _no_such_idea() from None
+        raise no_such_idea() from None
     except DomainError as error:
         messages.error(request, error.message)
     return redirect(back)
@@ -154,7 +145,7 @@ def idea_card(request, pk: int):
     idea = next(iter(filters.qs), None)
     if idea is None:
         if not selectors.idea_list(viewer=request.user).filter(pk=pk).exists():
-            raise _no_such_idea()
+            raise no_such_idea()
         return HttpResponse(status=204)
     query = request.GET.copy()
     query.pop("new", None)
@@ -164,17 +155,7 @@ def idea_card(request, pk: int):
 
 
 def idea_detail(request, pk: int):
-    idea = _get_idea(pk, viewer=request.user)
-    return render(
-        request,
-        "ideas/detail.html",
-        {
-            "idea": idea,
-            "can_edit": bool(can_edit(user=request.user, idea=idea)),
-            "can_delete": bool(can_delete(user=request.user, idea=idea)),
-            "live_topics": [events.idea_topic(idea.pk)],
-        },
-    )
+    return idea_page(request, get_idea(pk, viewer=request.user))
 
 
 def _idea_form_page(request, idea: Idea | None, save, success: str):
@@ -186,30 +167,18 @@ def _idea_form_page(request, idea: Idea | None, save, success: str):
         try:
             saved = save(**form.service_arguments())
         except Idea.DoesNotExist:
-            raise _no_such_idea() from None  # deleted while the edit waited for it: nothing was written
+            raise no_such_idea() from None  # deleted while the edit waited for it: nothing was written
         except ValidationError as error:
             form.add_error(None, error)
         except RateLimited as error:
             form.add_error(None, error.message)  # the form keeps what was typed
             limited = error
         except DomainError as error:
-            return _refused(request, error)
+            return refused(request, error)
         else:
             messages.success(request, success)
             return redirect(saved)
-    return _answer(render(request, "ideas/form.html", {"form": form, "idea": idea}), limited)
-
-
-def _answer(response, limited: RateLimited | None):
-    """The page again, as 429 with Retry-After when the member was writing too fast."""
-    if limited is not None:
-        response.status_code = limited.status_code
-        response["Retry-After"] = str(limited.retry_after)
-    return response
-
-
-def _refused(request, error: DomainError):
-    return render(request, "403.html", {"message": error.message}, status=error.status_code)
+    return answer(render(request, "ideas/form.html", {"form": form, "idea": idea}), limited)
 
 
 @login_required
@@ -226,10 +195,10 @@ def idea_submit(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def idea_edit(request, pk: int):
-    idea = _get_idea(pk, viewer=request.user)
+    idea = get_idea(pk, viewer=request.user)
     verdict = can_edit(user=request.user, idea=idea)
     if not verdict:
-        return _refused(request, verdict.error)
+        return refused(request, verdict.error)
     return _idea_form_page(
         request,
         idea,
@@ -242,10 +211,10 @@ def idea_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def idea_delete(request, pk: int):
     """Authors confirm; staff removing someone else's idea say why, for the audit trail."""
-    idea = _get_idea(pk, viewer=request.user)
+    idea = get_idea(pk, viewer=request.user)
     verdict = can_delete(user=request.user, idea=idea)
     if not verdict:
-        return _refused(request, verdict.error)
+        return refused(request, verdict.error)
     staff = is_staff_action(user=request.user, idea=idea)
     form = DeleteReasonForm(request.POST if request.method == "POST" else None)
     limited = None
@@ -253,7 +222,7 @@ def idea_delete(request, pk: int):
         try:
             services.idea_delete(idea=idea, actor=request.user, reason=form.cleaned_data["reason"] if staff else "")
         except Idea.DoesNotExist:
-            raise _no_such_idea() from None
+            raise no_such_idea() from None
         except ValidationError as error:
             form.add_error(None, error)
         except RateLimited as error:
@@ -264,4 +233,4 @@ def idea_delete(request, pk: int):
             return redirect("idea_list")
     context = {"idea": idea, "staff_action": staff, "form": form}
     page = render(request, "ideas/confirm_delete.html", context, status=400 if form.errors else 200)
-    return _answer(page, limited)
+    return answer(page, limited)

@@ -7,9 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
+from discussion.models import Comment
+from discussion.services import comment_delete, comment_edit, comment_mark_official
 from ideas.models import Status
 from tests.browser.pages import assert_accessible, axe_violations, log_in, sign_in
-from tests.factories import IdeaFactory
+from tests.factories import IdeaFactory, comment
 from voting.services import vote_cast
 
 pytestmark = pytest.mark.browser
@@ -18,7 +20,7 @@ LATTE = "Bring back the gingerbread latte"
 
 
 @pytest.fixture
-def forum(live_url, alice, bob, mo, drinks):
+def forum(live_url, alice, bob, mo, pat, drinks):
     """Alice's idea that Bob voted up (returned), one he voted down, Bob's own idea, and a launched (closed) one."""
     latte = IdeaFactory(author=alice, category=drinks, title=LATTE, body="Every **December**.")
     sour = IdeaFactory(author=alice, category=drinks, title="Sour milk on Mondays")
@@ -70,6 +72,31 @@ def as_member(email, path, through_the_form=False):
     return visit
 
 
+def discussed(idea) -> Comment:
+    """A conversation on the idea: nested replies, an edit, a deletion, a mention, the official response."""
+    alice, bob, pat = (User.objects.get(email=f"{name}@example.com") for name in ("alice", "bob", "pat"))
+    first = comment(bob, idea, f"Yes, with **cinnamon**. What do you think, @[Alice](member:{alice.pk})?")
+    reply = comment(alice, idea, "Nutmeg!", parent=first)
+    comment_edit(actor=alice, comment=reply, body="Nutmeg, or both.")
+    comment(bob, idea, "Both, then.", parent=reply)
+    comment_delete(actor=bob, comment=comment(bob, idea, "Never mind."))
+    comment_mark_official(actor=pat, comment=first)
+    return reply
+
+
+def with_comments(email, path="/ideas/{pk}/"):
+    def visit(page, base, idea):
+        reply = discussed(idea)
+        as_member(email, path.replace("{comment}", str(reply.pk)))(page, base, idea)
+
+    return visit
+
+
+def visitor_with_comments(page, base, idea):
+    discussed(idea)
+    as_visitor("/ideas/{pk}/")(page, base, idea)
+
+
 def as_visitor(path):
     def visit(page, base, idea):
         page.goto(f"{base}{path.format(pk=idea.pk, author=idea.author_id)}")
@@ -95,6 +122,12 @@ PAGES = {
     "account": as_member("bob@example.com", "/account/"),
     "account-delete-confirmation": as_member("bob@example.com", "/account/delete/", through_the_form=True),
     "not-found": as_visitor("/ideas/999999/"),
+    "detail-with-comments": visitor_with_comments,
+    "detail-with-comments-signed-in": with_comments("bob@example.com"),
+    "detail-with-comments-moderator": with_comments("mo@example.com"),
+    "detail-with-comments-product-team": with_comments("pat@example.com"),
+    "comment-edit": with_comments("alice@example.com", "/comments/{comment}/edit/"),
+    "comment-history": with_comments("mo@example.com", "/comments/{comment}/history/"),
 }
 
 

@@ -84,7 +84,7 @@ def test_list_page_query_count_does_not_grow_with_ideas(client, alice, drinks, s
 
 
 def test_detail_page_query_count(client, alices_idea, django_assert_num_queries):
-    with django_assert_num_queries(3):  # the idea, its tags, its author's roles
+    with django_assert_num_queries(5):  # the idea, its tags, its author's roles, the thread, the official response
         assert client.get(alices_idea.get_absolute_url()).status_code == 200
 
 

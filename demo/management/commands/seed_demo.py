@@ -1,4 +1,4 @@
-"""manage.py seed_demo: demo categories, members with one known password, staff roles and ideas.
+"""manage.py seed_demo: demo categories, members with one known password, staff roles, ideas and comments.
 
 Idempotent: running it again adds nothing that is already there.
 """
@@ -12,7 +12,9 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.services import role_grant
 from core.ratelimit import writes_unlimited
-from demo.content import ADMIN, CATEGORIES, IDEAS, MEMBERS, MODERATOR, PRODUCT_TEAM, idea_body
+from demo.content import ADMIN, CATEGORIES, IDEAS, MEMBERS, MODERATOR, PRODUCT_TEAM, THREADS, idea_body
+from discussion.models import Comment
+from discussion.services import comment_edit, comment_mark_official, comment_post
 from ideas.models import Category, Idea
 from ideas.ranking import hot
 from ideas.services import idea_submit
@@ -30,10 +32,13 @@ class Command(BaseCommand):
             categories = self._categories()
             members = [self._member(email, name) for email, name in MEMBERS]
             role_grant(actor=None, user=self._member(*MODERATOR), role=Role.MODERATOR)
-            role_grant(actor=None, user=self._member(*PRODUCT_TEAM), role=Role.PRODUCT_TEAM)
+            product_team = self._member(*PRODUCT_TEAM)
+            role_grant(actor=None, user=product_team, role=Role.PRODUCT_TEAM)
             self._member(*ADMIN, superuser=True)
             created = self._ideas(categories, members)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new ideas)."))
+            people = {member.display_name: member for member in [*members, product_team]}
+            comments = self._threads(people, product_team)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new ideas, {comments} new comments)."))
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
         self.stdout.write(f"  member:       {MEMBERS[0][0]} (and {len(MEMBERS) - 1} more @example.com)")
         self.stdout.write(f"  moderator:    {MODERATOR[0]}")
@@ -83,3 +88,29 @@ class Command(BaseCommand):
         for position, voter in enumerate(voters[: (number * 7) % len(voters) + 1]):
             value = -1 if (number + position) % 5 == 0 else 1
             vote_cast(actor=voter, idea_id=idea_id, value=value)
+
+    def _threads(self, people: dict[str, User], product_team: User) -> int:
+        """Conversations on the most popular ideas, written through the services (counts, trending and
+        follows stay exact): replies three levels deep, mentions, an edit, an official response."""
+        written = 0
+        for title, thread in THREADS.items():
+            idea = Idea.objects.filter(title=title, author__in=people.values()).first()
+            if idea is None or Comment.objects.filter(idea=idea).exists():
+                continue  # written on an earlier run (or discussed already: the demo adds nothing there)
+            for entry in thread:
+                written += self._comment(idea, entry, None, people, product_team)
+        return written
+
+    def _comment(self, idea: Idea, entry: dict, parent, people: dict[str, User], product_team: User) -> int:
+        def text(raw: str) -> str:
+            for name, member in people.items():
+                raw = raw.replace(f"{{@{name}}}", f"@[{name}](member:{member.pk})")
+            return raw
+
+        author = people[entry["by"]]
+        comment = comment_post(actor=author, idea=idea, body=text(entry["text"]), parent=parent)
+        if "edit" in entry:
+            comment_edit(actor=author, comment=comment, body=text(entry["edit"]))
+        if entry.get("official"):
+            comment_mark_official(actor=product_team, comment=comment)
+        return 1 + sum(self._comment(idea, reply, comment, people, product_team) for reply in entry["replies"])

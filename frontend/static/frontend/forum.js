@@ -4,6 +4,7 @@
 import { announce, phrase } from "./announce.js";
 import "./bell.js";
 import { scorePhrase, showCounts, startLive, votingOn } from "./live.js";
+import "./comments.js";
 
 const debounce = (fn, ms) => {
   let timer;
