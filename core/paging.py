@@ -68,7 +68,8 @@ def decode_cursor(cursor: str, *, key: type) -> tuple:
                 raise TypeError
         elif not _storable_number(value, integer=key is int):
             raise TypeError
-        if not _storable_number(pk, integer=True) or pk < 1:
+        # 0 is the id just before the first row: a page that starts at the first conversation begins after it.
+        if not _storable_number(pk, integer=True) or pk < 0:
             raise TypeError
     except (ValueError, TypeError, UnicodeDecodeError, OverflowError, RecursionError):
         raise BadCursor() from None

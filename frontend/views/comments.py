@@ -34,6 +34,7 @@ from notifications.services import notifications_read_subjects
 
 # Comments on one page of the thread; "More comments" pages on from the last one shown.
 THREAD_PAGE = 100
+THREAD_PAGE_MAX = 1000  # a link to a comment shows its conversation up to it, this many comments at most
 
 
 def _no_such_comment() -> Http404:
@@ -95,15 +96,18 @@ def _order_tabs(idea: Idea, order: str) -> list[dict]:
     ]
 
 
-def _from_comment(idea: Idea, viewer, raw, order: str) -> str | None:
+def _from_comment(idea: Idea, viewer, raw, order: str) -> tuple[str, int] | None:
     """A cursor whose page starts with the conversation holding comment `raw` (?comment=12, where a
-    link to #comment-12 leads when the comment is on a later page of a long thread)."""
+    link to #comment-12 leads when the comment is on a later page of a long thread), and a page size
+    that reaches the comment however many replies come before it in its conversation."""
     comment = _replying_to(idea, viewer, raw) if raw else None
     if comment is None:
         return None
-    root = comment.path.split("/")[0]
-    key = root if order == "oldest" else comment.path_newest.split("/")[0]
-    return encode_cursor(key, int(root) - 1)
+    field = "path" if order == "oldest" else "path_newest"
+    key = getattr(comment, field)
+    start = key.split("/")[0]
+    before = Comment.objects.filter(idea=idea, **{f"{field}__gte": start, f"{field}__lte": key}).count()
+    return encode_cursor(start, int(comment.path.split("/")[0]) - 1), min(max(THREAD_PAGE, before), THREAD_PAGE_MAX)
 
 
 def idea_page(request, idea: Idea, *, form: CommentForm | None = None, limited: RateLimited | None = None):
@@ -111,8 +115,10 @@ def idea_page(request, idea: Idea, *, form: CommentForm | None = None, limited: 
     the follow button. Opening it reads the viewer's notifications about this idea."""
     viewer = request.user
     params, problems = _thread_params(request.GET)
-    cursor = params.cursor or _from_comment(idea, viewer, request.GET.get("comment"), params.order)
-    page = selectors.thread(idea=idea, viewer=viewer, order=params.order, cursor=cursor, size=params.size)
+    cursor, size = params.cursor, params.size
+    if not cursor and (found := _from_comment(idea, viewer, request.GET.get("comment"), params.order)):
+        cursor, size = found
+    page = selectors.thread(idea=idea, viewer=viewer, order=params.order, cursor=cursor, size=size)
     official = selectors.official_response(idea=idea, viewer=viewer)
     notifications_read_subjects(actor=viewer, idea_id=idea.pk)
     if form is None:

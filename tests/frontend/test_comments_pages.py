@@ -440,3 +440,21 @@ def test_seed_demo_writes_its_conversations_once_through_the_services(db):
     assert Comment.objects.filter(official_at__isnull=False, official_by__email="pat@example.com").count() == 1
     assert Comment.objects.filter(depth=3).exclude(reply_to=F("parent")).exists()  # a reply to level 3
     assert Comment.objects.filter(edited_at__isnull=False).exists() and Mention.objects.exists()
+
+
+@pytest.mark.parametrize("order", ["oldest", "newest"])
+def test_a_link_into_the_forums_first_conversation_opens_its_page(client, alice, bob, alices_idea, order):
+    first = comment(bob, alices_idea, "The forum's very first comment")
+    reply = comment(alice, alices_idea, "A reply", parent=first)
+    for target in (first, reply):
+        response = _page(client, alices_idea, comment=target.pk, order=order)
+        assert response.status_code == 200
+        assert f'id="comment-{target.pk}"' in response.content.decode()
+
+
+def test_a_link_to_a_late_reply_in_a_long_conversation_shows_that_reply(client, alice, alices_idea, monkeypatch):
+    monkeypatch.setattr("frontend.views.comments.THREAD_PAGE", 3)
+    root = comment(alice, alices_idea, "The start.")
+    replies = [comment(alice, alices_idea, f"Reply {n}.", parent=root) for n in range(5)]
+    response = _page(client, alices_idea, comment=replies[-1].pk)
+    assert f'id="comment-{replies[-1].pk}"' in response.content.decode()
