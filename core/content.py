@@ -167,9 +167,13 @@ class RefusedImagesAsText(html5lib_shim.Filter):
 
 
 class MentionsInPlace(html5lib_shim.Filter):
-    """A mention's placeholder stays only in text outside links: in an attribute it goes, inside a
-    link (written, or linkified around it) it is marked to show as plain text, since a link holds no
-    link. So the placeholders left after the sanitiser sit where a whole `<a>` may go."""
+    """A mention's placeholder stays only in text outside links and code: in an attribute it goes;
+    inside a link (written, or linkified around it) it is marked to show as plain text, since a link
+    holds no link; inside code (a Markdown code span is never read for mentions, but raw `<code>` and
+    `<pre>` are) it shows as the text written. So the placeholders left after the sanitiser sit where a
+    whole `<a>` may go, and they are the mentions that notify."""
+
+    PLAIN_INSIDE = frozenset({"a", "code", "pre"})
 
     def __iter__(self):
         depth = 0
@@ -177,9 +181,9 @@ class MentionsInPlace(html5lib_shim.Filter):
             kind = token["type"]
             if kind in {"StartTag", "EmptyTag"} and token.get("data"):
                 token["data"] = {name: _PLACEHOLDER_ANY.sub("", value) for name, value in token["data"].items()}
-            if kind == "StartTag" and token["name"] == "a":
+            if kind == "StartTag" and token["name"] in self.PLAIN_INSIDE:
                 depth += 1
-            elif kind == "EndTag" and token["name"] == "a":
+            elif kind == "EndTag" and token["name"] in self.PLAIN_INSIDE:
                 depth = max(depth - 1, 0)
             elif kind == "Characters" and depth:
                 token["data"] = token["data"].replace(MENTION_OPEN, MENTION_PLAIN)
@@ -536,10 +540,6 @@ class Mentions(Extension):
         # After code spans (190) and escapes (180), before links (160, 170) would take the brackets.
         md.inlinePatterns.register(_MentionProcessor(self.found), "mention", 175)
 
-    def ids(self) -> list[int]:
-        """The members mentioned, each once, in order of first mention."""
-        return list(dict.fromkeys(member_id for member_id, _name in self.found))
-
 
 def _mention_html(found: list[tuple[int, str]], known: Mapping[int, tuple[str, str]], m: re.Match[str]) -> str:
     index = int(m.group(2))
@@ -588,18 +588,29 @@ def _converted(text: str) -> tuple[str, Mentions]:
     return md.convert(_PRIVATE.sub("", strip_reordering(text))), mentions
 
 
+def _sanitised(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """The sanitised HTML with its mention placeholders, and the mentions they stand for."""
+    converted, found = _converted(text)
+    return _without_reordering(_cleaner.clean(_DECIMAL_PAST_LAST_CHARACTER.sub("&#38;", converted))), found.found
+
+
+def _linked_ids(html: str, found: list[tuple[int, str]]) -> list[int]:
+    """The members of the placeholders that may become links (outside links and code), each once, in order."""
+    indexes = (int(m.group(2)) for m in _PLACEHOLDER.finditer(html) if m.group(1) == MENTION_OPEN)
+    return list(dict.fromkeys(found[index][0] for index in indexes if index < len(found)))
+
+
 def render_markdown(text: str, *, mentions: MentionResolver | None = None) -> str:
     """Markdown source to HTML that is safe to show as it is, with nothing that hides or reorders
     what a reader sees (zero-width and bidirectional controls, written or as references). Each
     mention of a member `mentions` knows links to their profile under their name now; any other
-    (an unknown or deleted member, more than MENTIONS_MAX, no resolver) is the plain text written."""
-    converted, found = _converted(text)
-    html = _without_reordering(_cleaner.clean(_DECIMAL_PAST_LAST_CHARACTER.sub("&#38;", converted)))
-    ids = found.ids()[:MENTIONS_MAX]
+    (an unknown or deleted member, more than MENTIONS_MAX, no resolver, in code) is the plain text written."""
+    html, found = _sanitised(text)
+    ids = _linked_ids(html, found)[:MENTIONS_MAX]
     known = dict(mentions(ids)) if mentions is not None and ids else {}
-    return _PLACEHOLDER.sub(partial(_mention_html, found.found, known), html)
+    return _PLACEHOLDER.sub(partial(_mention_html, found, known), html)
 
 
 def mentioned_ids(text: str) -> list[int]:
-    """The members a text mentions, each once, in order; mentions in code do not count."""
-    return _converted(text)[1].ids()
+    """The members a text mentions where a mention links, each once, in order: never in code or links."""
+    return _linked_ids(*_sanitised(text))

@@ -520,3 +520,10 @@ MENTION_FRAGMENTS = st.sampled_from(
 @given(st.lists(st.one_of(MENTION_FRAGMENTS, FRAGMENTS, st.text(max_size=4)), max_size=40).map("".join))
 def test_no_mention_ever_leaves_the_allowlist(source):
     assert_safe_with_mentions(render_markdown(source, mentions=known))
+
+
+@pytest.mark.parametrize("text", ["<code>@[Alice](member:7)</code>", "<pre>@[Alice](member:7)</pre>"])
+def test_a_mention_in_raw_html_code_neither_links_nor_notifies(text):
+    assert mentioned_ids(text) == []
+    html = render_markdown(text, mentions=lambda ids: {7: ("Alice", "/members/7/")})
+    assert 'class="mention"' not in html and "/members/7/" not in html
