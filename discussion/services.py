@@ -7,7 +7,7 @@ commits with the comment), and announces after commit.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -33,7 +33,7 @@ from discussion.permissions import (
 from ideas import ranking
 from ideas.models import Idea
 from ideas.services import REASON_MAX, follow_auto
-from notifications.services import notifications_forget
+from notifications.services import notifications_forget, notifications_reword
 
 # What a comment adds to an idea's trending value: as much as an upvote (PRODUCT section 3: "votes and
 # comments of the last 7 days"); a deleted comment takes it back.
@@ -150,7 +150,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
         can_edit_comment(user=actor, comment=comment).check()
         if rendered.body == comment.body:
             return comment
-        CommentRevision.objects.create(
+        revision = CommentRevision.objects.create(
             comment=comment,
             body=comment.body,
             body_html=comment.body_html,
@@ -162,8 +162,14 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
         comment.mentions.filter(member_id__in=before - rendered.mentioned).delete()
         added = rendered.mentioned - before
         Mention.objects.bulk_create([Mention(comment=comment, member_id=pk) for pk in sorted(added)])
+        # Notifications quote the comment as it is now: the earlier words are for moderators only.
+        notifications_reword(
+            subject=f"comment:{comment.pk}", excerpt=tasks.excerpt(comment), unmentioned=before - rendered.mentioned
+        )
         if added - {actor.pk}:
-            tasks.mentions_notify.enqueue(comment_id=comment.pk, member_ids=sorted(added - {actor.pk}))
+            tasks.mentions_notify.enqueue(
+                comment_id=comment.pk, member_ids=sorted(added - {actor.pk}), revision_id=revision.pk
+            )
     publish(*events.comment_changed(comment, comment_count=idea.comment_count))
     return comment
 
@@ -248,7 +254,12 @@ def comments_anonymise(*, member: User) -> None:
     """Before a member's account goes: their comments stay under "Deleted member" (the author link goes
     with the row), the mentions of them go, and the comments that mentioned them are rendered again so
     their name no longer links to a profile that is gone."""
-    mentioned_in = list(Comment.objects.filter(mentions__member=member).distinct())
+    written = f"](member:{member.pk})"  # in a version from before an edit that took the mention out, too
+    mentioned_in = list(
+        Comment.objects.filter(
+            Q(mentions__member=member) | Q(body__contains=written) | Q(revisions__body__contains=written)
+        ).distinct()
+    )
     Mention.objects.filter(member=member).delete()
     gone = member.pk
 

@@ -78,14 +78,15 @@ def comment_notify(comment_id: int) -> None:
 
 
 @task()
-def mentions_notify(comment_id: int, member_ids: list[int]) -> None:
-    """Members an edit newly mentions (and who are still mentioned) are told, once per edit."""
+def mentions_notify(comment_id: int, member_ids: list[int], revision_id: int) -> None:
+    """Members an edit newly mentions (and who are still mentioned) are told, once per edit (the
+    version it kept names the edit, however late the worker comes to it)."""
     comment = _live_comment(comment_id)
     if comment is None:
         return
     still = set(comment.mentions.filter(member_id__in=member_ids).values_list("member_id", flat=True))
     kinds = dict.fromkeys(sorted(still - {comment.author_id}), Kind.MENTION)
-    event = f"comment.mentioned:{comment.pk}:{comment.revisions.count()}"
+    event = f"comment.mentioned:{comment.pk}:{revision_id}"
     notify(event=event, notices=_notices(comment, kinds, actor_id=comment.author_id))
 
 

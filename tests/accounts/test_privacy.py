@@ -14,9 +14,11 @@ from accounts.models import User
 from accounts.selectors import member_export
 from accounts.services import account_delete, api_token_issue, profile_update
 from config.social import social_providers
+from discussion.models import Comment, CommentRevision
+from discussion.services import comment_edit
 from ideas.models import Idea
 from tests.conftest import PASSWORD
-from tests.factories import IdeaFactory
+from tests.factories import IdeaFactory, comment
 
 
 def test_profile_update_renders_the_bio_safely(alice):
@@ -546,8 +548,6 @@ def test_a_providers_name_that_is_an_email_address_is_not_shown(rf, db, monkeypa
 
 
 def test_export_holds_the_members_comments_and_follows(alice, bob, alices_idea):
-    from discussion.services import comment_edit
-    from tests.factories import comment
 
     posted = comment(bob, alices_idea, "First words")
     comment_edit(actor=bob, comment=posted, body="Second words")
@@ -558,9 +558,6 @@ def test_export_holds_the_members_comments_and_follows(alice, bob, alices_idea):
 
 
 def test_account_delete_keeps_comments_under_deleted_member_with_their_versions(alice, bob, alices_idea):
-    from discussion.models import Comment, CommentRevision
-    from discussion.services import comment_edit
-    from tests.factories import comment
 
     posted = comment(bob, alices_idea, "First words")
     comment_edit(actor=bob, comment=posted, body="Second words")
@@ -573,9 +570,7 @@ def test_account_delete_keeps_comments_under_deleted_member_with_their_versions(
 
 
 def test_account_delete_unlinks_the_mentions_of_the_member(alice, bob, alices_idea):
-    from discussion.models import Comment, Mention
-    from discussion.services import comment_edit
-    from tests.factories import comment
+    from discussion.models import Mention
 
     posted = comment(alice, alices_idea, f"Thanks @[Bob](member:{bob.pk})")
     comment_edit(actor=alice, comment=posted, body=f"Thank you @[Bob](member:{bob.pk})")
@@ -585,3 +580,12 @@ def test_account_delete_unlinks_the_mentions_of_the_member(alice, bob, alices_id
     assert kept.body_html == "<p>Thank you @Bob</p>"
     assert kept.revisions.get().body_html == "<p>Thanks @Bob</p>"
     assert not Mention.objects.exists()
+
+
+def test_an_earlier_version_that_mentioned_a_deleted_member_no_longer_links(alice, bob, alices_idea):
+
+    posted = comment(bob, alices_idea, f"Ask @[Alice](member:{alice.pk})")
+    comment_edit(actor=bob, comment=posted, body="Ask someone else")
+    profile = alice.get_absolute_url()
+    account_delete(actor=alice, user=alice)
+    assert profile not in CommentRevision.objects.get(comment=posted).body_html

@@ -203,7 +203,11 @@ def test_an_edit_enqueues_notices_for_new_mentions_only(alice, bob, mo, alices_i
         body=f"Hi @[Bob](member:{bob.pk}) and @[Mo](member:{mo.pk}) and @[Me](member:{alice.pk})",
     )
     [task] = DBTaskResult.objects.filter(task_path="discussion.tasks.mentions_notify")
-    assert task.args_kwargs["kwargs"] == {"comment_id": posted.pk, "member_ids": [mo.pk]}
+    assert task.args_kwargs["kwargs"] == {
+        "comment_id": posted.pk,
+        "member_ids": [mo.pk],
+        "revision_id": posted.revisions.get().pk,
+    }
     assert set(Mention.objects.values_list("member_id", flat=True)) == {bob.pk, mo.pk, alice.pk}
 
 

@@ -1,10 +1,18 @@
 """The fan-out of comments, run as the worker runs it: one notice per member, the most specific kind."""
 
+from django_tasks_db.models import DBTaskResult
+
 from discussion.services import comment_delete, comment_edit, comment_mark_official
 from discussion.tasks import comment_notify, mentions_notify, official_notify
 from ideas.services import idea_follow, idea_unfollow
-from notifications.models import Kind, Notification
+from notifications.models import EmailStatus, Kind, Notification
 from tests.factories import UserFactory, comment
+
+
+def run_queued_mentions() -> None:
+    """The mention tasks the edits enqueued, as the worker runs them, in the order they were enqueued."""
+    for row in DBTaskResult.objects.filter(task_path="discussion.tasks.mentions_notify").order_by("enqueued_at"):
+        mentions_notify.call(**row.args_kwargs["kwargs"])
 
 
 def received(comment_):
@@ -96,7 +104,7 @@ def test_an_edit_tells_only_the_members_newly_mentioned(alice, bob, mo, alices_i
     posted = comment(alice, alices_idea, f"Hi @[Bob](member:{bob.pk})")
     comment_notify.call(comment_id=posted.pk)
     comment_edit(actor=alice, comment=posted, body=f"Hi @[Bob](member:{bob.pk}) and @[Mo](member:{mo.pk})")
-    mentions_notify.call(comment_id=posted.pk, member_ids=[mo.pk])
+    run_queued_mentions()
     assert received(posted) == {bob.pk: Kind.MENTION, mo.pk: Kind.MENTION}
     assert Notification.objects.filter(recipient=bob).count() == 1
 
@@ -104,13 +112,22 @@ def test_an_edit_tells_only_the_members_newly_mentioned(alice, bob, mo, alices_i
 def test_a_later_edits_mention_tells_again_but_a_retry_does_not(alice, bob, alices_idea):
     posted = comment(alice, alices_idea, "Hi")
     comment_edit(actor=alice, comment=posted, body=f"Hi @[Bob](member:{bob.pk})")
-    mentions_notify.call(comment_id=posted.pk, member_ids=[bob.pk])
-    mentions_notify.call(comment_id=posted.pk, member_ids=[bob.pk])
+    run_queued_mentions()
+    first_edit = posted.revisions.get().pk
+    mentions_notify.call(comment_id=posted.pk, member_ids=[bob.pk], revision_id=first_edit)  # a retry
     assert Notification.objects.filter(recipient=bob).count() == 1
     comment_edit(actor=alice, comment=posted, body="Hi all")
     comment_edit(actor=alice, comment=posted, body=f"Hi again @[Bob](member:{bob.pk})")
-    mentions_notify.call(comment_id=posted.pk, member_ids=[bob.pk])
+    run_queued_mentions()
     assert Notification.objects.filter(recipient=bob).count() == 2
+
+
+def test_two_quick_edits_tell_each_member_they_newly_mention(alice, bob, mo, alices_idea):
+    posted = comment(alice, alices_idea, "Hi")
+    comment_edit(actor=alice, comment=posted, body=f"Hi @[Mo](member:{mo.pk})")
+    comment_edit(actor=alice, comment=posted, body=f"Hi @[Mo](member:{mo.pk}) and @[Bob](member:{bob.pk})")
+    run_queued_mentions()  # both edits' tasks, after both edits
+    assert received(posted) == {mo.pk: Kind.MENTION, bob.pk: Kind.MENTION}
 
 
 def test_an_official_response_tells_the_followers_but_not_who_marked_it(alice, bob, mo, pat, alices_idea):
@@ -145,3 +162,17 @@ def test_deleting_a_comment_takes_its_words_out_of_the_notifications(alice, bob,
     comment_notify.call(comment_id=posted.pk)
     comment_delete(actor=bob, comment=posted)
     assert list(Notification.objects.values_list("excerpt", flat=True)) == [""]
+
+
+def test_an_edit_takes_the_earlier_words_out_of_the_notifications(alice, bob, alices_idea):
+    posted = comment(bob, alices_idea, "My phone is 555-0199, call me")
+    comment_notify.call(comment_id=posted.pk)
+    comment_edit(actor=bob, comment=posted, body="Sorry, wrong idea")
+    assert Notification.objects.get(recipient=alice).excerpt == "Sorry, wrong idea"
+
+
+def test_a_member_an_edit_no_longer_mentions_gets_no_email_of_the_mention(alice, bob, alices_idea):
+    posted = comment(alice, alices_idea, f"Ask @[Bob](member:{bob.pk})")
+    comment_notify.call(comment_id=posted.pk)
+    comment_edit(actor=alice, comment=posted, body="Ask someone else")
+    assert Notification.objects.get(recipient=bob).email_status == EmailStatus.NONE
