@@ -53,7 +53,9 @@ class ListQuerySerializer(serializers.Serializer):
 class ReadSerializer(serializers.Serializer):
     """Either ids or all."""
 
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=1000)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=1000
+    )
     all = serializers.BooleanField(required=False, default=False)
 
     def validate(self, data):

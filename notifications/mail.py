@@ -51,7 +51,7 @@ def notification_message(notification: Notification) -> EmailMultiAlternatives:
             template="notification",
             context={"notification": notification, "link": absolute(notification.link)},
             unsubscribe=unsubscribe_url(member_id=notification.recipient_id, kind=notification.kind),
-            message_id=f"notification-{notification.pk}",
+            message_id=f"notification-{notification.pk}-{notification.count}",
         )
 
 

@@ -78,6 +78,13 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)
 
+    def out_of_sight(self) -> "NotificationQuerySet":
+        """Notifications about an idea that is no longer there for everyone (deleted, later hidden):
+        their e-mails are not sent, so no e-mail quotes what the page no longer shows."""
+        from ideas.models import Idea
+
+        return self.filter(idea__isnull=False).exclude(idea__in=Idea.objects.visible().values("pk"))
+
 
 class Notification(models.Model):
     recipient = models.ForeignKey(

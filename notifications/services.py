@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from notifications.models import (
 from notifications.selectors import deliveries_for, unread_counts
 
 EMAIL_BATCH = 100  # notifications per e-mail task: one SMTP connection each
+NOTIFY_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -53,27 +54,18 @@ def notify(*, event: str, notices: Iterable[Notice]) -> None:
     by_recipient: dict[int, Notice] = {}
     for notice in notices:
         by_recipient.setdefault(notice.recipient_id, notice)  # one notice per member per event
-    with transaction.atomic():
-        if not Delivered.objects.get_or_create(event=event[:120])[1]:
-            return
-        active = set(User.objects.filter(pk__in=list(by_recipient), is_active=True).values_list("pk", flat=True))
-        notices_now = [notice for notice in by_recipient.values() if notice.recipient_id in active]
-        if not notices_now:
-            return
-        # Writes to one idea's notifications go one event after another: two comments fanned out at once
-        # must not both open a batch for the same member.
-        idea_ids = sorted({notice.idea_id for notice in notices_now if notice.idea_id is not None})
-        list(Idea.objects.select_for_update().filter(pk__in=idea_ids).values_list("pk", flat=True))
-        counted = _count_up(notice for notice in notices_now if notice.kind in BATCHED)
-        fresh = [notice for notice in notices_now if (notice.recipient_id, notice.idea_id) not in counted
-                 or notice.kind not in BATCHED]  # fmt: skip
-        deliveries = deliveries_for([notice.recipient_id for notice in fresh])
-        created = Notification.objects.bulk_create([_notification(notice, deliveries) for notice in fresh])
-        immediate = [
-            n.pk for n in created if n.email_status == EmailStatus.WAITING and n.delivery == Delivery.IMMEDIATELY
-        ]
-        for chunk in batched(immediate, EMAIL_BATCH):
-            tasks.send_notification_emails.enqueue(notification_ids=list(chunk))
+    for attempt in range(1, NOTIFY_ATTEMPTS + 1):
+        try:
+            written = _write(event, by_recipient)
+            break
+        except IntegrityError:
+            # A member's account went while the notices were written (PostgreSQL checks the foreign key
+            # at commit): nothing was written; again, without them.
+            if attempt == NOTIFY_ATTEMPTS:
+                raise
+    if written is None:
+        return
+    active, created, counted = written
     counts = unread_counts(active)
     publish(*(events.notification_created(n, counts.get(n.recipient_id, 0)) for n in created))
     publish(
@@ -81,21 +73,55 @@ def notify(*, event: str, notices: Iterable[Notice]) -> None:
     )
 
 
-def _count_up(notices: Iterable[Notice]) -> set[tuple[int, int]]:
-    """Add one to each member's unread notification of the idea, where there is one; the (member, idea)
-    pairs that had one."""
+def _write(event: str, by_recipient: Mapping[int, Notice]):
+    """notify()'s one transaction: (active members, notifications made, (member, idea) counted up), or
+    None when the event was delivered before or tells nobody."""
+    with transaction.atomic():
+        if not Delivered.objects.get_or_create(event=event[:120])[1]:
+            return None
+        active = set(User.objects.filter(pk__in=list(by_recipient), is_active=True).values_list("pk", flat=True))
+        notices_now = [notice for notice in by_recipient.values() if notice.recipient_id in active]
+        if not notices_now:
+            return None
+        # Writes to one idea's notifications go one event after another: two comments fanned out at once
+        # must not both open a batch for the same member.
+        idea_ids = sorted({notice.idea_id for notice in notices_now if notice.idea_id is not None})
+        list(Idea.objects.select_for_update().filter(pk__in=idea_ids).values_list("pk", flat=True))
+        counted, rearmed = _count_up(notice for notice in notices_now if notice.kind in BATCHED)
+        fresh = [notice for notice in notices_now if (notice.recipient_id, notice.idea_id) not in counted
+                 or notice.kind not in BATCHED]  # fmt: skip
+        deliveries = deliveries_for([notice.recipient_id for notice in fresh])
+        created = Notification.objects.bulk_create([_notification(notice, deliveries) for notice in fresh])
+        immediate = [
+            n.pk for n in created if n.email_status == EmailStatus.WAITING and n.delivery == Delivery.IMMEDIATELY
+        ]
+        for chunk in batched(immediate + rearmed, EMAIL_BATCH):
+            tasks.send_notification_emails.enqueue(notification_ids=list(chunk))
+    return active, created, counted
+
+
+def _count_up(notices: Iterable[Notice]) -> tuple[set[tuple[int, int]], list[int]]:
+    """Add one to each member's unread notification of the idea, where there is one: the (member, idea)
+    pairs that had one, and the notifications to e-mail at once again. A batch already e-mailed (at once
+    or in a digest) waits for its next e-mail again, so nobody misses the comments since."""
     by_kind_idea: dict[tuple[str, int], list[int]] = defaultdict(list)
     for notice in notices:
         by_kind_idea[(notice.kind, notice.idea_id)].append(notice.recipient_id)
     counted: set[tuple[int, int]] = set()
+    rearmed: list[int] = []
     for (kind, idea_id), members in by_kind_idea.items():
         for chunk in batched(members, 1000):
             open_batches = Notification.objects.unread().filter(kind=kind, idea_id=idea_id, recipient_id__in=chunk)
             have = set(open_batches.values_list("recipient_id", flat=True))
-            if have:
-                open_batches.filter(recipient_id__in=have).update(count=F("count") + 1, updated_at=timezone.now())
-                counted |= {(member, idea_id) for member in have}
-    return counted
+            if not have:
+                continue
+            open_batches = open_batches.filter(recipient_id__in=have)
+            emailed = open_batches.filter(email_status__in=[EmailStatus.SENT, EmailStatus.FAILED])
+            rearmed += emailed.filter(delivery=Delivery.IMMEDIATELY).values_list("pk", flat=True)
+            emailed.update(email_status=EmailStatus.WAITING, digest=None)
+            open_batches.update(count=F("count") + 1, updated_at=timezone.now())
+            counted |= {(member, idea_id) for member in have}
+    return counted, rearmed
 
 
 def _notification(notice: Notice, deliveries: Mapping[int, Mapping[str, str]]) -> Notification:
@@ -122,13 +148,25 @@ def _excerpt(text: str) -> str:
 
 def notifications_forget(*, subject: str) -> None:
     """What `subject` pointed to is gone (a deleted comment): its words leave every notification, and
-    e-mails not yet sent about it are not sent."""
-    Notification.objects.filter(subject=subject).update(excerpt="")
-    Notification.objects.filter(subject=subject, email_status=EmailStatus.WAITING).update(email_status=EmailStatus.NONE)
+    e-mails not yet sent about it alone are not sent. A batch that counts other comments too keeps
+    its e-mail, one comment fewer."""
+    about = Notification.objects.filter(subject=subject)
+    about.update(excerpt="")
+    batches = about.filter(kind__in=BATCHED, count__gt=1)
+    batches.update(count=F("count") - 1)
+    about.exclude(pk__in=batches.values("pk")).filter(email_status=EmailStatus.WAITING).update(
+        email_status=EmailStatus.NONE
+    )
 
 
-class NotYourNotification(ValidationError):
-    pass
+def notifications_reword(*, subject: str, excerpt: str, unmentioned: Iterable[int] = ()) -> None:
+    """What `subject` points to was edited: every notification quotes its words as they are now (the
+    earlier ones are for moderators only), and the members it no longer mentions get no e-mail of
+    the mention."""
+    Notification.objects.filter(subject=subject).update(excerpt=_excerpt(excerpt))
+    Notification.objects.filter(
+        subject=subject, kind=Kind.MENTION, recipient_id__in=list(unmentioned), email_status=EmailStatus.WAITING
+    ).update(email_status=EmailStatus.NONE)
 
 
 def notifications_read(*, actor: User, ids: Iterable[int] | None = None, everything: bool = False) -> int:

@@ -41,6 +41,7 @@ def _claim(ids: list[int]) -> list[Notification]:
             pk__in=ids, email_status=EmailStatus.WAITING, delivery=Delivery.IMMEDIATELY
         )
         waiting.exclude(reachable()).update(email_status=EmailStatus.NONE)
+        waiting.out_of_sight().update(email_status=EmailStatus.NONE)
         waiting = list(waiting.select_for_update(skip_locked=True).values_list("pk", flat=True))
         Notification.objects.filter(pk__in=waiting).update(email_status=EmailStatus.SENDING)
     return list(Notification.objects.filter(pk__in=waiting).select_related("recipient", "actor", "idea").order_by("pk"))
@@ -50,20 +51,36 @@ def _claim(ids: list[int]) -> list[Notification]:
 def send_notification_emails(*, notification_ids: list[int], attempt: int = 1) -> int:
     """E-mail these notifications now, over one SMTP connection; how many the server took."""
     claimed = _claim(notification_ids)
-    sent = 0
+    done = sent = 0
     try:
         with get_connection() as connection:
             for notification in claimed:
                 message = mail.notification_message(notification)
                 message.connection = connection
-                message.send()
-                sent += 1
-                Notification.objects.filter(pk=notification.pk).update(
-                    email_status=EmailStatus.SENT, emailed_at=timezone.now()
-                )
+                try:
+                    message.send()
+                except SMTP_FAILURES as error:
+                    if not _refused_for_good(error):
+                        raise
+                    # This address is refused for good (550 and the like): the others still go.
+                    logger.warning("The SMTP server refused notification %d for good: %s", notification.pk, error)
+                    status = EmailStatus.FAILED
+                else:
+                    sent += 1
+                    status = EmailStatus.SENT
+                done += 1
+                Notification.objects.filter(pk=notification.pk).update(email_status=status, emailed_at=timezone.now())
     except SMTP_FAILURES as error:
-        _try_again([n.pk for n in claimed[sent:]], attempt, error)
+        _try_again([n.pk for n in claimed[done:]], attempt, error)
     return sent
+
+
+def _refused_for_good(error: BaseException) -> bool:
+    """A permanent refusal of one message (a 5xx answer to its recipient or data), not a failure of the
+    connection or a "try later" (4xx), which the next attempt may get past."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _message in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
 
 def _try_again(ids: list[int], attempt: int, error: BaseException) -> None:
@@ -96,7 +113,8 @@ def send_digest_email(*, digest_id: int, attempt: int = 1) -> bool:
     digest = _claim_digest(digest_id)
     if digest is None:
         return False
-    # What is still to say: a comment deleted or a kind turned off since the digest opened is left out.
+    # What is still to say: a comment or idea deleted, or a kind turned off, since the digest opened is left out.
+    digest.items.out_of_sight().filter(email_status=EmailStatus.WAITING).update(email_status=EmailStatus.NONE)
     items = list(
         digest.items.filter(email_status=EmailStatus.WAITING)
         .select_related("actor", "idea")
@@ -108,7 +126,7 @@ def send_digest_email(*, digest_id: int, attempt: int = 1) -> bool:
     try:
         mail.digest_message(digest, items).send()
     except SMTP_FAILURES as error:
-        _try_digest_again(digest, attempt, error)
+        _try_digest_again(digest, MAX_ATTEMPTS if _refused_for_good(error) else attempt, error)
         return False
     now = timezone.now()
     with transaction.atomic():

@@ -17,9 +17,16 @@ class Inbox:
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refusals = 0
+        self.refused_addresses: set[str] = set()  # answered "550 No such mailbox", for good
 
     def refuse(self, times: int) -> None:
         self.refusals = times
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused_addresses:
+            return "550 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.refusals:

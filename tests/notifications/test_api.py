@@ -86,7 +86,9 @@ def test_bob_cannot_mark_alices_notification_read_and_nothing_is_marked(api_as, 
     assert Notification.objects.unread().count() == 2
 
 
-@pytest.mark.parametrize("body", [{}, {"ids": []}, {"ids": [1], "all": True}, {"ids": ["x"]}, {"all": False}])
+@pytest.mark.parametrize(
+    "body", [{}, {"ids": []}, {"ids": [1], "all": True}, {"ids": ["x"]}, {"all": False}, {"ids": [2**63]}]
+)
 def test_a_read_request_names_ids_or_all(api_as, alice, body):
     assert api_as(alice).post("/api/v1/notifications/read/", body).status_code == 400
 

@@ -13,10 +13,11 @@ from django_tasks_db.models import DBTaskResult
 
 from core.models import ScheduledRun
 from core.schedule import run_periodic
+from ideas.services import idea_delete
 from notifications.digests import send_due_digests
 from notifications.models import Delivery, Digest, EmailStatus, Kind, Notification
 from notifications.selectors import settings_of
-from notifications.services import notify, settings_update
+from notifications.services import notifications_forget, notify, settings_update
 from notifications.tasks import MAX_ATTEMPTS, send_notification_emails
 from notifications.unsubscribe import make_token
 from tests.factories import UserFactory
@@ -274,3 +275,73 @@ def test_a_digest_of_a_member_deactivated_since_it_opened_is_not_sent(smtp, bob,
     run_worker()
     assert smtp.messages == []
     assert Digest.objects.get().email_status == EmailStatus.NONE
+
+
+FRIDAY_7_UTC = datetime(2026, 11, 27, 7, tzinfo=UTC)
+
+
+def test_comments_after_a_digest_are_in_the_next_days_digest_though_the_batch_is_still_unread(smtp, bob, alices_idea):
+    tell(bob, alices_idea, Kind.FOLLOWED_IDEA, n=1)
+    send_due_digests(due=THURSDAY_7_UTC)
+    run_worker()
+    for n in (2, 3):  # Bob read the e-mail, not the site: his batch is still unread and counts up
+        tell(bob, alices_idea, Kind.FOLLOWED_IDEA, n=n)
+    assert send_due_digests(due=FRIDAY_7_UTC) == 1
+    run_worker()
+    assert len(smtp.messages) == 2
+    assert "3 new comments" in smtp.messages[1].get_body(("plain",)).get_content()
+
+
+def test_an_immediate_batch_is_emailed_again_when_it_counts_up_after_its_email(smtp, alice, bob, alices_idea):
+    settings_update(actor=bob, delivery={Kind.FOLLOWED_IDEA: Delivery.IMMEDIATELY})
+    tell(bob, alices_idea, Kind.FOLLOWED_IDEA, n=1, actor=alice)
+    run_worker()
+    tell(bob, alices_idea, Kind.FOLLOWED_IDEA, n=2, actor=alice)
+    run_worker()
+    assert [subject(m) for m in smtp.messages] == [
+        "Alice commented on “Oat milk at no extra charge”, which you follow",
+        "2 new comments on “Oat milk at no extra charge”, which you follow",
+    ]
+    assert len({m["Message-ID"] for m in smtp.messages}) == 2  # not taken for the same message twice
+
+
+def test_deleting_the_first_comment_of_a_batch_keeps_the_others_in_the_digest(smtp, bob, alices_idea):
+    for n in (1, 2, 3):
+        tell(bob, alices_idea, Kind.FOLLOWED_IDEA, n=n)
+    notifications_forget(subject="comment:1")
+    batch = Notification.objects.get()
+    assert (batch.count, batch.email_status) == (2, EmailStatus.WAITING)
+    send_due_digests(due=THURSDAY_7_UTC)
+    run_worker()
+    assert "2 new comments" in smtp.messages[0].get_body(("plain",)).get_content()
+
+
+def test_a_digest_leaves_out_an_idea_deleted_since(smtp, alice, bob, alices_idea):
+    tell(bob, alices_idea, Kind.FOLLOWED_IDEA)
+    idea_delete(idea=alices_idea, actor=alice)
+    send_due_digests(due=THURSDAY_7_UTC)
+    run_worker()
+    assert smtp.messages == []
+
+
+def test_an_immediate_email_about_an_idea_deleted_before_the_worker_came_is_not_sent(smtp, alice, bob, alices_idea):
+    tell(alice, alices_idea, actor=bob)
+    idea_delete(idea=alices_idea, actor=alice)
+    run_worker()
+    assert smtp.messages == []
+    assert Notification.objects.get().email_status == EmailStatus.NONE
+
+
+def test_an_address_refused_for_good_fails_alone_and_the_rest_of_its_batch_is_sent(smtp, alice, bob, mo, alices_idea):
+    smtp.refused_addresses.add("alice@example.com")
+    notify(
+        event="comment.created:1",
+        notices=[comment_notice(member, alices_idea, Kind.MENTION, 1, bob) for member in (alice, mo)],
+    )
+    run_worker()
+    assert [m["To"] for m in smtp.messages] == ["mo@example.com"]
+    assert dict(Notification.objects.values_list("recipient__email", "email_status")) == {
+        "alice@example.com": EmailStatus.FAILED,
+        "mo@example.com": EmailStatus.SENT,
+    }
+    assert not DBTaskResult.objects.filter(status="READY").exists()  # no retry of a refusal for good

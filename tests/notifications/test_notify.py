@@ -1,11 +1,16 @@
 """notify(): one notification per member per event, once; batches of followed ideas count up; choices
 of e-mail are kept on each notification; live events on the member's own topic."""
 
+import threading
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 from django_tasks_db.models import DBTaskResult
 
+from accounts.services import account_delete
 from ideas.services import idea_delete
+from notifications import services
 from notifications.models import Delivery, EmailStatus, Kind, Notification
 from notifications.selectors import unread_count
 from notifications.services import notifications_forget, notifications_read, notify, settings_update
@@ -141,3 +146,36 @@ def test_the_live_count_leaves_out_notifications_of_a_deleted_idea_as_the_bell_d
     with published() as events:
         notify(event="comment.created:2", notices=[comment_notice(alice, alices_idea, comment_id=2)])
     assert [e["data"]["unread"] for e in events] == [unread_count(member=alice)] == [1]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite writes one transaction after another anyway")
+def test_an_account_deleted_during_a_fan_out_leaves_everyone_else_notified(monkeypatch, bob, mo, alices_idea):
+    read, deleted = threading.Event(), threading.Event()
+    real = services.deliveries_for
+
+    def slow_deliveries(member_ids):  # a fan-out to many followers takes a while: an account goes meanwhile
+        read.set()
+        deleted.wait(10)
+        return real(member_ids)
+
+    monkeypatch.setattr(services, "deliveries_for", slow_deliveries)
+
+    def delete_mo():
+        read.wait(10)
+        try:
+            account_delete(actor=mo, user=mo)
+        finally:
+            deleted.set()
+            connections.close_all()
+
+    thread = threading.Thread(target=delete_mo)
+    thread.start()
+    try:
+        notify(
+            event="comment.created:1",
+            notices=[comment_notice(member, alices_idea, Kind.FOLLOWED_IDEA) for member in (bob, mo)],
+        )
+    finally:
+        thread.join()
+    assert list(Notification.objects.values_list("recipient_id", flat=True)) == [bob.pk]
