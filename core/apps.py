@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from datetime import timedelta
 
-        from core.schedule import prune_finished_tasks, register_periodic
+        from core.schedule import prune_finished_tasks, register_periodic, requeue_abandoned
 
         register_periodic("core.prune_finished_tasks", prune_finished_tasks, every=timedelta(days=1))
+        register_periodic("core.requeue_abandoned", requeue_abandoned, every=timedelta(minutes=5))

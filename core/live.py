@@ -26,7 +26,7 @@ from functools import partial
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
 
@@ -130,6 +130,7 @@ def _send_recheck(topic: str) -> None:
 # every RELAY_POLL_SECONDS (settings) and sent on to its own layer. With Redis, every process shares
 # the layer and nothing is relayed.
 RELAY_KEEP_SECONDS = 60  # a relayed event older than this has been read by every running hub
+RELAY_LOCK = 0x6C697665  # "live": the PostgreSQL advisory lock that orders relay writers
 _relay_on = False
 
 
@@ -157,6 +158,11 @@ def _relay_messages(messages: list[tuple[str, dict]]) -> None:
 
     try:
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Relayed events commit in the order of their ids, which the hubs read in: without the lock,
+                # a later id of another worker could commit first and the hub move past an earlier one.
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RELAY_LOCK])
             LiveRelay.objects.filter(created_at__lt=timezone.now() - timedelta(seconds=RELAY_KEEP_SECONDS)).delete()
             LiveRelay.objects.bulk_create(
                 [LiveRelay(group=group_name(topic), message=message) for topic, message in messages], batch_size=500

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
 
 from core.models import ScheduledRun
 
@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 
 KEEP_RUNS = timedelta(days=7)
 KEEP_FINISHED_TASKS = timedelta(days=7)
+# A task still running after this long lost its worker (killed: out of memory, a restart); no task here
+# runs for minutes. It runs again: every task is written to be run twice without doing anything twice.
+ABANDONED_AFTER = timedelta(minutes=15)
 _EPOCH = datetime(2000, 1, 3, tzinfo=UTC)  # a Monday at midnight: weekly boundaries fall on Mondays
 
 
@@ -87,3 +90,14 @@ def prune_finished_tasks(*, due: datetime) -> None:
     from django_tasks_db.models import DBTaskResult
 
     DBTaskResult.objects.finished().filter(finished_at__lt=due - KEEP_FINISHED_TASKS).delete()
+
+
+def requeue_abandoned(*, due: datetime) -> int:
+    """Tasks whose worker died while running them wait to run again; how many."""
+    from django_tasks_db.models import DBTaskResult
+
+    return (
+        DBTaskResult.objects.running()
+        .filter(started_at__lt=due - ABANDONED_AFTER)
+        .update(status=TaskResultStatus.READY, started_at=None)
+    )

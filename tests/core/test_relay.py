@@ -2,13 +2,16 @@
 web process's sockets through the database: the worker writes them, daphne's hub reads what is new."""
 
 import asyncio
+import threading
+import time
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import connection, connections, transaction
 
 from config.settings.base import LIVE_LAYER_OPTIONS
-from core import live
+from core import hub, live
 from core.models import LiveRelay
 from tests.core.test_live_daphne import next_event, publish, subscribed
 
@@ -60,3 +63,42 @@ def test_relayed_events_reach_a_socket_of_daphne_in_order_and_older_ones_are_not
         for n in (1, 2, 3):
             publish("ideas", n)
         assert [next_event(ws) for _ in range(3)] == [1, 2, 3]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite writes one transaction after another anyway")
+def test_two_workers_relay_writes_commit_in_id_order_so_the_hub_skips_none():
+    inserted, release = threading.Event(), threading.Event()
+
+    def in_a_long_transaction():  # the first worker's relay write, still committing (a large fan-out)
+        try:
+            with transaction.atomic():
+                live._relay_messages([("ideas", {"n": 1})])
+                inserted.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    def meanwhile():  # a second worker's
+        try:
+            live._relay_messages([("ideas", {"n": 2})])
+        finally:
+            connections.close_all()
+
+    first, second = threading.Thread(target=in_a_long_transaction), threading.Thread(target=meanwhile)
+    first.start()
+    inserted.wait(10)
+    second.start()
+    with connection.cursor() as cursor:
+        deadline = time.monotonic() + 3
+        while True:  # until the second waits for the first (at most a few seconds: it may not wait)
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            if cursor.fetchone()[0] or time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+    polled = hub._relayed_after(0)  # the hub polls now
+    release.set()
+    first.join()
+    second.join()
+    later = hub._relayed_after(polled[-1][0] if polled else 0)  # and again
+    assert [message["n"] for _pk, _group, message in polled + later] == [1, 2]

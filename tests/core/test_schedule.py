@@ -87,3 +87,14 @@ def test_finished_tasks_leave_after_a_week_and_waiting_ones_stay(db, job):
     )  # fmt: skip
     schedule.prune_finished_tasks(due=timezone.now())
     assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["READY"]
+
+
+def test_a_task_left_running_by_a_killed_worker_runs_again_and_a_recent_one_is_left_alone(db, job):
+    now = timezone.now()
+    for minutes in (30, 1):
+        DBTaskResult.objects.create(
+            args_kwargs={}, task_path=f"x{minutes}", backend_name="default", run_after=now, status="RUNNING",
+            started_at=now - timedelta(minutes=minutes),
+        )  # fmt: skip
+    assert schedule.requeue_abandoned(due=now) == 1
+    assert dict(DBTaskResult.objects.values_list("task_path", "status")) == {"x30": "READY", "x1": "RUNNING"}
