@@ -131,3 +131,28 @@ def test_the_comment_box_suggests_members_and_previews_from_the_keyboard(live_ur
         "href", f"/members/{bob.pk}/"
     )
     assert page.errors == []
+
+
+# The network answers the first comment fragment of the page a little later than the next one.
+SLOW_FIRST_FRAGMENT = r"""
+const realFetch = window.fetch;
+let fragments = 0;
+window.fetch = async (url, options) => {
+  if (/\/comments\/\d+\/$/.test(String(url)) && fragments++ === 0) await new Promise((r) => setTimeout(r, 400));
+  return realFetch(url, options);
+};
+"""
+
+
+def test_two_comments_that_arrive_close_together_keep_the_threads_order(live_url, new_page, alice, bob, pat, drinks):
+    idea = IdeaFactory(author=pat, category=drinks, title="Cardamom buns on Fridays")
+    comment(pat, idea, "Already here.")
+    page = new_page()
+    page.add_init_script(SLOW_FIRST_FRAGMENT)
+    log_in(page, live_url, bob, f"/ideas/{idea.pk}/")
+    wait_subscribed(page)
+    assert api(live_url, alice, "POST", f"/api/v1/ideas/{idea.pk}/comments/", {"body": "First."}) == 201
+    assert api(live_url, pat, "POST", f"/api/v1/ideas/{idea.pk}/comments/", {"body": "Second."}) == 201
+    expect(page.locator("#thread > .comment-item")).to_have_count(3)
+    texts = page.locator("#thread > .comment-item").all_inner_texts()
+    assert texts.index(next(t for t in texts if "First." in t)) < texts.index(next(t for t in texts if "Second." in t))

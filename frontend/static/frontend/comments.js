@@ -94,8 +94,19 @@ async function refreshPin(data) {
   }
 }
 
+// Comment events are applied one after another, in the order they came: a fragment that arrives late
+// never puts a later comment (or reply) before an earlier one.
+let applying = Promise.resolve();
+function inTurn(handler) {
+  return (data) => {
+    const turn = applying.then(() => handler(data));
+    applying = turn.catch(() => {});
+    return turn;
+  };
+}
+
 if (thread) {
-  onEvent("comment.created", async (data) => {
+  onEvent("comment.created", inTurn(async (data) => {
     showCount(data.comment_count);
     const where = placeFor(data);
     if (!where || posted.has(data.id) || document.getElementById(`comment-${data.id}`)) return;
@@ -106,9 +117,9 @@ if (thread) {
     keepingPlace(() => insert(item, data, where));
     const name = item.querySelector("article")?.dataset.authorName || "";
     announce(phrase("newComment", { name }));
-  });
+  }));
 
-  onEvent("comment.changed", async (data) => {
+  onEvent("comment.changed", inTurn(async (data) => {
     showCount(data.comment_count);
     const item = document.getElementById(`comment-${data.id}`);
     if (item) {
@@ -125,7 +136,7 @@ if (thread) {
       }
     }
     await refreshPin(data);
-  });
+  }));
 }
 
 // Back online after a lost connection: the comments written or changed meanwhile are fetched with
