@@ -11,7 +11,7 @@ from core.paging import BadCursor, Page, decode_cursor, keyset_page
 from discussion.models import Comment, CommentRevision
 from discussion.permissions import can_delete_comment, can_edit_comment, can_see_history
 from ideas.models import Idea
-from ideas.selectors import BadListParameter
+from ideas.selectors import BadListParameter, page_size
 
 ORDERS = {"oldest": "path", "newest": "path_newest"}
 DEFAULT_ORDER = "oldest"
@@ -31,16 +31,7 @@ def thread_params(query: Mapping[str, str], *, default_size: int = THREAD_PAGE_S
     order = query.get("order") or DEFAULT_ORDER
     if order not in ORDERS:
         raise BadListParameter("order", _("Order by one of: %(orders)s.") % {"orders": ", ".join(ORDERS)})
-    size = default_size
-    if query.get("page_size"):
-        try:
-            size = int(query["page_size"])
-        except ValueError:
-            size = 0
-        if not 1 <= size <= THREAD_PAGE_MAX:
-            raise BadListParameter(
-                "page_size", _("The page size is a whole number from 1 to %(max)d.") % {"max": THREAD_PAGE_MAX}
-            )
+    size = page_size(query, default=default_size, maximum=THREAD_PAGE_MAX)
     cursor = query.get("cursor") or None
     if cursor:
         try:

@@ -86,6 +86,19 @@ class BadListParameter(DomainError):
         super().__init__(message)
 
 
+def page_size(query: Mapping[str, str], *, default: int, maximum: int) -> int:
+    """A list's ?page_size=, from 1 to `maximum`, else BadListParameter naming it (the default when absent)."""
+    if not query.get("page_size"):
+        return default
+    try:
+        size = int(query["page_size"])
+    except ValueError:
+        size = 0
+    if not 1 <= size <= maximum:
+        raise BadListParameter("page_size", _("The page size is a whole number from 1 to %(max)d.") % {"max": maximum})
+    return size
+
+
 @dataclass(frozen=True)
 class ListParams:
     sort: str
@@ -98,16 +111,7 @@ def list_params(query: Mapping[str, str], *, default_size: int = PAGE_SIZE) -> L
     sort = query.get("sort") or DEFAULT_SORT
     if sort not in SORTS:
         raise BadListParameter("sort", _("Sort by one of: %(sorts)s.") % {"sorts": ", ".join(SORTS)})
-    size = default_size
-    if query.get("page_size"):
-        try:
-            size = int(query["page_size"])
-        except ValueError:
-            size = 0
-        if not 1 <= size <= MAX_PAGE_SIZE:
-            raise BadListParameter(
-                "page_size", _("The page size is a whole number from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}
-            )
+    size = page_size(query, default=default_size, maximum=MAX_PAGE_SIZE)
     cursor = query.get("cursor") or None
     if cursor:
         try:
