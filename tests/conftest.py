@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from functools import partial
 
 import pytest
+from channels.layers import channel_layers
 from daphne.testing import DaphneProcess
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
@@ -146,6 +147,19 @@ def published(monkeypatch, django_capture_on_commit_callbacks):
     return capture
 
 
+def _child_setup(unblock):
+    """What a forked daphne does first: lift pytest-django's database blocker it inherited, and make a
+    channel layer of its own. A forked copy of the parent's Redis layer has the parent's client prefix,
+    and with it the one Redis list its process-specific channels are received from: two forked daphnes
+    would take each other's events off it, each losing what the other took."""
+
+    def setup() -> None:
+        unblock()
+        channel_layers.backends = {}
+
+    return setup
+
+
 def _asgi_application():
     from channels.routing import get_default_application
 
@@ -159,7 +173,7 @@ def daphne_server(django_db_setup, django_db_blocker):
         # The child must not share the parent's open database sockets.
         connections.close_all()
     # The forked child inherits pytest-django's database blocker; lift it there (setup runs in the child).
-    process = DaphneProcess("127.0.0.1", partial(_asgi_application), setup=django_db_blocker.unblock)
+    process = DaphneProcess("127.0.0.1", partial(_asgi_application), setup=_child_setup(django_db_blocker.unblock))
     process.start()
     if not process.ready.wait(timeout=30):
         process.terminate()
@@ -184,7 +198,9 @@ def own_daphne(django_db_setup, django_db_blocker, transactional_db):
         """Start one (`server`: DaphneProcess or a subclass of it, such as one serving TLS); its port."""
         with django_db_blocker.unblock():
             connections.close_all()
-        process = server("127.0.0.1", partial(_asgi_application), setup=django_db_blocker.unblock, port=port)
+        process = server(
+            "127.0.0.1", partial(_asgi_application), setup=_child_setup(django_db_blocker.unblock), port=port
+        )
         process.start()
         if not process.ready.wait(timeout=30):
             pytest.fail("daphne did not start")
