@@ -179,3 +179,26 @@ def test_an_account_deleted_during_a_fan_out_leaves_everyone_else_notified(monke
     finally:
         thread.join()
     assert list(Notification.objects.values_list("recipient_id", flat=True)) == [bob.pk]
+
+
+def test_a_batch_that_counts_up_is_announced_on_the_members_topic(bob, alices_idea, published):
+    notify(event="comment.created:1", notices=[comment_notice(bob, alices_idea, Kind.FOLLOWED_IDEA, 1)])
+    with published() as events:
+        notify(event="comment.created:2", notices=[comment_notice(bob, alices_idea, Kind.FOLLOWED_IDEA, 2)])
+    assert events == [
+        {
+            "topic": f"user:{bob.pk}",
+            "event": "notification.changed",
+            "data": {"idea": alices_idea.pk, "unread": 1},
+        }
+    ]
+
+
+def test_reading_is_announced_to_the_members_other_pages_with_the_new_count(alice, alices_idea, published):
+    for n in (1, 2):
+        notify(event=f"comment.created:{n}", notices=[comment_notice(alice, alices_idea, comment_id=n)])
+    first = Notification.objects.order_by("pk").first()
+    with published() as events:
+        notifications_read(actor=alice, ids=[first.pk])
+        notifications_read(actor=alice, ids=[first.pk])  # already read: nothing to say
+    assert events == [{"topic": f"user:{alice.pk}", "event": "notification.read", "data": {"unread": 1}}]
