@@ -85,10 +85,6 @@ def comment_history(*, comment: Comment, viewer) -> list[CommentRevision]:
     return list(comment.revisions.order_by("created_at", "id"))
 
 
-def mention_ids(*, comment: Comment) -> set[int]:
-    return set(comment.mentions.values_list("member_id", flat=True))
-
-
 def comments_export(user: User) -> list[dict]:
     """The member's comments with their earlier versions, deleted ones included, for their data export."""
     comments = (

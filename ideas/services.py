@@ -180,9 +180,8 @@ def idea_delete(*, idea: Idea, actor: User, reason: str = "", if_match: Collecti
 
 def _set_following(idea: Idea, member: User, following: bool, *, only_if_new: bool = False) -> bool:
     """Make the member's row say `following`, and the idea's follower_count with it (F(), in the
-    caller's transaction, with the idea locked so two writers apply one after the other). False if
-    nothing changed (or, with `only_if_new`, the member already had a row: an unfollow sticks)."""
-    Idea.objects.select_for_update().filter(pk=idea.pk).values_list("pk", flat=True).first()
+    caller's transaction, which holds the idea's row lock, so two writers apply one after the other).
+    False if nothing changed (or, with `only_if_new`, the member already had a row: an unfollow sticks)."""
     row = Follow.objects.filter(idea=idea, member=member).first()
     if row is not None and (only_if_new or row.following == following):
         return False
@@ -199,7 +198,8 @@ def _set_following(idea: Idea, member: User, following: bool, *, only_if_new: bo
 
 def follow_auto(*, member: User, idea: Idea) -> bool:
     """The member follows the idea they submitted, voted on or commented on, unless they already
-    have a say about it (an explicit unfollow sticks). Runs inside the caller's transaction."""
+    have a say about it (an explicit unfollow sticks). Runs inside the caller's transaction, which
+    holds the idea's row lock (or made the idea: nobody else sees it before the commit)."""
     if not member.is_authenticated:
         return False
     if Follow.objects.filter(idea=idea, member=member).exists():

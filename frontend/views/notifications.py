@@ -36,6 +36,11 @@ def _notification(request, pk: int) -> Notification:
         raise Http404(_("No notification with that number.")) from None
 
 
+def _zone(request) -> zoneinfo.ZoneInfo:
+    """The member's time zone for their notifications' days and times (the site's if they chose none)."""
+    return member_zone(selectors.settings_of(member=request.user).time_zone)
+
+
 def day_label(day, today) -> str:
     """ "Today", "Yesterday", else the date, as the member reads it."""
     if day == today:
@@ -64,7 +69,7 @@ def notification_list(request):
     except BadCursor as error:
         cursor, problem = None, error.message
         page = keyset_page(rows, field="updated_at", cursor=None, size=PAGE_SIZE)
-    zone = member_zone(selectors.settings_of(member=request.user).time_zone)
+    zone = _zone(request)
     context = {
         "days": group_by_day(page.rows, zone),
         "first_page": cursor is None,
@@ -81,7 +86,7 @@ def notification_list(request):
 def notification_item(request, pk: int):
     """One notification as the list shows it, for the live list."""
     notification = _notification(request, pk)
-    zone = member_zone(selectors.settings_of(member=request.user).time_zone)
+    zone = _zone(request)
     context = {"notification": notification, "zone": zone, "return_to": reverse("notification_list")}
     return render(request, "notifications/_item.html", context)
 
