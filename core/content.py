@@ -24,6 +24,7 @@ import markdown
 from bleach import html5lib_shim
 from bleach.linkifier import URL_RE, LinkifyFilter
 from django.conf import settings
+from django.utils.html import strip_tags
 from markdown.blockprocessors import BlockQuoteProcessor, ReferenceProcessor
 from markdown.extensions import Extension
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
@@ -614,3 +615,8 @@ def render_markdown(text: str, *, mentions: MentionResolver | None = None) -> st
 def mentioned_ids(text: str) -> list[int]:
     """The members a text mentions where a mention links, each once, in order: never in code or links."""
     return _linked_ids(*_sanitised(text))
+
+
+def plain_text(html: str) -> str:
+    """Rendered HTML as one line of plain text: what a notification or an e-mail quotes of it."""
+    return " ".join(unescape(strip_tags(html)).split())

@@ -2,13 +2,19 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import NotAllowed, NotSignedIn
+from core.errors import DomainError, NotAllowed, NotSignedIn
 from core.permissions import ALLOWED, Verdict, refuse
 from discussion.models import Comment
 
 
 class SignInToComment(NotSignedIn):
     default_message = _("Sign in to comment.")
+
+
+class CommentsClosed(DomainError):
+    status_code = 409
+    code = "comments_closed"
+    default_message = _("This idea was merged into another: the conversation goes on there.")
 
 
 class NotTheCommentAuthor(NotAllowed):
@@ -28,9 +34,12 @@ class NotStaffForHistory(NotAllowed):
 
 
 def can_comment(*, user, idea) -> Verdict:
-    """Members comment on any idea they may see (the idea's visibility is checked where it is read)."""
+    """Members comment on any idea they may see (the idea's visibility is checked where it is read),
+    unless it was merged into another."""
     if not user.is_authenticated:
         return refuse(SignInToComment())
+    if not idea.comments_open:
+        return refuse(CommentsClosed())
     return ALLOWED
 
 

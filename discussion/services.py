@@ -105,6 +105,7 @@ def comment_post(*, actor: User, idea: Idea, body: str, parent: Comment | None =
     ratelimit.check_write(actor=actor, action="comment_post")
     with transaction.atomic():
         idea = Idea.objects.visible_to(actor).select_for_update().get(pk=idea.pk)
+        can_comment(user=actor, idea=idea).check()  # merged meanwhile?
         if parent is not None:
             # Read again under the idea's lock: a deletion of the parent is ordered before or after.
             parent = Comment.objects.filter(pk=parent.pk, idea=idea, deleted_at__isnull=True).first()

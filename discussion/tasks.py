@@ -1,22 +1,18 @@
 """Background work of the discussion: telling members of a new comment, a mention or an official
 response. Enqueued by the services inside their transaction; notify() makes a retry write nothing twice."""
 
-from html import unescape
-
-from django.utils.html import strip_tags
 from django_tasks import task
 
+from core.content import plain_text
 from discussion.models import Comment
-from ideas.models import Idea
-from ideas.selectors import follower_ids
+from ideas.selectors import follower_ids, members_who_may_see
 from notifications.models import EXCERPT_MAX, Kind
 from notifications.services import Notice, notify
 
 
 def excerpt(comment: Comment) -> str:
     """The comment as plain text, short: what a notification and its e-mail quote."""
-    text = " ".join(unescape(strip_tags(comment.body_html)).split())
-    return text[:EXCERPT_MAX]
+    return plain_text(comment.body_html)[:EXCERPT_MAX]
 
 
 def _live_comment(comment_id: int) -> Comment | None:
@@ -27,20 +23,8 @@ def _live_comment(comment_id: int) -> Comment | None:
     return comment
 
 
-def _who_may_see(idea: Idea, member_ids) -> set[int]:
-    """The members among `member_ids` who may see the idea: all of them when everyone may (one query
-    for any number of followers), else each checked by the one visibility rule."""
-    from accounts.models import User
-
-    member_ids = set(member_ids)
-    if Idea.objects.visible().filter(pk=idea.pk).exists():
-        return member_ids
-    members = User.objects.filter(pk__in=member_ids)
-    return {member.pk for member in members if Idea.objects.visible_to(member).filter(pk=idea.pk).exists()}
-
-
 def _notices(comment: Comment, kinds: dict[int, str], *, actor_id: int | None) -> list[Notice]:
-    allowed = _who_may_see(comment.idea, kinds)
+    allowed = members_who_may_see(idea=comment.idea, member_ids=kinds)
     link, text = comment.get_absolute_url(), excerpt(comment)
     return [
         Notice(

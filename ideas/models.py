@@ -65,6 +65,8 @@ class Status(models.TextChoices):
 
 
 VOTING_CLOSED = frozenset({Status.LAUNCHED, Status.DECLINED, Status.MERGED})
+# A merged idea's conversation goes on at the idea it was merged into; its own stays readable.
+COMMENTS_CLOSED = frozenset({Status.MERGED})
 
 
 class IdeaQuerySet(models.QuerySet):
@@ -93,6 +95,17 @@ class Idea(models.Model):
         related_name="ideas",
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    # When the product team last moved it (None while it is new); the pipeline sets both.
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_ideas",
+        editable=False,
+    )
     upvotes = models.PositiveIntegerField(default=0)
     downvotes = models.PositiveIntegerField(default=0)
     score = models.IntegerField(default=0)
@@ -128,6 +141,10 @@ class Idea(models.Model):
             models.Index(fields=["status", "-comment_count", "-id"], name="ideas_idea_status_discussed"),
             models.Index(fields=["category", "-created_at", "-id"], name="ideas_idea_category_new"),
             models.Index(fields=["author", "-created_at"], name="ideas_idea_author_new"),
+            # The roadmap's columns and the Launched page: latest move first within a status.
+            models.Index(fields=["status", "-status_changed_at", "-id"], name="ideas_idea_status_moved"),
+            # Triage: the most supported first within a status.
+            models.Index(fields=["status", "-score", "-id"], name="ideas_idea_status_score"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=Status.values), name="ideas_idea_status_valid"),
@@ -136,6 +153,15 @@ class Idea(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(score=models.F("upvotes") - models.F("downvotes")), name="ideas_idea_score_is_net"
+            ),
+            # A merged idea names the idea it was merged into, and only a merged one does.
+            models.CheckConstraint(
+                condition=models.Q(status=Status.MERGED, merged_into__isnull=False)
+                | (~models.Q(status=Status.MERGED) & models.Q(merged_into__isnull=True)),
+                name="ideas_idea_merged_has_target",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("id")), name="ideas_idea_not_merged_into_itself"
             ),
         ]
 
@@ -153,6 +179,10 @@ class Idea(models.Model):
     @property
     def voting_open(self) -> bool:
         return self.status not in VOTING_CLOSED
+
+    @property
+    def comments_open(self) -> bool:
+        return self.status not in COMMENTS_CLOSED
 
     @property
     def is_deleted(self) -> bool:

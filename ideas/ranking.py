@@ -14,6 +14,7 @@
 """
 
 import math
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 HOT_SECONDS = 45_000
@@ -59,5 +60,22 @@ def trending_remove(current: float, at: datetime, weight: float = 1.0) -> float:
         return TRENDING_NONE
     remaining = 1 - 2 ** (b - current)
     if remaining < 2**-20:  # all there was, give or take rounding: snap to none, not to a faint echo
+        return TRENDING_NONE
+    return current + math.log2(remaining)
+
+
+def trending_add_all(current: float, times: Iterable[datetime], weight: float = 1.0) -> float:
+    """The stored trending value after many events at once (the upvotes a merge brings): the same
+    sum as adding them one by one, summed exactly relative to the largest term."""
+    exponents = [current, *(_trending_exponent(at, weight) for at in times)]
+    top = max(exponents)
+    return top + math.log2(math.fsum(2 ** (e - top) for e in exponents))
+
+
+def trending_remove_all(current: float, times: Iterable[datetime], weight: float = 1.0) -> float:
+    """The stored trending value without many events added before (the upvotes a merge takes away)."""
+    taken = math.fsum(2 ** (_trending_exponent(at, weight) - current) for at in times)
+    remaining = 1 - taken
+    if remaining < 2**-20:  # all there was, give or take rounding
         return TRENDING_NONE
     return current + math.log2(remaining)

@@ -1,13 +1,14 @@
 """Reads on ideas that pages and the API share, each with a fixed number of queries."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.errors import DomainError
 from core.paging import BadCursor, Page, decode_cursor, key_type, keyset_page
 from ideas.models import Category, Follow, Idea, Tag
@@ -207,6 +208,16 @@ def follower_ids(*, idea_id: int) -> QuerySet:
     return Follow.objects.filter(idea_id=idea_id, following=True, member__is_active=True).values_list(
         "member_id", flat=True
     )
+
+
+def members_who_may_see(*, idea: Idea, member_ids: Iterable[int]) -> set[int]:
+    """The members among `member_ids` who may see the idea, for a fan-out of its news: all of them when
+    everyone may (one query for any number), else each checked by the one visibility rule."""
+    member_ids = set(member_ids)
+    if Idea.objects.visible().filter(pk=idea.pk).exists():
+        return member_ids
+    members = User.objects.filter(pk__in=member_ids)
+    return {member.pk for member in members if Idea.objects.visible_to(member).filter(pk=idea.pk).exists()}
 
 
 def is_following(*, member, idea: Idea) -> bool:

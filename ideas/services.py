@@ -4,7 +4,7 @@ from collections.abc import Collection, Sequence
 from enum import Enum
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -224,6 +224,27 @@ def idea_follow(*, actor: User, idea: Idea) -> bool:
 def idea_unfollow(*, actor: User, idea: Idea) -> bool:
     """A member stops following an idea, for good: a later vote or comment does not follow it again."""
     return _follow(actor=actor, idea=idea, following=False)
+
+
+def follows_copy(*, source: Idea, target: Idea) -> int:
+    """The followers of `source` follow `target` too (a merge), unless they already have a say about
+    it (an explicit unfollow sticks): one INSERT ... SELECT, however many they are, and `target`'s
+    follower_count goes up by as many. Runs in the caller's transaction, which holds both ideas' locks.
+    Returns how many now follow `target` who did not."""
+    table = connection.ops.quote_name(Follow._meta.db_table)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (idea_id, member_id, following, created_at, updated_at) "
+            f"SELECT %s, f.member_id, %s, %s, %s FROM {table} f "
+            f"WHERE f.idea_id = %s AND f.following = %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} g WHERE g.idea_id = %s AND g.member_id = f.member_id)",
+            [target.pk, True, now, now, source.pk, True, target.pk],
+        )
+        added = cursor.rowcount
+    if added:
+        Idea.objects.filter(pk=target.pk).update(follower_count=F("follower_count") + added)
+    return added
 
 
 def follows_erase_all(*, member: User) -> None:

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from ideas.models import Idea, Status
+
 EXCERPT_MAX = 280
 
 
@@ -18,6 +20,7 @@ class Kind(models.TextChoices):
     MENTION = "mention", _("Mentions of me")
     FOLLOWED_IDEA = "followed_idea", _("New comments on ideas I follow")
     OFFICIAL_RESPONSE = "official_response", _("Official responses on ideas I follow")
+    STATUS_CHANGE = "status_change", _("Status changes of ideas I wrote, voted on or follow")
 
 
 class Delivery(models.TextChoices):
@@ -38,6 +41,7 @@ DEFAULT_DELIVERY = {
     Kind.MENTION: Delivery.IMMEDIATELY,
     Kind.FOLLOWED_IDEA: Delivery.DAILY,
     Kind.OFFICIAL_RESPONSE: Delivery.IMMEDIATELY,
+    Kind.STATUS_CHANGE: Delivery.IMMEDIATELY,
 }
 
 HEADLINES = {
@@ -46,6 +50,7 @@ HEADLINES = {
     Kind.MENTION: _("%(actor)s mentioned you on “%(title)s”"),
     Kind.FOLLOWED_IDEA: _("%(actor)s commented on “%(title)s”, which you follow"),
     Kind.OFFICIAL_RESPONSE: _("The product team responded officially on “%(title)s”"),
+    Kind.STATUS_CHANGE: _("“%(title)s” is now %(status)s"),
 }
 
 # Kinds that count up on one unread notification per idea instead of one notification per event.
@@ -67,8 +72,6 @@ class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "NotificationQuerySet":
         """The member's own notifications about what they may still see (an idea deleted or hidden since
         takes its notifications out of sight)."""
-        from ideas.models import Idea
-
         if not user.is_authenticated:
             return self.none()
         return self.filter(recipient=user).filter(
@@ -81,8 +84,6 @@ class NotificationQuerySet(models.QuerySet):
     def out_of_sight(self) -> "NotificationQuerySet":
         """Notifications about an idea that is no longer there for everyone (deleted, later hidden):
         their e-mails are not sent, so no e-mail quotes what the page no longer shows."""
-        from ideas.models import Idea
-
         return self.filter(idea__isnull=False).exclude(idea__in=Idea.objects.visible().values("pk"))
 
 
@@ -106,6 +107,8 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=60, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     excerpt = models.CharField(_("excerpt"), max_length=EXCERPT_MAX, blank=True)
+    # The pipeline status a status change moved the idea to (its headline names it), else empty.
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, blank=True)
     count = models.PositiveIntegerField(_("events"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last event"), auto_now=True)
@@ -157,7 +160,13 @@ class Notification(models.Model):
             "actor": self.actor.public_name if self.actor else gettext("A deleted member"),
             "title": self.idea.title if self.idea else "",
             "n": self.count,
+            "status": Status(self.status).label if self.status in Status.values else "",
         }
+        if self.kind == Kind.STATUS_CHANGE and self.status == Status.MERGED and self.idea and self.idea.merged_into:
+            return gettext("“%(title)s” was merged into “%(target)s”") % {
+                **values,
+                "target": self.idea.merged_into.title,
+            }
         if self.kind == Kind.FOLLOWED_IDEA and self.count > 1:
             return (
                 ngettext(

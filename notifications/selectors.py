@@ -42,7 +42,11 @@ def unread_count(*, member) -> int:
 
 def notification_list(*, member) -> QuerySet[Notification]:
     """The member's notifications, latest activity first, with who and which idea."""
-    return Notification.objects.visible_to(member).select_related("actor", "idea").order_by("-updated_at", "-id")
+    return (
+        Notification.objects.visible_to(member)
+        .select_related("actor", "idea__merged_into")
+        .order_by("-updated_at", "-id")
+    )
 
 
 def settings_of(*, member) -> NotificationSettings:

@@ -45,6 +45,7 @@ class Notice:
     subject: str = ""  # what it is about ("comment:17"): reading it marks the notification read
     link: str = ""  # the exact place to read it ("/ideas/5/#comment-17")
     excerpt: str = ""  # plain text
+    status: str = ""  # the pipeline status a status change moved the idea to
 
 
 def notify(*, event: str, notices: Iterable[Notice]) -> None:
@@ -136,6 +137,7 @@ def _notification(notice: Notice, deliveries: Mapping[int, Mapping[str, str]]) -
         subject=notice.subject[:60],
         link=notice.link[:300],
         excerpt=_excerpt(notice.excerpt),
+        status=notice.status,
         delivery=delivery,
         email_status=EmailStatus.NONE if delivery == Delivery.NEVER else EmailStatus.WAITING,
     )

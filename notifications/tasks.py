@@ -44,7 +44,11 @@ def _claim(ids: list[int]) -> list[Notification]:
         waiting.out_of_sight().update(email_status=EmailStatus.NONE)
         waiting = list(waiting.select_for_update(skip_locked=True).values_list("pk", flat=True))
         Notification.objects.filter(pk__in=waiting).update(email_status=EmailStatus.SENDING)
-    return list(Notification.objects.filter(pk__in=waiting).select_related("recipient", "actor", "idea").order_by("pk"))
+    return list(
+        Notification.objects.filter(pk__in=waiting)
+        .select_related("recipient", "actor", "idea__merged_into")
+        .order_by("pk")
+    )
 
 
 @task()
@@ -117,7 +121,7 @@ def send_digest_email(*, digest_id: int, attempt: int = 1) -> bool:
     digest.items.out_of_sight().filter(email_status=EmailStatus.WAITING).update(email_status=EmailStatus.NONE)
     items = list(
         digest.items.filter(email_status=EmailStatus.WAITING)
-        .select_related("actor", "idea")
+        .select_related("actor", "idea__merged_into")
         .order_by("-updated_at", "-id")
     )
     if not items:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError, NotAllowed, NotSignedIn
 from core.permissions import ALLOWED, Verdict, refuse
+from ideas.models import Status
 
 
 class SignInToVote(NotSignedIn):
@@ -21,6 +22,14 @@ class VotingClosed(DomainError):
     default_message = _("Voting on this idea is closed.")
 
 
+# Why voting on an idea is closed, in words beside its vote buttons.
+CLOSED_BECAUSE = {
+    Status.LAUNCHED: _("Voting is closed: this idea has launched."),
+    Status.DECLINED: _("Voting is closed: this idea is not planned."),
+    Status.MERGED: _("Voting is closed: this idea was merged into another, where its votes now count."),
+}
+
+
 def can_vote(*, user, idea) -> Verdict:
     """Members vote on other members' ideas while they are open."""
     if not user.is_authenticated:
@@ -28,5 +37,5 @@ def can_vote(*, user, idea) -> Verdict:
     if idea.author_id == user.pk:
         return refuse(OwnIdea())
     if not idea.voting_open:
-        return refuse(VotingClosed())
+        return refuse(VotingClosed(str(CLOSED_BECAUSE.get(idea.status, VotingClosed.default_message))))
     return ALLOWED

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -18,7 +18,17 @@ from voting import events
 from voting.models import Vote
 from voting.permissions import OwnIdea, VotingClosed, can_vote
 
-__all__ = ["OwnIdea", "VoteResult", "VotingClosed", "vote_cast", "vote_toggle", "vote_withdraw", "votes_withdraw_all"]
+__all__ = [
+    "OwnIdea",
+    "VoteResult",
+    "VotesMerged",
+    "VotingClosed",
+    "vote_cast",
+    "vote_toggle",
+    "vote_withdraw",
+    "votes_merge",
+    "votes_withdraw_all",
+]
 
 
 @dataclass(frozen=True)
@@ -143,3 +153,40 @@ def votes_withdraw_all(*, member: User) -> None:
     for idea in changed.values():
         if not idea.is_deleted:  # a deleted idea's topic is closed: nobody may hear of it
             publish(*events.vote_changed(idea))
+
+
+@dataclass(frozen=True)
+class VotesMerged:
+    moved: int  # votes now on the target that were on the source
+    dropped: int  # votes of members who had voted on the target too (or wrote it): the target's stays
+
+
+def _recount(idea: Idea, trending: float) -> None:
+    """Set the idea's counts from its votes as they now are, and its sort keys from those counts."""
+    counts = Vote.objects.filter(idea=idea).aggregate(
+        upvotes=Count("pk", filter=Q(value=Vote.Value.UP)), downvotes=Count("pk", filter=Q(value=Vote.Value.DOWN))
+    )
+    idea.upvotes, idea.downvotes = counts["upvotes"], counts["downvotes"]
+    idea.score = idea.upvotes - idea.downvotes
+    idea.hot = ranking.hot(idea.score, idea.created_at)
+    idea.wilson = ranking.wilson(idea.upvotes, idea.downvotes)
+    idea.trending = trending
+    idea.save(update_fields=["upvotes", "downvotes", "score", "hot", "wilson", "trending", "updated_at"])
+
+
+def votes_merge(*, source: Idea, target: Idea) -> VotesMerged:
+    """Move the votes of `source` to `target` (a merge), in set-based SQL whatever their number: a
+    member who voted on both keeps the vote on `target`, and the target's author never gets a vote on
+    their own idea; both ideas' counts and sort keys are exact afterwards. Runs in the caller's
+    transaction, which holds both ideas' row locks (so no vote comes or goes meanwhile)."""
+    on_source = Vote.objects.filter(idea=source)
+    kept = Q(voter_id__in=Vote.objects.filter(idea=target).values("voter_id"))
+    if target.author_id is not None:
+        kept |= Q(voter_id=target.author_id)
+    leaving_up = list(on_source.filter(value=Vote.Value.UP).values_list("updated_at", flat=True))
+    arriving_up = list(on_source.filter(value=Vote.Value.UP).exclude(kept).values_list("updated_at", flat=True))
+    dropped, _by_model = on_source.filter(kept).delete()
+    moved = on_source.update(idea=target)
+    _recount(source, ranking.trending_remove_all(source.trending, leaving_up))
+    _recount(target, ranking.trending_add_all(target.trending, arriving_up))
+    return VotesMerged(moved=moved, dropped=dropped)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "voting",
     "notifications",
     "discussion",
+    "pipeline",
     "moderation",
     "demo",
 ]
@@ -253,6 +254,8 @@ WRITE_RATE_LIMITS = env_json(
         "comment_edit": "30/m/user",
         "comment_delete": "30/m/user",
         "preview": "60/m/user",
+        "idea_transition": "60/m/user",
+        "internal_note": "30/m/user",
     },
 )
 API_WRITE_RATE = env_str("API_WRITE_RATE", "120/min") or None

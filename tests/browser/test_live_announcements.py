@@ -129,5 +129,5 @@ def test_a_vote_button_closed_by_a_live_change_hands_focus_to_the_reason(live_ur
     for page in (on_list, on_detail):
         expect(page.get_by_role("button", name="Vote up: Gingerbread latte, launched")).to_be_disabled()
         expect(page.locator(":focus")).to_have_id(f"vote-why-{idea.pk}")
-        expect(page.locator(":focus")).to_have_text("Voting on this idea is closed.")
+        expect(page.locator(":focus")).to_have_text("Voting is closed: this idea has launched.")
         assert page.errors == []

@@ -110,7 +110,7 @@ def test_a_vote_on_an_idea_closed_since_the_page_opened_gives_the_reason(live_ur
     log_in(page, live_url, bob, f"/ideas/{idea.pk}/")
     Idea.objects.filter(pk=idea.pk).update(status=Status.LAUNCHED)
     page.get_by_role("button", name="Vote down: Bring back the gingerbread latte").click()
-    expect(page.get_by_role("alert")).to_have_text("Voting on this idea is closed.")
+    expect(page.get_by_role("alert")).to_have_text("Voting is closed: this idea has launched.")
     assert not Vote.objects.exists()
     assert all("409" in error for error in page.errors)  # only the refused request itself
 

@@ -101,6 +101,7 @@ def test_settings_are_read_with_their_defaults(api_as, alice):
             "mention": "immediately",
             "followed_idea": "daily",
             "official_response": "immediately",
+            "status_change": "immediately",
         },
         "time_zone": "",
     }

@@ -74,9 +74,10 @@ def test_member_cannot_vote_on_own_idea(alice, alices_idea):
 
 
 @pytest.mark.parametrize("status", [Status.LAUNCHED, Status.DECLINED, Status.MERGED])
-def test_votes_are_frozen_on_closed_ideas(bob, alices_idea, status):
+def test_votes_are_frozen_on_closed_ideas(bob, alices_idea, drinks, status):
     vote_cast(actor=bob, idea_id=alices_idea.pk, value=1)
-    Idea.objects.filter(pk=alices_idea.pk).update(status=status)
+    target = IdeaFactory(author=bob, category=drinks) if status == Status.MERGED else None
+    Idea.objects.filter(pk=alices_idea.pk).update(status=status, merged_into=target)
     with pytest.raises(VotingClosed):
         vote_cast(actor=bob, idea_id=alices_idea.pk, value=-1)
     with pytest.raises(VotingClosed):
