@@ -145,6 +145,9 @@ IDEAS = [
     ("drinks", "Bring back the gingerbread latte in December", ["seasonal", "christmas"],
      "It was the best thing about December, and it vanished two years ago without a word.",
      ["Back on the menu from 1 December", "A less sweet version too"]),
+    ("drinks", "Plant milk for the same price as cow's milk", ["dairy-free", "pricing"],
+     "Why does soy or oat cost more? It is better for the climate and should not be a luxury.",
+     ["One price for every milk"]),
 ]  # fmt: skip
 
 
@@ -184,3 +187,41 @@ THREADS = {
         ]},
     ],
 }  # fmt: skip
+
+
+# The product team's public moves, oldest first: (days ago, idea title, new status, public note), and
+# for a merge the title of the idea it goes into. Titles are those of IDEAS above.
+PIPELINE = [
+    (75, "Oat milk at no extra charge", "under_review", "We hear you. We are working out what one price for every milk would mean across the Nordic shops.", None),
+    (70, "Pay with MobilePay, Vipps and Swish", "under_review", "Our payment team is talking to all three providers.", None),
+    (62, "Plant milk for the same price as cow's milk", "merged", "This is the same wish as “Oat milk at no extra charge”, so we merged the two: your votes count there now, and you follow it.", "Oat milk at no extra charge"),
+    (58, "Pay with MobilePay, Vipps and Swish", "coming_soon", "Scheduled: **Vipps and Swish** first, MobilePay right after, in the shops and in the app.", None),
+    (55, "Oat milk at no extra charge", "reviewed", "Our suppliers agreed better prices for oat, soy and almond milk. One price for every milk is worth doing; next we plan the roll-out.", None),
+    (50, "Decaf pour-over all day", "under_review", "The coffee team is testing decaf single-origins on the pour-over bar.", None),
+    (45, "Write the drink name in large print", "under_review", "Thank you for telling us. We are trying larger labels in two shops.", None),
+    (40, "Oat milk at no extra charge", "coming_soon", "**From 1 November** every milk costs the same in every shop, and the receipt shows the milk you chose.", None),
+    (35, "Decaf pour-over all day", "coming_soon", "Coming next month: one decaf single-origin on every pour-over bar, all day, with its own grinder.", None),
+    (33, "A vegan cinnamon bun", "under_review", "Our bakers have started on a plant-butter dough.", None),
+    (30, "Pay with MobilePay, Vipps and Swish", "launched", "You can now pay with **MobilePay** in Denmark and Finland, **Vipps** in Norway and **Swish** in Sweden, at the till and in the app.", None),
+    (30, "Longer opening hours on Sundays", "under_review", "We will try opening until 7 pm on Sundays in four shops this autumn.", None),
+    (28, "Write the drink name in large print", "launched", "Every shop now prints the drink name in large type, and baristas say it aloud at hand-off.", None),
+    (26, "Order ahead from the app and skip the queue", "under_review", "The app team is sketching the order-ahead flow and a pick-up shelf.", None),
+    (24, "Oat milk at no extra charge", "launched", "It is live: oat, soy, almond and cow's milk all cost the same, in every shop. Thank you to everyone who pushed for this!", None),
+    (22, "Cold brew on tap in the bigger stores", "under_review", "We are testing kegs in our Copenhagen roastery.", None),
+    (21, "Barista training on latte art for all staff", "under_review", "We are looking at how training works today.", None),
+    (20, "A vegan cinnamon bun", "reviewed", "The test batches passed the tasting panel. Worth doing: now we plan baking at scale.", None),
+    (19, "Step-free entrance at every store", "under_review", "We are surveying the entrance of every shop.", None),
+    (18, "Decaf pour-over all day", "launched", "Every shop with a pour-over bar now keeps a decaf single-origin all day. Tell us how you like it!", None),
+    (16, "Compostable cups and lids", "under_review", "We are testing compostable lids with our packaging supplier.", None),
+    (14, "Longer opening hours on Sundays", "declined", "Thank you for asking for this, and for visiting on the trial Sundays. Too few guests came after 5 pm to staff the shops fairly, so we are not planning it for now. Several shops in busy areas already open until 7 pm: the app shows each shop's hours.", None),
+    (12, "Show where each coffee comes from", "under_review", "We are collecting farm and price data from our importers.", None),
+    (12, "Let me tip the barista in the app", "declined", "We asked our baristas, and most of them prefer fair wages to tips, so we are not adding tipping. A kind word at the counter means a lot to them!", None),
+    (11, "Barista training on latte art for all staff", "declined", "Every barista already gets latte art training in their first month and a refresher every year, so we will not add a contest between shops. Our trainers will visit the shops where you told us drinks look sad.", None),
+    (10, "Quiet zones for people who work from the café", "under_review", "Two shops will mark a quiet corner as a trial.", None),
+    (9, "Order ahead from the app and skip the queue", "reviewed", "Worth doing. Order-ahead needs a new kitchen display, which we are choosing now.", None),
+    (8, "Cold brew on tap in the bigger stores", "coming_soon", "The ten busiest shops get cold brew on tap **in the spring**.", None),
+    (7, "Sugar-free syrups across the whole range", "under_review", "We are asking our syrup supplier for sugar-free caramel and hazelnut.", None),
+    (6, "A vegan cinnamon bun", "coming_soon", "In the shops **in January**, at the same price as the classic bun.", None),
+    (4, "Step-free entrance at every store", "reviewed", "Eleven shops have a step. Ramps are worth doing everywhere; we are booking the builders.", None),
+    (3, "Show where each coffee comes from", "coming_soon", "A QR code on every bag, from the next harvest.", None),
+]  # fmt: skip

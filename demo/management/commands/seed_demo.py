@@ -1,4 +1,5 @@
-"""manage.py seed_demo: demo categories, members with one known password, staff roles, ideas and comments.
+"""manage.py seed_demo: demo categories, members with one known password, staff roles, ideas, comments,
+and the product team's moves through the pipeline.
 
 Idempotent: running it again adds nothing that is already there.
 """
@@ -12,15 +13,19 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.services import role_grant
 from core.ratelimit import writes_unlimited
-from demo.content import ADMIN, CATEGORIES, IDEAS, MEMBERS, MODERATOR, PRODUCT_TEAM, THREADS, idea_body
+from demo.content import ADMIN, CATEGORIES, IDEAS, MEMBERS, MODERATOR, PIPELINE, PRODUCT_TEAM, THREADS, idea_body
 from discussion.models import Comment
 from discussion.services import comment_edit, comment_mark_official, comment_post
 from ideas.models import Category, Idea
 from ideas.ranking import hot
 from ideas.services import idea_submit
+from pipeline.models import StatusChange
+from pipeline.services import idea_merge, idea_transition
 from voting.services import vote_cast
 
 DEMO_PASSWORD = "idea-forum-demo"
+# Ideas the product team took up (and did not turn down): the most supported of the demo.
+PLANNED = {title for _days, title, status, _note, _into in PIPELINE if status not in {"declined", "merged"}}
 
 
 class Command(BaseCommand):
@@ -38,7 +43,12 @@ class Command(BaseCommand):
             created = self._ideas(categories, members)
             people = {member.display_name: member for member in [*members, product_team]}
             comments = self._threads(people, product_team)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new ideas, {comments} new comments)."))
+            moves = self._pipeline(product_team)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready ({created} new ideas, {comments} new comments, {moves} status changes)."
+            )
+        )
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
         self.stdout.write(f"  member:       {MEMBERS[0][0]} (and {len(MEMBERS) - 1} more @example.com)")
         self.stdout.write(f"  moderator:    {MODERATOR[0]}")
@@ -78,14 +88,16 @@ class Command(BaseCommand):
             # Spread the demo ideas over the past weeks, newest last in the list above.
             created_at = now - timedelta(hours=7 * (len(IDEAS) - number))
             Idea.objects.filter(pk=idea.pk).update(created_at=created_at, hot=hot(0, created_at))
-            self._votes(idea.pk, number, author, members)
+            self._votes(idea.pk, number, author, members, popular=title in PLANNED)
             created += 1
         return created
 
-    def _votes(self, idea_id: int, number: int, author: User, members: list[User]) -> None:
-        """A spread of votes, the same on every run: some ideas popular, some divisive."""
+    def _votes(self, idea_id: int, number: int, author: User, members: list[User], popular: bool) -> None:
+        """A spread of votes, the same on every run: some ideas popular, some divisive; the ideas the
+        product team takes up are the ones most members wanted."""
         voters = [m for m in members if m != author]
-        for position, voter in enumerate(voters[: (number * 7) % len(voters) + 1]):
+        count = len(voters) if popular else (number * 7) % len(voters) + 1
+        for position, voter in enumerate(voters[:count]):
             value = -1 if (number + position) % 5 == 0 else 1
             vote_cast(actor=voter, idea_id=idea_id, value=value)
 
@@ -114,3 +126,29 @@ class Command(BaseCommand):
         if entry.get("official"):
             comment_mark_official(actor=product_team, comment=comment)
         return 1 + sum(self._comment(idea, reply, comment, people, product_team) for reply in entry["replies"])
+
+    def _pipeline(self, product_team: User) -> int:
+        """The product team's moves, through the services (timelines, merges, counts and notifications
+        as on the site), dated over the past weeks: a roadmap with a history from the first visit."""
+        if StatusChange.objects.exists():
+            return 0  # moved on an earlier run (or by the product team since)
+        titles = {title for _days, title, *_rest in PIPELINE}
+        ideas = {idea.title: idea for idea in Idea.objects.filter(title__in=titles)}
+        now = timezone.now()
+        # An idea is older than its first move.
+        for days, title, *_rest in PIPELINE:
+            first_move = now - timedelta(days=days + 4)
+            idea = ideas[title]
+            if idea.created_at > first_move:
+                idea.created_at = first_move
+                Idea.objects.filter(pk=idea.pk).update(created_at=first_move, hot=hot(idea.score, first_move))
+        for days, title, status, note, into in PIPELINE:
+            idea = Idea.objects.get(pk=ideas[title].pk)
+            if into is not None:
+                change = idea_merge(actor=product_team, idea=idea, into=ideas[into].pk, note=note)
+            else:
+                change = idea_transition(actor=product_team, idea=idea, to=status, note=note)
+            at = now - timedelta(days=days, hours=(idea.pk * 5) % 9)
+            StatusChange.objects.filter(pk=change.pk).update(created_at=at)
+            Idea.objects.filter(pk=idea.pk).update(status_changed_at=at)
+        return len(PIPELINE)
