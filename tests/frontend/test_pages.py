@@ -1,5 +1,8 @@
 """The pages: list, detail, submit, edit, delete; their errors, permissions, headers and query counts."""
 
+from datetime import timedelta
+from io import StringIO
+
 import pytest
 from django.utils import timezone
 
@@ -253,6 +256,25 @@ def test_seed_demo_is_idempotent(db, capsys):
     assert User.objects.get(email="mo@example.com").is_moderator
     assert User.objects.get(email="pat@example.com").is_product_team
     assert "idea-forum-demo" in capsys.readouterr().out
+
+
+def test_seed_demo_spreads_the_ideas_over_every_status_through_the_pipeline(db):
+    from django.core.management import call_command
+
+    from ideas.models import Status
+    from pipeline.models import StatusChange
+
+    call_command("seed_demo", stdout=StringIO())
+    assert set(Idea.objects.values_list("status", flat=True)) == set(Status.values)
+    merged = Idea.objects.get(status=Status.MERGED)
+    assert merged.merged_into.status != Status.MERGED and merged.upvotes == 0
+    launched = Idea.objects.filter(status=Status.LAUNCHED)
+    assert all(idea.status_changed_at < timezone.now() - timedelta(days=14) for idea in launched)
+    assert all(change.note for change in StatusChange.objects.filter(to_status__in=[Status.LAUNCHED, Status.DECLINED]))
+    assert all(idea.created_at < idea.status_changes.earliest("created_at").created_at for idea in launched)
+    moves = StatusChange.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert StatusChange.objects.count() == moves >= 30
 
 
 def test_card_fragment_renders_one_idea_marked_new(client, alices_idea, django_assert_num_queries):
