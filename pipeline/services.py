@@ -50,6 +50,11 @@ class MovedMeanwhile(DomainError):
     default_message = _lazy("This idea was moved meanwhile.")
 
 
+def _is_id(value) -> bool:
+    """A whole number the database can hold as an id (anything else names no idea)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+
+
 def _label(value: str) -> str:
     return str(Status(value).label)
 
@@ -169,6 +174,8 @@ def idea_bulk_transition(*, actor: User, ids: Sequence[int], to: str, note: str 
     can_move(user=actor).check()
     _check_status(to, "status")
     ids = list(dict.fromkeys(ids))
+    if not all(_is_id(pk) for pk in ids):
+        raise ValidationError({"ids": [_("Name the ideas by their numbers.")]})
     if not ids:
         raise ValidationError({"ids": [_("Choose at least one idea.")]})
     if len(ids) > BULK_MAX:
@@ -222,6 +229,8 @@ def idea_merge(*, actor: User, idea: Idea, into: int, note: str, from_status: st
     if from_status is not None:
         _check_status(from_status, "from_status")
     checked = _note(note, required=True)
+    if not _is_id(into):
+        raise ValidationError({"into": [_("There is no idea with that number to merge into.")]})
     if into == idea.pk:
         raise ValidationError({"into": [_("An idea cannot be merged into itself.")]})
     ratelimit.check_write(actor=actor, action="idea_transition")
