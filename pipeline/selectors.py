@@ -66,11 +66,11 @@ def _in_category(ideas: QuerySet[Idea], category: Category | None) -> QuerySet[I
     return ideas.filter(Q(category=category) | Q(category__parent=category))
 
 
-def _cards(viewer) -> QuerySet[Idea]:
-    """What a roadmap, Launched or triage card shows of an idea: its category (and parent) and author."""
-    return (
-        Idea.objects.visible_to(viewer).select_related("category__parent", "author").prefetch_related("author__groups")
-    )
+def _cards(viewer, *, authors: bool = True) -> QuerySet[Idea]:
+    """What a Launched or triage card shows of an idea: its category (and parent) and its author with
+    their roles (a roadmap card names no author)."""
+    ideas = Idea.objects.visible_to(viewer).select_related("category__parent")
+    return ideas.select_related("author").prefetch_related("author__groups") if authors else ideas
 
 
 @dataclass(frozen=True)
@@ -90,9 +90,9 @@ class Column:
 
 def roadmap(*, viewer, category: Category | None = None, closed: bool = False) -> list[Column]:
     """The roadmap: one column per status, the latest move first, at most COLUMN_MAX cards each. One
-    query counts every column, one reads each column's cards (two more read authors' roles)."""
+    query counts every column, one reads each column's cards."""
     statuses = ROADMAP + (ROADMAP_CLOSED if closed else ())
-    ideas = _in_category(_cards(viewer), category)
+    ideas = _in_category(_cards(viewer, authors=False), category)
     counts = dict(
         _in_category(Idea.objects.visible_to(viewer), category)
         .filter(status__in=statuses)
