@@ -15,7 +15,7 @@ from core.schema import error_response
 from ideas import selectors as idea_selectors
 from ideas.api import AuthorSerializer, idea_not_found
 from ideas.filters import CategoryField
-from ideas.models import Idea, Status
+from ideas.models import Category, Idea, Status
 from ideas.selectors import BadListParameter
 from pipeline import selectors, services
 from pipeline.models import NOTE_MAX, InternalNote
@@ -186,7 +186,7 @@ def _idea(request, pk: int) -> Idea:
         raise idea_not_found() from None
 
 
-def _category(value: str | None):
+def _category(value: str | None) -> Category | None:
     """The ?category= of the roadmap and triage: a slug or an id (ideas.filters.CategoryField), or 400 naming it."""
     field = CategoryField(queryset=idea_selectors.categories_in_order(), required=False)
     try:
