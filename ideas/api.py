@@ -42,13 +42,16 @@ class IdeaSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     url = serializers.SerializerMethodField()
     my_vote = serializers.SerializerMethodField()
+    merged_into = serializers.IntegerField(
+        source="merged_into_id", read_only=True, allow_null=True, help_text=_("The idea it was merged into, if merged.")
+    )
 
     class Meta:
         model = Idea
         fields = [
             "id", "title", "body", "body_html", "category", "tags", "status", "status_label", "author",
             "upvotes", "downvotes", "score", "comment_count", "follower_count", "created_at", "updated_at",
-            "edited_at", "my_vote", "url",
+            "edited_at", "status_changed_at", "merged_into", "my_vote", "url",
         ]  # fmt: skip
         read_only_fields = fields
 

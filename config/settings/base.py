@@ -289,6 +289,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the statuses, whichever field carries them (status, from_status, to_status, moves).
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "ideas.models.Status"},
 }
 
 # A Content Security Policy with no inline script: if the sanitiser ever misses something,

@@ -1,0 +1,97 @@
+"""Two product-team members moving (or merging) the same ideas at the same moment, as threads against a
+live daphne server: exactly one wins, the other is told why, and only one status change is written."""
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Role
+from accounts.services import role_grant
+from ideas.models import Idea, Status
+from pipeline.models import StatusChange
+from tests.factories import IdeaFactory, UserFactory
+
+
+def send(url: str, token: str, body: dict) -> tuple[int, dict]:
+    """POST JSON with a token; the status and the JSON answer, error or not."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def at_once(live_url: str, posts: list[tuple[str, str, dict]]) -> list[tuple[int, dict]]:
+    """Send the posts (path, token, body) from as many threads, released together by a barrier."""
+    barrier = threading.Barrier(len(posts))
+
+    def post(step):
+        path, token, body = step
+        barrier.wait(timeout=30)
+        return send(f"{live_url}{path}", token, body)
+
+    with ThreadPoolExecutor(max_workers=len(posts)) as pool:
+        return list(pool.map(post, posts))
+
+
+@pytest.fixture
+def team(pat):
+    """Pat and Priya, both of the product team, with their API tokens."""
+    priya = UserFactory(display_name="Priya")
+    role_grant(actor=None, user=priya, role=Role.PRODUCT_TEAM)
+    return {member.public_name: Token.objects.create(user=member).key for member in (pat, priya)}
+
+
+@pytest.mark.parametrize(
+    ("targets", "from_status"),
+    [
+        ((Status.REVIEWED, Status.REVIEWED), None),
+        ((Status.REVIEWED, Status.REVIEWED), Status.NEW),
+        ((Status.REVIEWED, Status.DECLINED), Status.NEW),
+    ],
+    ids=["same target", "same target seen as new", "different targets seen as new"],
+)
+def test_two_moves_of_one_idea_at_once_one_wins_the_other_is_a_conflict(live_url, drinks, team, targets, from_status):
+    idea = IdeaFactory(category=drinks)
+    posts = [
+        (f"/api/v1/ideas/{idea.pk}/transition/", token, {"status": to, "note": "Why", "from_status": from_status})
+        for token, to in zip(team.values(), targets, strict=True)
+    ]
+    answers = at_once(live_url, posts)
+    assert sorted(status for status, _ in answers) == [200, 409], answers
+    [winner] = [body for status, body in answers if status == 200]
+    [loser] = [body for status, body in answers if status == 409]
+    assert loser["code"] == "conflict"
+    assert loser["detail"].startswith(f"{winner['actor']['name']} moved “{idea.title}”"), loser
+    assert StatusChange.objects.filter(idea=idea).count() == 1
+    assert Idea.objects.get(pk=idea.pk).status == winner["to_status"]
+
+
+def test_two_merges_of_a_pair_into_each_other_at_once_leave_no_cycle(live_url, drinks, team):
+    a, b = IdeaFactory(category=drinks), IdeaFactory(category=drinks)
+    pat_token, priya_token = team.values()
+    answers = at_once(
+        live_url,
+        [
+            (f"/api/v1/ideas/{a.pk}/merge/", pat_token, {"into": b.pk, "note": "Duplicate"}),
+            (f"/api/v1/ideas/{b.pk}/merge/", priya_token, {"into": a.pk, "note": "Duplicate"}),
+        ],
+    )
+    assert sorted(status for status, _ in answers) == [200, 400], answers
+    [refused] = [body for status, body in answers if status == 400]
+    assert refused["fields"]["into"]
+    merged = Idea.objects.filter(pk__in=[a.pk, b.pk], status=Status.MERGED)
+    assert merged.count() == 1
+    assert Idea.objects.get(pk=merged.get().merged_into_id).merged_into_id is None
+    assert StatusChange.objects.count() == 1
