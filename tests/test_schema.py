@@ -1,6 +1,6 @@
 """The API does what its OpenAPI schema says: schemathesis generates requests from /api/v1/schema/ and
-sends them to a live daphne with seeded data, signed out, as a member and as the product team. Not one answer may be a
-5xx, and every status code, content type, header and body must be the documented one.
+sends them to a live daphne with seeded data, signed out, as a member and as the product team. Not one
+answer may be a 5xx, and every status code, content type, header and body must be the documented one.
 
 The SQLite run is enough (the PostgreSQL run skips it): it is the API that is checked, not the
 database. Each run prints how many cases it sent and how many failed."""
