@@ -6,6 +6,7 @@ virtualenv exists: `python3 bench/common.py free-port` prints a free port.
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.net import free_port, wait_for_port  # noqa: E402, F401  (shared with the tests: one port picker)
+from tests.net import free_port, wait_for_port  # noqa: E402  (shared with the tests: one port picker)
 
 
 def django_on_a_throwaway_database() -> None:
@@ -47,12 +48,13 @@ def server_env(database_url: str, redis_url: str | None = None) -> dict:
     return env
 
 
-def django_script(database_url: str, script: str) -> dict:
-    """Run `script` with Django set up on the forum's database; it prints one JSON line, returned."""
+def django_script(database_url: str, script: str, redis_url: str | None = None) -> dict:
+    """Run `script` with Django set up on the forum's database (and Redis, if given: its live events
+    then reach the sockets of a daphne on the same Redis); it prints one JSON line, returned."""
     prelude = "import django, json; django.setup()\n"
     out = subprocess.run(
         [sys.executable, "-c", prelude + script],
-        env=server_env(database_url),
+        env=server_env(database_url, redis_url),
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -82,6 +84,33 @@ def seed(database_url: str, *, ideas: int, members: int) -> dict:
     """Migrate, then one author's `ideas` ideas and `members` members with API tokens:
     {"category": id, "ideas": [ids], "tokens": [keys]}."""
     return django_script(database_url, SEED.replace("IDEAS", str(ideas)).replace("MEMBERS", str(members)))
+
+
+def start_postgres(workdir: str) -> tuple[str, callable]:
+    """A throwaway PostgreSQL cluster in `workdir` on 127.0.0.1 (as the postgres user when run as root):
+    its URL, and the function that stops it."""
+    bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    data, port = Path(workdir) / "pg", free_port()
+    as_owner = []
+    if os.geteuid() == 0:
+        shutil.chown(workdir, "postgres")
+        as_owner = ["runuser", "-u", "postgres", "--"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
+    subprocess.run([*as_owner, bindir / "initdb", "-D", data, "-U", "forum", "-A", "trust", "--no-sync"], **quiet)
+    options = f"-h 127.0.0.1 -p {port} -k {workdir} -F -c shared_buffers=512MB -c work_mem=64MB"
+    pg_ctl = [*as_owner, bindir / "pg_ctl", "-D", data]
+    subprocess.run([*pg_ctl, "-o", options, "-l", Path(workdir) / "pg.log", "-w", "start"], **quiet)
+    return f"postgres://forum@127.0.0.1:{port}/postgres", lambda: subprocess.run(
+        [*pg_ctl, "-m", "fast", "stop"], **quiet
+    )
+
+
+def start_redis() -> tuple[str, subprocess.Popen]:
+    """A throwaway Redis on 127.0.0.1 that saves nothing: its URL and its process (stop() it)."""
+    port = free_port()
+    process = start(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+    wait_for_port(port, process)
+    return f"redis://127.0.0.1:{port}/0", process
 
 
 def daphne_command(port: int) -> list[str]:

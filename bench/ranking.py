@@ -17,32 +17,14 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from common import ROOT, free_port
+from common import ROOT, start_postgres
 
 PAGE_SIZE = 10  # so that page 1,000 exists at 10,000 ideas (its last page)
 SORTS = ["hot", "top", "new", "trending", "discussed"]
 
 
 # ---------------------------------------------------------------- the parent: databases and table
-
-
-def start_postgres(workdir: str) -> tuple[str, callable]:
-    bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    data, port = Path(workdir) / "pg", free_port()
-    as_owner = []
-    if os.geteuid() == 0:
-        shutil.chown(workdir, "postgres")
-        as_owner = ["runuser", "-u", "postgres", "--"]
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
-    subprocess.run([*as_owner, bindir / "initdb", "-D", data, "-U", "forum", "-A", "trust", "--no-sync"], **quiet)
-    options = f"-h 127.0.0.1 -p {port} -k {workdir} -F -c shared_buffers=512MB -c work_mem=64MB"
-    pg_ctl = [*as_owner, bindir / "pg_ctl", "-D", data]
-    subprocess.run([*pg_ctl, "-o", options, "-l", Path(workdir) / "pg.log", "-w", "start"], **quiet)
-    return f"postgres://forum@127.0.0.1:{port}/postgres", lambda: subprocess.run(
-        [*pg_ctl, "-m", "fast", "stop"], **quiet
-    )
 
 
 def run_child(database_url: str, sizes: list[int]) -> dict:

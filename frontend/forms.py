@@ -13,6 +13,8 @@ from ideas.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Idea
 from ideas.selectors import category_list
 from ideas.services import REASON_MAX
 from notifications.models import Delivery, Kind, NotificationSettings
+from pipeline.models import NOTE_MAX
+from pipeline.moves import allowed_moves
 
 
 def _preview_attrs(kind: str, **attrs) -> dict:
@@ -164,3 +166,97 @@ class NotificationSettingsForm(forms.Form):
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         return {"delivery": {kind.value: data[kind.value] for kind in Kind}, "time_zone": data["time_zone"]}
+
+
+def _note_box(rows: int = 5) -> forms.Textarea:
+    """A public or internal note: Markdown with a Preview tab (the server renders it, without mentions)."""
+    return forms.Textarea(attrs=_preview_attrs("idea", maxlength=NOTE_MAX, rows=rows))
+
+
+class MoveForm(forms.Form):
+    """The product team's move of one idea: where to (only the moves the table allows from where it is),
+    the public note, and the status the mover saw (so a move made meanwhile is refused, not overwritten)."""
+
+    status = forms.ChoiceField(label=_("Move to"), widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Public note"),
+        required=False,
+        strip=False,
+        help_text=_("Shown on the idea's timeline and sent to its author, voters and followers. Markdown works."),
+        widget=_note_box(),
+    )
+    from_status = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, idea: Idea, **kwargs):
+        kwargs.setdefault("initial", {"from_status": idea.status})
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(status.value, status.label) for status in allowed_moves(idea.status)]
+
+
+class MergeForm(forms.Form):
+    """Merge a duplicate: into one of the similar ideas offered, or into any idea by its number."""
+
+    into = forms.TypedChoiceField(
+        label=_("Merge into"), coerce=int, required=False, empty_value=None, widget=forms.RadioSelect
+    )
+    number = forms.IntegerField(
+        label=_("Or the idea's number"),
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_("As in /ideas/123/."),
+    )
+    note = forms.CharField(
+        label=_("Why it is a duplicate"),
+        required=False,
+        strip=False,
+        help_text=_("Shown on both ideas' timelines and sent to the people who move with it. Markdown works."),
+        widget=_note_box(3),
+    )
+    from_status = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, idea: Idea, candidates: list[Idea], **kwargs):
+        kwargs.setdefault("initial", {"from_status": idea.status})
+        kwargs.setdefault("auto_id", "merge_%s")  # beside the move form on the same page
+        super().__init__(*args, **kwargs)
+        self.fields["into"].choices = [(other.pk, f"#{other.pk} {other.title}") for other in candidates]
+
+    def clean(self):
+        data = super().clean()
+        target = data.get("number") or data.get("into")
+        if target is None and not self.errors:
+            raise forms.ValidationError(_("Choose the idea to merge into, or give its number."))
+        data["target"] = target
+        return data
+
+
+class InternalNoteForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "internal_%s")  # beside the comment box on the same page
+        super().__init__(*args, **kwargs)
+
+    body = forms.CharField(
+        label=_("Internal note"),
+        required=False,
+        strip=False,
+        help_text=_("Only the product team and moderators see it. Markdown works."),
+        widget=_note_box(3),
+    )
+
+
+class BulkMoveForm(forms.Form):
+    """The triage list's bulk move: where to, and one public note for all the ideas ticked (the view
+    reads the ticked ids, checkboxes of the list's rows)."""
+
+    status = forms.ChoiceField(label=_("Move the selected ideas to"))
+    note = forms.CharField(
+        label=_("Public note for each of them"),
+        required=False,
+        strip=False,
+        help_text=_("Shown on each idea's timeline and sent to its author, voters and followers."),
+        widget=_note_box(3),
+    )
+
+    def __init__(self, *args, statuses: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Choose a status"))] + [(s.value, s.label) for s in statuses]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend.views import comments, ideas, members, notifications
+from frontend.views import comments, ideas, members, notifications, pipeline
 
 urlpatterns = [
     path("", ideas.idea_list, name="idea_list"),
@@ -15,6 +15,13 @@ urlpatterns = [
     path("ideas/<int:pk>/delete/", ideas.idea_delete, name="idea_delete"),
     path("ideas/<int:pk>/comments/", comments.comment_post, name="comment_post"),
     path("ideas/<int:pk>/follow/", comments.idea_follow, name="idea_follow"),
+    path("ideas/<int:pk>/move/", pipeline.idea_move, name="idea_move"),
+    path("ideas/<int:pk>/merge/", pipeline.idea_merge, name="idea_merge"),
+    path("ideas/<int:pk>/internal-notes/", pipeline.internal_note_add, name="internal_note_add"),
+    path("roadmap/", pipeline.roadmap, name="roadmap"),
+    path("launched/", pipeline.launched, name="launched"),
+    path("triage/", pipeline.triage, name="triage"),
+    path("triage/move/", pipeline.triage_move, name="triage_move"),
     path("comments/<int:pk>/", comments.comment_fragment, name="comment_fragment"),
     path("comments/<int:pk>/edit/", comments.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", comments.comment_delete, name="comment_delete"),

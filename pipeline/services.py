@@ -161,6 +161,7 @@ def idea_transition(
 
 def idea_reopen(*, actor: User, idea: Idea, note: str = "", from_status: str | None = None) -> StatusChange:
     """The product team takes a "Not planned" idea back under review."""
+    can_move(user=actor).check()
     if idea.status != Status.DECLINED and from_status is None:
         raise MoveNotAllowed(_("Only an idea that is Not planned can be reopened."))
     return idea_transition(

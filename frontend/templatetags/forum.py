@@ -5,7 +5,8 @@ from django import forms, template
 from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 
-from voting.permissions import can_vote
+from ideas.models import Status
+from voting.permissions import CLOSED_BECAUSE, VotingClosed, can_vote
 
 register = template.Library()
 
@@ -47,13 +48,20 @@ def provider_icon(provider_id: str) -> str:
     return static(f"frontend/providers/{name}.svg")
 
 
+@register.simple_tag
+def status_labels():
+    """Every status's name as data-status-<value> attributes of the live region, for what live.js says."""
+    return format_html_join("", ' data-status-{}="{}"', ((status.value, status.label) for status in Status))
+
+
 @register.simple_tag(takes_context=True)
 def vote_refusal(context, idea) -> str:
     """Why the signed-in member may not vote on this idea (voting.permissions), or "" if they may.
-    Visitors may press the buttons: they are asked to sign in, and the vote is cast afterwards."""
+    Visitors may press the buttons of an open idea: they are asked to sign in, and the vote is cast
+    afterwards; a closed one tells them why, as it tells members."""
     user = context.get("user")
     if user is None or not user.is_authenticated:
-        return ""
+        return "" if idea.voting_open else str(CLOSED_BECAUSE.get(idea.status, VotingClosed.default_message))
     return can_vote(user=user, idea=idea).reason
 
 

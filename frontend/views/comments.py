@@ -24,6 +24,7 @@ from discussion.permissions import (
 )
 from frontend.forms import CommentEditForm, CommentForm, DeleteReasonForm
 from frontend.views.common import answer, get_idea, no_such_idea, refused
+from frontend.views.pipeline_panel import idea_pipeline
 from ideas import events
 from ideas.models import Idea
 from ideas.permissions import can_delete, can_edit
@@ -110,9 +111,19 @@ def _from_comment(idea: Idea, viewer, raw, order: str) -> tuple[str, int] | None
     return encode_cursor(start, int(comment.path.split("/")[0]) - 1), min(max(THREAD_PAGE, before), THREAD_PAGE_MAX)
 
 
-def idea_page(request, idea: Idea, *, form: CommentForm | None = None, limited: RateLimited | None = None):
-    """The idea page: the idea, its official response, one page of its thread, the comment box and
-    the follow button. Opening it reads the viewer's notifications about this idea."""
+def idea_page(
+    request,
+    idea: Idea,
+    *,
+    form: CommentForm | None = None,
+    limited: RateLimited | None = None,
+    pipeline: dict | None = None,
+    status: int | None = None,
+):
+    """The idea page: the idea, its status and timeline, its official response, one page of its thread,
+    the comment box and the follow button; for the product team the move panel, for staff the internal
+    notes (`pipeline` holds a refused pipeline form, with what was typed). Opening it reads the viewer's
+    notifications about this idea."""
     viewer = request.user
     params, problems = _thread_params(request.GET)
     cursor, size = params.cursor, params.size
@@ -147,8 +158,10 @@ def idea_page(request, idea: Idea, *, form: CommentForm | None = None, limited: 
         "following": is_following(member=viewer, idea=idea),
         "may_mark_official": bool(can_mark_official(user=viewer)),
         "may_see_history": bool(can_see_history(user=viewer)),
+        **idea_pipeline(viewer=viewer, idea=idea, **(pipeline or {})),
     }
-    status = 400 if form.errors or problems else 200
+    if status is None:
+        status = 400 if form.errors or problems else 200
     return answer(render(request, "ideas/detail.html", context, status=status), limited)
 
 

@@ -274,11 +274,11 @@ def test_profile_lists_the_members_ideas_with_a_fixed_number_of_queries(
 
 def test_delete_and_sign_in_again_pages_query_counts(client, alice, nina_on_github, django_assert_num_queries):
     client.force_login(alice)
-    with django_assert_num_queries(3):  # session, member, the bell's unread count
+    with django_assert_num_queries(4):  # session, member, their roles (the nav), the bell's unread count
         assert client.get("/account/delete/").status_code == 200
     client.force_login(nina_on_github)
     for path in ["/account/delete/", "/accounts/password/set/"]:
-        with django_assert_num_queries(5):  # session, member, connections, apps, the bell
+        with django_assert_num_queries(6):  # session, member, their roles (the nav), connections, apps, the bell
             assert "Sign in again with GitHub" in client.get(path).content.decode()
 
 

@@ -133,8 +133,8 @@ def test_the_list_page_costs_a_fixed_number_of_queries(as_alice, alice, alices_i
     actors = UserFactory.create_batch(3)
     for n in range(rows):
         tell(alice, alices_idea, n, actor=actors[n % 3])
-    # session, member, their time zone, the notifications with actors and ideas, the bell
-    with django_assert_num_queries(5):
+    # session, member, their time zone, the notifications with actors and ideas, the bell, their roles (the nav)
+    with django_assert_num_queries(6):
         assert as_alice.get("/notifications/").status_code == 200
 
 
@@ -158,7 +158,7 @@ def test_mark_read_keeps_the_page_the_member_was_on(as_alice, alice, alices_idea
 
 
 def test_the_settings_page_shows_each_kind_as_a_group_of_choices(as_alice, django_assert_num_queries):
-    with django_assert_num_queries(4):  # session, member, their settings, the bell
+    with django_assert_num_queries(5):  # session, member, their settings, the bell, their roles (the nav)
         page = as_alice.get("/account/notifications/").content.decode()
     assert "<legend>Mentions of me</legend>" in page
     assert 'value="weekly"' in page and "Europe/Copenhagen" in page

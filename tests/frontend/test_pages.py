@@ -77,17 +77,20 @@ def test_list_page_query_count_does_not_grow_with_ideas(client, alice, drinks, s
         client.force_login(alice)
     for _ in range(5):
         IdeaFactory(author=alice, category=drinks)
-    # ideas, their tags, their authors' roles, categories (+ session, member and the bell when signed in)
-    with django_assert_num_queries(7 if signed else 4):
+    # ideas, their tags, their authors' roles, categories (+ session, member, their roles for the nav and
+    # the bell when signed in)
+    with django_assert_num_queries(8 if signed else 4):
         assert len(client.get("/").context["ideas"]) == 5
     for _ in range(45):
         IdeaFactory(author=alice, category=drinks)
-    with django_assert_num_queries(7 if signed else 4):
+    with django_assert_num_queries(8 if signed else 4):
         assert len(client.get("/").context["ideas"]) == 20
 
 
 def test_detail_page_query_count(client, alices_idea, django_assert_num_queries):
-    with django_assert_num_queries(5):  # the idea, its tags, its author's roles, the thread, the official response
+    # the idea, its tags, its author's roles, the thread, the official response; the timeline's status
+    # changes, the ideas merged into it and the official response it interleaves
+    with django_assert_num_queries(8):
         assert client.get(alices_idea.get_absolute_url()).status_code == 200
 
 
@@ -228,11 +231,11 @@ def test_signin_page_uses_the_site_layout(client, db):
 @pytest.mark.parametrize(
     ("path", "queries"),
     [
-        # session, member and the bell's unread count on every page; then the page's own
-        ("/ideas/new/", 4),
+        # session, member, their roles (the nav) and the bell's unread count on every page; then the page's own
+        ("/ideas/new/", 5),
         # idea_get reads the idea with its tags and its author's roles
-        ("/ideas/{pk}/edit/", 7),
-        ("/ideas/{pk}/delete/", 6),
+        ("/ideas/{pk}/edit/", 8),
+        ("/ideas/{pk}/delete/", 7),
     ],
 )
 def test_form_pages_run_a_fixed_number_of_queries(

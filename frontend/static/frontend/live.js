@@ -183,10 +183,11 @@ function cardUrl(list, id, extra) {
   return url;
 }
 
-// Bring every live region of this page up to date with the server, in place.
+// Bring every live region of this page up to date with the server, in place. Returns the page as
+// fetched (null if there was none), for a caller that takes more from it.
 async function refreshRegions() {
   const { html } = await fetchHTML(window.location.href);
-  if (!html) return;
+  if (!html) return null;
   const fresh = new DOMParser().parseFromString(html, "text/html");
   const known = new Set([...document.querySelectorAll("[data-idea-id]")].map((el) => el.dataset.ideaId));
   document.querySelectorAll("[data-live-region][id]").forEach((region) => {
@@ -197,6 +198,44 @@ async function refreshRegions() {
     });
     morph(region, document.importNode(replacement, true));
   });
+  return fresh;
+}
+
+// An idea changed: its card on a list is refetched (and leaves the list if it no longer matches the
+// list's filters), the idea's own page refetches its live regions. `said(title)` is what the live
+// region says about it (by default "<title> was updated.").
+export async function updateIdea(data, said = (title) => phrase("changed", { title })) {
+  const title = titleOf(data.id);
+  const card = document.getElementById(`idea-${data.id}`);
+  if (card) {
+    const list = card.closest("[data-card-url]") || document.querySelector("[data-card-url]");
+    if (data.deleted) {
+      removeCard(card);
+      announce(phrase("removed", { title }));
+    } else if (list) {
+      const { html } = await fetchHTML(cardUrl(list, data.id, card.classList.contains("is-new") ? { new: "1" } : {}));
+      if (!card.isConnected) return;
+      if (html) {
+        morph(card, elementFrom(html));
+        announce(said(titleOf(data.id) || title));
+      } else {
+        removeCard(card); // it no longer matches the list's filters
+        announce(phrase("removed", { title }));
+      }
+    }
+  }
+  const article = document.querySelector(`article[data-idea-id="${data.id}"]`);
+  if (article) {
+    if (data.deleted) {
+      const gone = document.getElementById("idea-gone");
+      gone.hidden = false;
+      article.classList.add("is-gone");
+      announce(gone.textContent.trim());
+    } else {
+      await refreshRegions();
+      announce(said(titleOf(data.id) || title));
+    }
+  }
 }
 
 // Ideas the reader is voting on right now: the echo of their own vote is not said as someone else's.
@@ -217,39 +256,9 @@ const handlers = {
     announce(phrase("newIdea", { title: titleOf(data.id) }));
   },
 
-  // The idea itself changed (edit, status) or was deleted; votes come as vote.changed.
+  // The idea itself changed (an edit) or was deleted; votes come as vote.changed.
   async "idea.changed"(data) {
-    const title = titleOf(data.id);
-    const card = document.getElementById(`idea-${data.id}`);
-    if (card) {
-      const list = card.closest("[data-card-url]") || document.querySelector("[data-card-url]");
-      if (data.deleted) {
-        removeCard(card);
-        announce(phrase("removed", { title }));
-      } else if (list) {
-        const { html } = await fetchHTML(cardUrl(list, data.id, card.classList.contains("is-new") ? { new: "1" } : {}));
-        if (!card.isConnected) return;
-        if (html) {
-          morph(card, elementFrom(html));
-          announce(phrase("changed", { title: titleOf(data.id) || title }));
-        } else {
-          removeCard(card); // it no longer matches the list's filters
-          announce(phrase("removed", { title }));
-        }
-      }
-    }
-    const article = document.querySelector(`article[data-idea-id="${data.id}"]`);
-    if (article) {
-      if (data.deleted) {
-        const gone = document.getElementById("idea-gone");
-        gone.hidden = false;
-        article.classList.add("is-gone");
-        announce(gone.textContent.trim());
-      } else {
-        await refreshRegions();
-        announce(phrase("changed", { title: titleOf(data.id) || title }));
-      }
-    }
+    await updateIdea(data);
   },
 };
 

@@ -1,0 +1,49 @@
+// status.changed: an idea moved through the pipeline. The roadmap refetches its board and shows the
+// moved card with a short highlight; an idea list refetches the card; the idea's page refetches its
+// status, timeline and vote buttons (and, once merged, swaps its comment box for where the
+// conversation goes on). Each says in the live region where the idea is now.
+
+import { announce, phrase } from "./announce.js";
+import { onEvent, refreshRegions, updateIdea } from "./live.js";
+
+const HIGHLIGHT_MS = 2_000;
+
+// The status's name in the reader's language (the announcer holds every one: data-status-<value>).
+function statusLabel(value) {
+  return document.getElementById("announcer")?.getAttribute(`data-status-${value}`) || value;
+}
+
+function highlight(card) {
+  card.classList.add("is-moved");
+  setTimeout(() => card.classList.remove("is-moved"), HIGHLIGHT_MS);
+}
+
+async function moveOnRoadmap(data, said) {
+  await refreshRegions();
+  const card = document.getElementById(`card-${data.id}`);
+  if (card) highlight(card);
+  announce(said(data.title));
+}
+
+// A merged idea takes no more comments: its comment box becomes the sentence saying where they go on.
+function closeComments(fresh) {
+  const box = document.getElementById("comment-form");
+  const closed = fresh?.getElementById("comment-form");
+  if (box && closed && closed.hasAttribute("data-comments-closed") && !box.hasAttribute("data-comments-closed")) {
+    box.replaceWith(document.importNode(closed, true));
+  }
+}
+
+onEvent("status.changed", async (data) => {
+  const said = (title) => phrase("statusChanged", { title, status: statusLabel(data.status) });
+  if (document.getElementById("roadmap-board")) {
+    await moveOnRoadmap(data, said);
+    return;
+  }
+  if (document.querySelector(`article[data-idea-id="${data.id}"]`)) {
+    closeComments(await refreshRegions());
+    announce(said(data.title));
+    return;
+  }
+  await updateIdea(data, said);
+});

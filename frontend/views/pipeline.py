@@ -1,0 +1,346 @@
+"""The pipeline's pages: the roadmap, the Launched page, the product team's triage list, and the forms of
+the idea page's move panel (move, merge, internal note). Each calls the pipeline's services and selectors."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.errors import DomainError
+from core.ratelimit import RateLimited
+from frontend.forms import BulkMoveForm, InternalNoteForm, MergeForm, MoveForm
+from frontend.views.comments import idea_page
+from frontend.views.common import answer, get_idea, no_such_idea, refused
+from frontend.views.pipeline_panel import merge_candidates
+from ideas.filters import CategoryField
+from ideas.models import Category, Idea, Status
+from ideas.selectors import BadListParameter, categories_in_order
+from pipeline import selectors, services
+from pipeline.events import PIPELINE
+from pipeline.moves import NOTE_REQUIRED, allowed_moves
+from pipeline.permissions import can_move, can_see_internal_notes
+
+# Where the triage list's bulk move may send ideas: anywhere a New or Under review idea may go.
+BULK_STATUSES = [
+    status for status in Status if status in set(allowed_moves(Status.NEW) + allowed_moves(Status.UNDER_REVIEW))
+]
+
+
+def _category(query: QueryDict) -> tuple[Category | None, list[str]]:
+    """The ?category= of a pipeline page (a slug or id, as on the idea list); a bad one is named and ignored."""
+    raw = query.get("category") or ""
+    if not raw:
+        return None, []
+    try:
+        return CategoryField(queryset=categories_in_order(), required=False).clean(raw), []
+    except forms.ValidationError:
+        return None, [_("There is no category “%(category)s”: showing every category.") % {"category": raw[:100]}]
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's errors on the form: each on its field, or on the whole form if it has no such field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _query_without(query: QueryDict, *names: str) -> str:
+    rest = query.copy()
+    for name in names:
+        rest.pop(name, None)
+    return rest.urlencode()
+
+
+# --- What the public sees ------------------------------------------------------------------------
+
+
+@require_GET
+def roadmap(request):
+    """The roadmap: a column per status from Under review to Launched (Not planned and Merged on
+    request), the latest move first; live, so a move shows on every open roadmap."""
+    category, problems = _category(request.GET)
+    closed = request.GET.get("closed") == "1"
+    columns = selectors.roadmap(viewer=request.user, category=category, closed=closed)
+    context = {
+        "columns": columns,
+        "category": category,
+        "categories": categories_in_order(),
+        "closed": closed,
+        "problems": problems,
+        "closed_query": _query_without(request.GET, "closed"),
+        "live_topics": [PIPELINE],
+    }
+    return render(request, "pipeline/roadmap.html", context, status=400 if problems else 200)
+
+
+@require_GET
+def launched(request):
+    """The ideas that shipped, the latest launch first, each with the story of its moves and how many
+    people supported it; "More" pages on."""
+    problems = []
+    try:
+        cursor = selectors.launched_cursor(request.GET)
+    except BadListParameter as error:
+        cursor, problems = None, [error.message]
+    page = selectors.launched(viewer=request.user, cursor=cursor)
+    context = {"ideas": page.rows, "next_cursor": page.next_cursor, "first_page": not cursor, "problems": problems}
+    return render(request, "pipeline/launched.html", context, status=400 if problems else 200)
+
+
+# --- What the product team sees ------------------------------------------------------------------
+
+
+def _team_only(request):
+    """Visitors are sent to sign in; members and moderators get the 403 page; None for the product team."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    verdict = can_move(user=request.user)
+    return None if verdict else refused(request, verdict.error)
+
+
+def _triage_params(query: QueryDict, category: Category | None) -> tuple[selectors.TriageParams, list[str]]:
+    query, problems = query.copy(), []
+    while True:
+        try:
+            return selectors.triage_params(query, category=category), problems
+        except BadListParameter as error:
+            problems.append(error.message)
+            query.pop(error.field, None)
+
+
+def _triage_page(request, *, bulk_form: BulkMoveForm | None = None, selected=(), status: int | None = None):
+    category, problems = _category(request.GET)
+    params, more_problems = _triage_params(request.GET, category)
+    problems += more_problems
+    page = selectors.triage(viewer=request.user, params=params)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    sorts = []
+    for value, (_field, label) in selectors.TRIAGE_SORTS.items():
+        tab = query.copy()
+        tab["sort"] = value
+        sorts.append({"label": label, "query": tab.urlencode(), "current": value == params.sort})
+    following = query.copy()
+    following["cursor"] = page.next_cursor or ""
+    context = {
+        "ideas": page.rows,
+        "params": params,
+        "problems": problems,
+        "sorts": sorts,
+        "categories": categories_in_order(),
+        "statuses": [Status(value) for value in selectors.TRIAGE],
+        "ages": {value: label for value, (label, _newer, _older) in selectors.TRIAGE_AGES.items()},
+        "next_query": following.urlencode() if page.next_cursor else None,
+        "first_page": not params.cursor,
+        "start_query": query.urlencode(),
+        "bulk_form": bulk_form or BulkMoveForm(statuses=BULK_STATUSES),
+        "selected": {str(pk) for pk in selected},
+        "note_required": [status.value for status in NOTE_REQUIRED],
+        "return_to": reverse("triage") + (f"?{request.GET.urlencode()}" if request.GET else ""),
+    }
+    if status is None:
+        status = 400 if problems else 200
+    return render(request, "pipeline/triage.html", context, status=status)
+
+
+@require_GET
+def triage(request):
+    """New and under-review ideas, the most supported first, with quick moves and a bulk move."""
+    if (refusal := _team_only(request)) is not None:
+        return refusal
+    return _triage_page(request)
+
+
+def _ids(values: list[str]) -> tuple[list[int], bool]:
+    """The ticked idea numbers, and whether any was not a number at all."""
+    ids, bad = [], False
+    for value in values:
+        if value.isdigit() and 0 < int(value) < 2**63:
+            ids.append(int(value))
+        else:
+            bad = True
+    return ids, bad
+
+
+@require_POST
+def triage_move(request):
+    """The bulk move: every ticked idea to one status with one note, or none of them, with the reason;
+    a refused batch shows the list again with the same ideas ticked and the note as typed."""
+    if (refusal := _team_only(request)) is not None:
+        return refusal
+    form = BulkMoveForm(request.POST, statuses=BULK_STATUSES)
+    ids, bad = _ids(request.POST.getlist("ids"))
+    limited = None
+    if bad:
+        form.add_error(None, _("Some of the ticked ideas are not idea numbers: nothing was moved."))
+    if form.is_valid():
+        try:
+            changes = services.idea_bulk_transition(
+                actor=request.user, ids=ids, to=form.cleaned_data["status"], note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except RateLimited as error:
+            form.add_error(None, error.message)
+            limited = error
+        except DomainError as error:
+            if error.status_code == 403:
+                return refused(request, error)
+            form.add_error(None, error.message)
+        else:
+            label = Status(form.cleaned_data["status"]).label
+            messages.success(request, _("%(n)d ideas moved to %(status)s.") % {"n": len(changes), "status": label})
+            return redirect(_back(request, reverse("triage")))
+    page = _triage_page(request, bulk_form=form, selected=request.POST.getlist("ids"), status=400)
+    return answer(page, limited)
+
+
+# --- The idea page's move panel ------------------------------------------------------------------
+
+
+def _back(request, default: str) -> str:
+    """Where a move came from (the triage list), if it is one of our pages, else `default`."""
+    candidate = request.POST.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return candidate
+    return default
+
+
+def _panel_request(request, pk: int, verdict_of):
+    """The idea and None, or None and the answer for someone who may not use the panel."""
+    idea = get_idea(pk, viewer=request.user)
+    if not request.user.is_authenticated:
+        return idea, redirect_to_login(f"{idea.get_absolute_url()}#move")
+    verdict = verdict_of(user=request.user)
+    return idea, (None if verdict else refused(request, verdict.error))
+
+
+def _moved(request, change) -> str:
+    idea = change.idea
+    messages.success(
+        request, _("“%(title)s” is now %(status)s.") % {"title": idea.title, "status": idea.get_status_display()}
+    )
+    return _back(request, f"{idea.get_absolute_url()}#{change.anchor}")
+
+
+def _conflict(request, pk: int, error: DomainError, *, note: str = ""):
+    """The page as it is now (status 409), saying who moved it meanwhile, with the note as typed."""
+    idea = get_idea(pk, viewer=request.user)
+    move_form = MoveForm(idea=idea, initial={"from_status": idea.status, "note": note})
+    return idea_page(request, idea, pipeline={"move_form": move_form, "conflict": error.message}, status=409)
+
+
+@require_POST
+def idea_move(request, pk: int):
+    """Move an idea (the panel, or a quick move from the triage list); a refused move comes back with
+    what was typed, a move made meanwhile with the idea as it is now (409)."""
+    idea, refusal = _panel_request(request, pk, can_move)
+    if refusal is not None:
+        return refusal
+    # The choices are those of the status the mover saw, so a stale form reaches the service's 409.
+    seen = request.POST.get("from_status", "")
+    form = MoveForm(request.POST, idea=Idea(status=seen) if seen in Status.values else idea)
+    quick = "next" in request.POST
+    limited = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = services.idea_transition(
+                actor=request.user, idea=idea, to=data["status"], note=data["note"], from_status=data["from_status"]
+            )
+        except Idea.DoesNotExist:
+            raise no_such_idea() from None
+        except services.MovedMeanwhile as error:
+            if quick:
+                messages.error(request, error.message)
+                return redirect(_back(request, idea.get_absolute_url()))
+            return _conflict(request, pk, error, note=data["note"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        except RateLimited as error:
+            form.add_error(None, error.message)
+            limited = error
+        except DomainError as error:
+            if error.status_code == 403:
+                return refused(request, error)
+            form.add_error(None, error.message)
+        else:
+            return redirect(_moved(request, change))
+    if quick:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_back(request, idea.get_absolute_url()))
+    return answer(idea_page(request, idea, pipeline={"move_form": form}, status=400), limited)
+
+
+@require_POST
+def idea_merge(request, pk: int):
+    """Merge the idea into another; a refused merge comes back with what was typed."""
+    idea, refusal = _panel_request(request, pk, can_move)
+    if refusal is not None:
+        return refusal
+    form = MergeForm(request.POST, idea=idea, candidates=merge_candidates(idea=idea, viewer=request.user))
+    limited = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = services.idea_merge(
+                actor=request.user,
+                idea=idea,
+                into=data["target"],
+                note=data["note"],
+                from_status=data["from_status"] or None,
+            )
+        except Idea.DoesNotExist:
+            raise no_such_idea() from None
+        except services.MovedMeanwhile as error:
+            return idea_page(
+                request, get_idea(pk, viewer=request.user), pipeline={"conflict": error.message}, status=409
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except RateLimited as error:
+            form.add_error(None, error.message)
+            limited = error
+        except DomainError as error:
+            if error.status_code == 403:
+                return refused(request, error)
+            form.add_error(None, error.message)
+        else:
+            return redirect(_moved(request, change))
+    return answer(idea_page(request, idea, pipeline={"merge_form": form}, status=400), limited)
+
+
+@require_POST
+def internal_note_add(request, pk: int):
+    """Staff add an internal note; a refused one comes back with what was typed."""
+    idea, refusal = _panel_request(request, pk, can_see_internal_notes)
+    if refusal is not None:
+        return refusal
+    form = InternalNoteForm(request.POST)
+    limited = None
+    if form.is_valid():
+        try:
+            services.internal_note_add(actor=request.user, idea=idea, body=form.cleaned_data["body"])
+        except Idea.DoesNotExist:
+            raise no_such_idea() from None
+        except ValidationError as error:
+            _add_errors(form, error)
+        except RateLimited as error:
+            form.add_error(None, error.message)
+            limited = error
+        except DomainError as error:
+            return refused(request, error)
+        else:
+            messages.success(request, _("Your internal note is saved."))
+            return redirect(f"{idea.get_absolute_url()}#internal-notes")
+    return answer(idea_page(request, idea, pipeline={"note_form": form}, status=400), limited)
