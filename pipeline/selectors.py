@@ -43,7 +43,7 @@ class TimelineEntry:
 
 def timeline(*, idea: Idea, viewer) -> list[TimelineEntry]:
     """Everything the product team did with the idea in public, oldest first: its status changes with
-    their notes, the ideas merged into it, and its official response. Four queries, however long."""
+    their notes, the ideas merged into it, and its official response. Seven queries, however long."""
     entries = [
         TimelineEntry("status", change.created_at, change=change)
         for change in _people(StatusChange.objects.filter(idea=idea))
