@@ -232,10 +232,14 @@ class IdeaViewSet(
         """Change only the fields sent; a concurrent change of the others stays."""
         return self.update(request, *args, partial=True, **kwargs)
 
-    @extend_schema(request=IdeaDeleteSerializer, responses={204: None, 412: error_response(412)}, parameters=[IF_MATCH])
+    @extend_schema(
+        request=IdeaDeleteSerializer,
+        responses={204: None, 409: error_response(409), 412: error_response(412)},
+        parameters=[IF_MATCH],
+    )
     def destroy(self, request, *args, **kwargs):
         """The author, or staff with an optional reason (kept in the audit trail). An idea is deleted
-        once: a second delete, even a concurrent one, is 404."""
+        once: a second delete, even a concurrent one, is 404. An idea others were merged into stays (409)."""
         idea = self.get_object()
         data = IdeaDeleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -158,6 +158,16 @@ def idea_edit(
     return idea
 
 
+class MergedHere(DomainError):
+    """Other ideas were merged into this one: their votes and followers are here, and their pages point here."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "merged_here"
+    default_message = _lazy(
+        "Other ideas were merged into this one: their supporters' votes count here, so it cannot be deleted."
+    )
+
+
 def idea_delete(*, idea: Idea, actor: User, reason: str = "", if_match: Collection[str] | None = None) -> None:
     """The author or staff removes an idea; it disappears from every list and page. Staff removing
     someone else's idea is written to the audit trail with their reason. An idea deleted meanwhile
@@ -170,6 +180,8 @@ def idea_delete(*, idea: Idea, actor: User, reason: str = "", if_match: Collecti
     with transaction.atomic():
         idea = _locked(idea, actor, if_match)
         can_delete(user=actor, idea=idea).check()
+        if Idea.objects.filter(merged_into=idea).exists():
+            raise MergedHere()
         idea.deleted_at = timezone.now()
         idea.save(update_fields=["deleted_at", "updated_at"])
         if is_staff_action(user=actor, idea=idea):

@@ -3,6 +3,7 @@ team's triage list and the staff's internal notes. Views validate the shape of i
 and selectors; the rules live in the services and errors go through the one handler of core/errors.py."""
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -21,8 +22,13 @@ from pipeline import selectors, services
 from pipeline.models import NOTE_MAX, InternalNote
 from pipeline.permissions import can_move, can_see_internal_notes
 
-# Twice the limit, so that the service, not the parser, says how long a note may be.
-_NOTE_FIELD = {"max_length": NOTE_MAX * 2, "trim_whitespace": False, "allow_blank": True}
+# Twice the limit, so that the service says how long a note may be; beyond it, the parser says the same.
+_NOTE_FIELD = {
+    "max_length": NOTE_MAX * 2,
+    "trim_whitespace": False,
+    "allow_blank": True,
+    "error_messages": {"max_length": lazy(services.note_too_long, str)()},
+}
 _ID = {"min_value": 1, "max_value": 2**63 - 1}
 
 
@@ -96,6 +102,19 @@ class BulkTransitionSerializer(serializers.Serializer):
     )
     status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(required=False, default="", **_NOTE_FIELD)
+    seen = serializers.DictField(
+        child=serializers.ChoiceField(choices=Status.choices),
+        required=False,
+        help_text=_(
+            "Optional: the status of each idea (by id) as the client showed it; if one has moved since, "
+            "the answer is 409 and nothing is moved."
+        ),
+    )
+
+    def validate_seen(self, seen: dict) -> dict[int, str]:
+        if not all(key.isascii() and key.isdigit() and 0 < int(key) < 2**63 for key in seen):
+            raise serializers.ValidationError(_("Name the ideas by their numbers."))
+        return {int(key): value for key, value in seen.items()}
 
 
 class MergeSerializer(serializers.Serializer):
@@ -231,7 +250,7 @@ class BulkTransitionView(APIView):
 
     permission_classes = [ProductTeamOnly]
 
-    @extend_schema(request=BulkTransitionSerializer, responses=BulkResultSerializer)
+    @extend_schema(request=BulkTransitionSerializer, responses={200: BulkResultSerializer, **_CONFLICT})
     def post(self, request):
         data = BulkTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -240,6 +259,7 @@ class BulkTransitionView(APIView):
             ids=data.validated_data["ids"],
             to=data.validated_data["status"],
             note=data.validated_data["note"],
+            seen=data.validated_data.get("seen"),
         )
         return Response({"changes": [MoveResultSerializer(change).data for change in changes]})
 

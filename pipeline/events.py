@@ -16,6 +16,8 @@ def status_changed(change: StatusChange, idea: Idea) -> list[LiveEvent]:
         "status": change.to_status,
         "from_status": change.from_status,
         "merged_into": change.merged_into_id,
+        "score": idea.score,
+        "upvotes": idea.upvotes,
         "changed_at": change.created_at.isoformat(),
         "url": idea.get_absolute_url(),
     }

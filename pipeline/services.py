@@ -7,7 +7,7 @@ same transaction, enqueues the notifications there (the task row commits with th
 announces after commit.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -19,7 +19,7 @@ from rest_framework import status
 
 from accounts.models import User
 from core import audit, ratelimit
-from core.content import render_markdown
+from core.content import plain_text, render_markdown
 from core.errors import DomainError
 from core.live import publish
 from core.text import has_visible_text
@@ -94,13 +94,19 @@ class _Note:
     html: str
 
 
+def note_too_long() -> str:
+    return _("Keep the note to %(n)s characters or fewer.") % {"n": f"{NOTE_MAX:,}"}
+
+
 def _note(note: str, *, required: bool, field: str = "note") -> _Note:
     note = note.strip()
     if len(note) > NOTE_MAX:
-        raise ValidationError({field: [_("Keep the note to %(n)s characters or fewer.") % {"n": f"{NOTE_MAX:,}"}]})
-    if required and not has_visible_text(note):
+        raise ValidationError({field: [note_too_long()]})
+    html = render_markdown(note) if note else ""
+    # What readers will see, not what was typed: an HTML comment alone renders to nothing.
+    if required and not has_visible_text(plain_text(html)):
         raise ValidationError({field: [_("Say why, in a note: the idea's supporters will read it.")]})
-    return _Note(note, render_markdown(note) if note else "")
+    return _Note(note, html)
 
 
 def _check_move(idea: Idea, to: str, from_status: str | None) -> None:
@@ -108,7 +114,9 @@ def _check_move(idea: Idea, to: str, from_status: str | None) -> None:
     if from_status is not None and idea.status != from_status:
         raise _moved_meanwhile(idea)
     if idea.status == to:
-        raise _moved_meanwhile(idea) if from_status is None else _not_allowed(idea, to)
+        # Without from_status, an idea already where the actor sends it was most likely moved there
+        # meanwhile: say who did. One never moved is simply not a move.
+        raise _moved_meanwhile(idea) if from_status is None and idea.status_changed_at else _not_allowed(idea, to)
     if to not in allowed_moves(idea.status):
         raise _not_allowed(idea, to)
 
@@ -169,11 +177,17 @@ def idea_reopen(*, actor: User, idea: Idea, note: str = "", from_status: str | N
     )
 
 
-def idea_bulk_transition(*, actor: User, ids: Sequence[int], to: str, note: str = "") -> list[StatusChange]:
+def idea_bulk_transition(
+    *, actor: User, ids: Sequence[int], to: str, note: str = "", seen: Mapping[int, str] | None = None
+) -> list[StatusChange]:
     """The product team moves several ideas at once with one note: each gets its own StatusChange and
-    notifications, and one move the table refuses refuses the whole batch, naming the idea and why."""
+    notifications, and one move the table refuses refuses the whole batch, naming the idea and why.
+    `seen` is the status of each idea as the actor's list showed it: if one has moved since, the whole
+    batch is refused (409), so a stale triage list never undoes a colleague's move."""
     can_move(user=actor).check()
     _check_status(to, "status")
+    for shown in (seen or {}).values():
+        _check_status(shown, "seen")
     ids = list(dict.fromkeys(ids))
     if not all(_is_id(pk) for pk in ids):
         raise ValidationError({"ids": [_("Name the ideas by their numbers.")]})
@@ -193,6 +207,8 @@ def idea_bulk_transition(*, actor: User, ids: Sequence[int], to: str, note: str 
             )
         for pk in ids:
             idea = ideas[pk]
+            if seen and pk in seen and idea.status != seen[pk]:
+                raise MovedMeanwhile(_("Nothing was moved. %(reason)s") % {"reason": _moved_meanwhile(idea).message})
             if to == Status.MERGED or idea.status == to or to not in allowed_moves(idea.status):
                 reason = _not_allowed(idea, to).message
                 raise MoveNotAllowed(_("Nothing was moved. %(reason)s") % {"reason": reason})
@@ -276,7 +292,7 @@ def internal_note_add(*, actor: User, idea: Idea, body: str) -> InternalNote:
     if not has_visible_text(body):
         raise ValidationError({"body": [_("Write something first.")]})
     if len(body) > NOTE_MAX:
-        raise ValidationError({"body": [_("Keep the note to %(n)s characters or fewer.") % {"n": f"{NOTE_MAX:,}"}]})
+        raise ValidationError({"body": [note_too_long()]})
     html = render_markdown(body)
     ratelimit.check_write(actor=actor, action="internal_note")
     with transaction.atomic():

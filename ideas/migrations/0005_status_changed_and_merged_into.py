@@ -3,15 +3,6 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import F
-
-
-def date_earlier_moves(apps, schema_editor):
-    """Ideas moved before the pipeline kept a record: their last move is their last update. A merged
-    idea without a target to point to is shown as Not planned."""
-    Idea = apps.get_model("ideas", "Idea")
-    Idea.objects.exclude(status="new").update(status_changed_at=F("updated_at"))
-    Idea.objects.filter(status="merged").update(status="declined")
 
 
 class Migration(migrations.Migration):
@@ -38,32 +29,5 @@ class Migration(migrations.Migration):
             model_name="idea",
             name="status_changed_at",
             field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="status changed"),
-        ),
-        migrations.RunPython(date_earlier_moves, migrations.RunPython.noop),
-        migrations.AddIndex(
-            model_name="idea",
-            index=models.Index(fields=["status", "-status_changed_at", "-id"], name="ideas_idea_status_moved"),
-        ),
-        migrations.AddIndex(
-            model_name="idea",
-            index=models.Index(fields=["status", "-score", "-id"], name="ideas_idea_status_score"),
-        ),
-        migrations.AddConstraint(
-            model_name="idea",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("merged_into__isnull", False), ("status", "merged")),
-                    models.Q(models.Q(("status", "merged"), _negated=True), ("merged_into__isnull", True)),
-                    _connector="OR",
-                ),
-                name="ideas_idea_merged_has_target",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="idea",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("merged_into", models.F("id")), _negated=True),
-                name="ideas_idea_not_merged_into_itself",
-            ),
         ),
     ]

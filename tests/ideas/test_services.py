@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from core.errors import NotAllowed
 from ideas.models import BODY_MAX, TITLE_MAX, Idea, Status, Tag
 from ideas.services import idea_delete, idea_edit, idea_submit
-from tests.factories import CategoryFactory
+from tests.factories import CategoryFactory, IdeaFactory
 
 
 def submit(author, category=None, **overrides):
@@ -132,6 +132,19 @@ def test_staff_deletes_someone_elses_idea(request, who, alices_idea):
     idea_delete(idea=alices_idea, actor=request.getfixturevalue(who))
     alices_idea.refresh_from_db()
     assert alices_idea.is_deleted
+
+
+def test_an_idea_others_were_merged_into_cannot_be_deleted(pat, alice, bob, drinks):
+    from ideas.services import MergedHere
+    from pipeline.services import idea_merge
+
+    bobs = IdeaFactory(author=bob, category=drinks)
+    alices = IdeaFactory(author=alice, category=drinks)
+    idea_merge(actor=pat, idea=alices, into=bobs.pk, note="The same wish.")
+    for actor in (bob, pat):
+        with pytest.raises(MergedHere):
+            idea_delete(actor=actor, idea=bobs)
+    assert Idea.objects.visible().filter(pk=bobs.pk).exists()
 
 
 def test_member_cannot_delete_someone_elses_idea(bob, alices_idea):

@@ -111,6 +111,12 @@ def test_bad_input_to_a_move_is_400_and_changes_nothing(api_as, pat, alices_idea
     assert moved(alices_idea) == before
 
 
+def test_a_note_far_over_the_limit_is_told_the_real_limit(api_as, pat, alices_idea):
+    response = api_as(pat).post(url(alices_idea, "transition"), {"status": "reviewed", "note": "x" * (NOTE_MAX * 3)})
+    assert response.status_code == 400
+    assert response.json()["fields"]["note"] == ["Keep the note to 5,000 characters or fewer."]
+
+
 def test_a_move_the_table_refuses_says_where_the_idea_may_go(api_as, pat, alices_idea):
     idea_transition(actor=pat, idea=alices_idea, to=Status.COMING_SOON)
     before = moved(alices_idea)
@@ -210,6 +216,24 @@ def test_a_batch_declined_without_a_note_moves_nothing(api_as, pat, alices_idea)
     response = api_as(pat).post(BULK, {"ids": [alices_idea.pk], "status": "declined"})
     assert response.status_code == 400 and response.json()["fields"]["note"]
     assert moved(alices_idea) == before
+
+
+def test_a_batch_from_a_stale_list_is_409_and_moves_nothing(api_as, pat, alices_idea, bobs_idea):
+    idea_transition(actor=pat, idea=bobs_idea, to=Status.REVIEWED)
+    before = (moved(alices_idea), moved(bobs_idea))
+    seen = {str(alices_idea.pk): "new", str(bobs_idea.pk): "new"}
+    response = api_as(pat).post(
+        BULK, {"ids": [alices_idea.pk, bobs_idea.pk], "status": "under_review", "seen": seen}, format="json"
+    )
+    assert response.status_code == 409 and response.json()["code"] == "conflict"
+    assert (moved(alices_idea), moved(bobs_idea)) == before
+
+
+@pytest.mark.parametrize("seen", [{"one": "new"}, {"0": "new"}, {"1": "shipped"}, ["new"]])
+def test_a_batch_with_a_bad_seen_is_400(api_as, pat, alices_idea, seen):
+    body = {"ids": [alices_idea.pk], "status": "under_review", "seen": seen}
+    response = api_as(pat).post(BULK, body, format="json")
+    assert response.status_code == 400 and response.json()["fields"]["seen"]
 
 
 @pytest.mark.parametrize(("who", "code"), [("alice", 403), ("mo", 403), ("visitor", 401)])

@@ -29,6 +29,8 @@ def test_a_move_announces_status_changed_on_the_idea_the_list_and_the_pipeline(p
         "status": "reviewed",
         "from_status": "new",
         "merged_into": None,
+        "score": 0,
+        "upvotes": 0,
         "changed_at": change.created_at.isoformat(),
         "url": f"/ideas/{alices_idea.pk}/",
     }

@@ -85,6 +85,12 @@ def test_moving_an_idea_where_it_already_is_says_it_was_moved_meanwhile(pat):
     assert not StatusChange.objects.exists()
 
 
+def test_moving_a_new_idea_to_new_says_where_it_may_go_as_nobody_moved_it(pat, alices_idea):
+    with pytest.raises(MoveNotAllowed, match="can move to Under review"):
+        idea_transition(actor=pat, idea=alices_idea, to=S.NEW)
+    assert not StatusChange.objects.exists()
+
+
 def test_reopening_a_declined_idea_puts_it_under_review(pat):
     idea = idea_in(S.DECLINED)
     change = idea_reopen(actor=pat, idea=idea, note="We look again.")

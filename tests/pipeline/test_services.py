@@ -91,6 +91,13 @@ def test_a_forward_move_needs_no_note(pat, alices_idea):
     assert idea_transition(actor=pat, idea=alices_idea, to=Status.UNDER_REVIEW).note == ""
 
 
+def test_a_decline_whose_note_renders_to_nothing_is_refused(pat, alices_idea):
+    with pytest.raises(ValidationError) as raised:
+        idea_transition(actor=pat, idea=alices_idea, to=Status.DECLINED, note="<!-- nothing to read -->")
+    assert "note" in raised.value.message_dict
+    assert not StatusChange.objects.exists()
+
+
 def test_a_note_of_5000_characters_is_taken(pat, alices_idea):
     assert len(idea_transition(actor=pat, idea=alices_idea, to=Status.REVIEWED, note="x" * NOTE_MAX).note) == NOTE_MAX
 
@@ -218,6 +225,23 @@ def test_a_bulk_move_with_one_refused_move_moves_nothing_and_names_it(pat, alice
     assert "Cold brew all year round" in raised.value.message and "Coming soon" in raised.value.message
     assert_nothing_moved([alices_idea, launched])
     assert events == []
+
+
+def test_a_bulk_move_from_a_stale_list_does_not_undo_a_colleagues_move(pat, alices_idea, published):
+    quinn = UserFactory(display_name="Quinn")
+    role_grant(actor=None, user=quinn, role=Role.PRODUCT_TEAM)
+    idea_transition(actor=quinn, idea=alices_idea, to=Status.REVIEWED)
+    other = IdeaFactory()
+    with published() as events, pytest.raises(MovedMeanwhile) as raised:
+        idea_bulk_transition(
+            actor=pat,
+            ids=[other.pk, alices_idea.pk],
+            to=Status.UNDER_REVIEW,
+            seen={other.pk: Status.NEW, alices_idea.pk: Status.NEW},
+        )
+    assert "Quinn" in raised.value.message and raised.value.status_code == 409
+    assert StatusChange.objects.count() == 1 and not events
+    assert Idea.objects.get(pk=other.pk).status == Status.NEW
 
 
 def test_a_bulk_move_of_nothing_is_refused(pat):
