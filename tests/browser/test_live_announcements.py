@@ -10,7 +10,15 @@ from playwright.sync_api import expect
 from core import live
 from ideas.models import Status
 from pipeline.services import idea_transition
-from tests.browser.pages import announcements, api, expect_announced, log_in, record_announcements, wait_subscribed
+from tests.browser.pages import (
+    announcements,
+    api,
+    elsewhere,
+    expect_announced,
+    log_in,
+    record_announcements,
+    wait_subscribed,
+)
 from tests.factories import IdeaFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -129,7 +137,7 @@ def test_a_vote_button_closed_by_a_live_change_hands_focus_to_the_reason(
         wait_subscribed(page)
         page.get_by_role("button", name=f"Vote up: {LATTE}").focus()
 
-    idea_transition(actor=pat, idea=idea, to=Status.LAUNCHED, note="On the menu now.")
+    elsewhere(idea_transition, actor=pat, idea=idea, to=Status.LAUNCHED, note="On the menu now.")
 
     for page in (on_list, on_detail):
         expect(page.get_by_role("button", name=f"Vote up: {LATTE}")).to_be_disabled()
