@@ -2,11 +2,13 @@
 
 import json
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 from playwright.sync_api import expect
 from rest_framework.authtoken.models import Token
@@ -105,3 +107,17 @@ def api(base: str, user, method: str, path: str, body: dict | None = None) -> in
 def wait_subscribed(page) -> None:
     """Wait until the page's live socket has subscribed to every topic it shows."""
     expect(page.locator("html")).to_have_attribute("data-live", "subscribed")
+
+
+def elsewhere(service, **arguments):
+    """Call a service as another process would: on a thread of its own, away from the event loop
+    Playwright keeps on this one (publishing to Redis needs a thread without one)."""
+
+    def run():
+        try:
+            return service(**arguments)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()

@@ -114,6 +114,7 @@ function morph(current, fresh) {
   const target =
     why ||
     (ideaId && document.querySelector(`#idea-${ideaId} .idea-title a`)) ||
+    (ideaId && document.querySelector(`#card-${ideaId} a`)) ||
     (ideaId && document.querySelector(`article[data-idea-id="${ideaId}"] h1`)) ||
     document.getElementById("main");
   if (target !== document.getElementById("main") && !target.matches("a, button, input, select, textarea")) {
