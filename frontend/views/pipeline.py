@@ -170,6 +170,17 @@ def _ids(values: list[str]) -> tuple[list[int], bool]:
     return ids, bad
 
 
+def _seen(values: list[str]) -> dict[int, str]:
+    """The status each listed idea had when the list was shown ("12:new"), so a batch made on a list
+    that is out of date is refused rather than undoing a colleague's move; malformed pairs are left out."""
+    seen = {}
+    for value in values:
+        pk, _colon, status = value.partition(":")
+        if pk.isdigit() and 0 < int(pk) < 2**63 and status in Status.values:
+            seen[int(pk)] = status
+    return seen
+
+
 @require_POST
 def triage_move(request):
     """The bulk move: every ticked idea to one status with one note, or none of them, with the reason;
@@ -178,13 +189,17 @@ def triage_move(request):
         return refusal
     form = BulkMoveForm(request.POST, statuses=BULK_STATUSES)
     ids, bad = _ids(request.POST.getlist("ids"))
-    limited = None
+    limited, code = None, 400
     if bad:
         form.add_error(None, _("Some of the ticked ideas are not idea numbers: nothing was moved."))
     if form.is_valid():
         try:
             changes = services.idea_bulk_transition(
-                actor=request.user, ids=ids, to=form.cleaned_data["status"], note=form.cleaned_data["note"]
+                actor=request.user,
+                ids=ids,
+                to=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                seen=_seen(request.POST.getlist("seen")),
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -195,11 +210,12 @@ def triage_move(request):
             if error.status_code == 403:
                 return refused(request, error)
             form.add_error(None, error.message)
+            code = error.status_code
         else:
             label = Status(form.cleaned_data["status"]).label
             messages.success(request, _("%(n)d ideas moved to %(status)s.") % {"n": len(changes), "status": label})
             return redirect(_back(request, reverse("triage")))
-    page = _triage_page(request, bulk_form=form, selected=request.POST.getlist("ids"), status=400)
+    page = _triage_page(request, bulk_form=form, selected=request.POST.getlist("ids"), status=code)
     return answer(page, limited)
 
 

@@ -498,6 +498,18 @@ def test_a_refused_batch_says_why_and_keeps_the_ticks_and_the_note(signed_in, bo
     assert StatusChange.objects.count() == before
 
 
+def test_the_triage_list_says_what_it_showed_so_a_stale_batch_is_409(signed_in, pat, alices_idea):
+    client = signed_in(pat)
+    assert f'name="seen" value="{alices_idea.pk}:new" form="bulk-move"' in client.get("/triage/").content.decode()
+    _moved_along(pat, alices_idea, Status.REVIEWED)
+    before = StatusChange.objects.count()
+    response = client.post(
+        "/triage/move/", {"ids": [alices_idea.pk], "seen": [f"{alices_idea.pk}:new"], "status": "under_review"}
+    )
+    assert response.status_code == 409 and "Nothing was moved." in response.content.decode()
+    assert StatusChange.objects.count() == before
+
+
 def test_a_bulk_move_with_an_unknown_id_is_refused(signed_in, pat, alices_idea):
     response = signed_in(pat).post("/triage/move/", {"ids": [alices_idea.pk, 999999], "status": "under_review"})
     assert response.status_code == 400 and "No idea with the number #999999" in response.content.decode()
