@@ -159,7 +159,9 @@ def test_each_kind_of_operation_documents_the_errors_it_can_answer(schema):
     assert documented["POST /api/v1/ideas/"] == {"201", "400", "401", "403", "415", "429"}
     for method in ["PUT", "PATCH"]:
         assert documented[f"{method} /api/v1/ideas/{{id}}/"] == {"200", "400", "401", "403", "404", "412", "415", "429"}
-    assert documented["DELETE /api/v1/ideas/{id}/"] == {"204", "400", "401", "403", "404", "412", "429"}
+    # 409: other ideas were merged into it.
+    assert documented["DELETE /api/v1/ideas/{id}/"] == {"204", "400", "401", "403", "404", "409", "412", "429"}
+    assert "409" in documented["POST /api/v1/ideas/bulk-transition/"]  # a list out of date
     assert {"409", "403", "404"} <= documented["PUT /api/v1/ideas/{id}/vote/"]
     assert "401" not in documented["POST /api/v1/auth/token/"]  # it reads no token
     assert "429" in documented["POST /api/v1/auth/token/"]
