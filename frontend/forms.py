@@ -223,7 +223,11 @@ class MergeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        target = data.get("number") or data.get("into")
+        number, into = data.get("number"), data.get("into")
+        if number is not None and into is not None and number != into:
+            # A merge is final: two different targets are a question, not a choice to guess.
+            raise forms.ValidationError(_("Choose a similar idea or give a number, not both."))
+        target = number or into
         if target is None and not self.errors:
             raise forms.ValidationError(_("Choose the idea to merge into, or give its number."))
         data["target"] = target

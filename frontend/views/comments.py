@@ -170,11 +170,14 @@ def _written(comment: Comment):
     return redirect(comment.get_absolute_url())
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def comment_post(request, pk: int):
     """The comment box and the reply box without JavaScript; errors come back on the idea page with
-    what was typed. Visitors are sent to sign in and back to the idea."""
+    what was typed. Visitors are sent to sign in and back to the idea. Read at this address (by the
+    live client refreshing a page of errors), it is the idea page."""
     idea = get_idea(pk, viewer=request.user)
+    if request.method == "GET":
+        return redirect(f"{idea.get_absolute_url()}#comments")
     if not request.user.is_authenticated:
         return redirect_to_login(f"{idea.get_absolute_url()}#comment-form")
     form = CommentForm(request.POST)

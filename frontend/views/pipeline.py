@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
 from core.ratelimit import RateLimited
@@ -23,7 +23,7 @@ from ideas.models import Category, Idea, Status
 from ideas.selectors import BadListParameter, categories_in_order
 from pipeline import selectors, services
 from pipeline.events import PIPELINE
-from pipeline.moves import NOTE_REQUIRED, allowed_moves
+from pipeline.moves import NOTE_REQUIRED, allowed_moves, can_merge_from
 from pipeline.permissions import can_move, can_see_internal_notes
 
 # Where the triage list's bulk move may send ideas: anywhere a New or Under review idea may go.
@@ -98,10 +98,17 @@ def launched(request):
 # --- What the product team sees ------------------------------------------------------------------
 
 
+def _triage_url(request) -> str:
+    """The triage list with the query it was showing."""
+    query = request.GET.urlencode()
+    return f"{reverse('triage')}?{query}" if query else reverse("triage")
+
+
 def _team_only(request):
-    """Visitors are sent to sign in; members and moderators get the 403 page; None for the product team."""
+    """Visitors are sent to sign in (and then to the triage list, which a form's address is not); members
+    and moderators get the 403 page; None for the product team."""
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        return redirect_to_login(_triage_url(request))
     verdict = can_move(user=request.user)
     return None if verdict else refused(request, verdict.error)
 
@@ -181,10 +188,13 @@ def _seen(values: list[str]) -> dict[int, str]:
     return seen
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def triage_move(request):
     """The bulk move: every ticked idea to one status with one note, or none of them, with the reason;
-    a refused batch shows the list again with the same ideas ticked and the note as typed."""
+    a refused batch shows the list again with the same ideas ticked and the note as typed. Read at its
+    own address (by the live client, after a refusal), it is the triage list."""
+    if request.method == "GET":
+        return redirect(_triage_url(request))
     if (refusal := _team_only(request)) is not None:
         return refusal
     form = BulkMoveForm(request.POST, statuses=BULK_STATUSES)
@@ -247,17 +257,37 @@ def _moved(request, change) -> str:
     return _back(request, f"{idea.get_absolute_url()}#{change.anchor}")
 
 
-def _conflict(request, pk: int, error: DomainError, *, note: str = ""):
-    """The page as it is now (status 409), saying who moved it meanwhile, with the note as typed."""
+def _conflict(request, pk: int, error: DomainError, *, typed: dict, merging: bool = False):
+    """The page as it is now (status 409), saying who moved it meanwhile, with the form as typed (its
+    choices those of the idea now)."""
     idea = get_idea(pk, viewer=request.user)
-    move_form = MoveForm(idea=idea, initial={"from_status": idea.status, "note": note})
-    return idea_page(request, idea, pipeline={"move_form": move_form, "conflict": error.message}, status=409)
+    initial = {**typed, "from_status": idea.status}
+    if merging:
+        form = MergeForm(idea=idea, candidates=merge_candidates(idea=idea, viewer=request.user), initial=initial)
+        return idea_page(request, idea, pipeline={"merge_form": form, "conflict": error.message}, status=409)
+    form = MoveForm(idea=idea, initial=initial)
+    return idea_page(request, idea, pipeline={"move_form": form, "conflict": error.message}, status=409)
 
 
-@require_POST
+def _refusal(request, pk: int, error: DomainError):
+    """A refusal that no form on the page can show (the idea can no longer move or be merged), said at
+    the top of the panel, on the idea as it is now."""
+    idea = get_idea(pk, viewer=request.user)
+    return idea_page(request, idea, pipeline={"conflict": error.message}, status=error.status_code)
+
+
+def _to_panel(request, pk: int):
+    """A page refused at a form's address is read again by the live client (and after signing in) at
+    that address: it is the idea page."""
+    return redirect(f"{get_idea(pk, viewer=request.user).get_absolute_url()}#move")
+
+
+@require_http_methods(["GET", "POST"])
 def idea_move(request, pk: int):
     """Move an idea (the panel, or a quick move from the triage list); a refused move comes back with
     what was typed, a move made meanwhile with the idea as it is now (409)."""
+    if request.method == "GET":
+        return _to_panel(request, pk)
     idea, refusal = _panel_request(request, pk, can_move)
     if refusal is not None:
         return refusal
@@ -278,7 +308,7 @@ def idea_move(request, pk: int):
             if quick:
                 messages.error(request, error.message)
                 return redirect(_back(request, idea.get_absolute_url()))
-            return _conflict(request, pk, error, note=data["note"])
+            return _conflict(request, pk, error, typed={"note": data["note"]})
         except ValidationError as error:
             _add_errors(form, error)
         except RateLimited as error:
@@ -287,6 +317,8 @@ def idea_move(request, pk: int):
         except DomainError as error:
             if error.status_code == 403:
                 return refused(request, error)
+            if not quick and not form.fields["status"].choices:
+                return _refusal(request, pk, error)
             form.add_error(None, error.message)
         else:
             return redirect(_moved(request, change))
@@ -298,9 +330,11 @@ def idea_move(request, pk: int):
     return answer(idea_page(request, idea, pipeline={"move_form": form}, status=400), limited)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def idea_merge(request, pk: int):
     """Merge the idea into another; a refused merge comes back with what was typed."""
+    if request.method == "GET":
+        return _to_panel(request, pk)
     idea, refusal = _panel_request(request, pk, can_move)
     if refusal is not None:
         return refusal
@@ -319,9 +353,8 @@ def idea_merge(request, pk: int):
         except Idea.DoesNotExist:
             raise no_such_idea() from None
         except services.MovedMeanwhile as error:
-            return idea_page(
-                request, get_idea(pk, viewer=request.user), pipeline={"conflict": error.message}, status=409
-            )
+            typed = {"note": data["note"], "number": data["number"], "into": data["into"]}
+            return _conflict(request, pk, error, typed=typed, merging=True)
         except ValidationError as error:
             _add_errors(form, error)
         except RateLimited as error:
@@ -330,15 +363,19 @@ def idea_merge(request, pk: int):
         except DomainError as error:
             if error.status_code == 403:
                 return refused(request, error)
+            if not can_merge_from(idea.status):
+                return _refusal(request, pk, error)
             form.add_error(None, error.message)
         else:
             return redirect(_moved(request, change))
     return answer(idea_page(request, idea, pipeline={"merge_form": form}, status=400), limited)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def internal_note_add(request, pk: int):
     """Staff add an internal note; a refused one comes back with what was typed."""
+    if request.method == "GET":
+        return _to_panel(request, pk)
     idea, refusal = _panel_request(request, pk, can_see_internal_notes)
     if refusal is not None:
         return refusal

@@ -566,3 +566,66 @@ def test_the_idea_page_costs_the_same_queries_for_a_short_or_long_timeline(
         response = client.get(long.get_absolute_url())
     assert len(response.context["timeline"]) == 13
     assert Comment.objects.filter(idea=long).count() == 1
+
+
+# --- Review mends ---------------------------------------------------------------------------------
+
+
+def _kim(pat):
+    """Another member of the product team, who moves ideas while Pat's form is open."""
+    kim = UserFactory(display_name="Kim")
+    kim.groups.set(pat.groups.all())
+    return kim
+
+
+def test_a_merge_naming_two_different_targets_is_refused_not_guessed(signed_in, bob, pat, drinks, alices_idea):
+    offered = IdeaFactory(author=bob, category=drinks, title="Oat milk free of charge")
+    typed = IdeaFactory(author=bob, category=drinks, title="Something else")
+    client = signed_in(pat)
+    assert f'name="into" value="{offered.pk}"' in client.get(alices_idea.get_absolute_url()).content.decode()
+    response = client.post(
+        f"/ideas/{alices_idea.pk}/merge/",
+        {"into": offered.pk, "number": typed.pk, "note": "Same idea.", "from_status": "new"},
+    )
+    assert response.status_code == 400 and "not both" in response.content.decode()
+    assert Idea.objects.get(pk=alices_idea.pk).merged_into_id is None
+
+
+def test_a_merge_refused_as_moved_meanwhile_keeps_the_note_and_the_number(signed_in, bob, pat, drinks, alices_idea):
+    target = IdeaFactory(author=bob, category=drinks)
+    idea_transition(actor=_kim(pat), idea=alices_idea, to=Status.UNDER_REVIEW)
+    response = signed_in(pat).post(
+        f"/ideas/{alices_idea.pk}/merge/", {"number": target.pk, "note": "A long careful reason.", "from_status": "new"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 409 and "Kim moved" in page
+    assert "A long careful reason." in page and f'value="{target.pk}"' in page
+    assert 'name="from_status" value="under_review"' in page
+
+
+@pytest.mark.parametrize("form", ["move", "merge", "internal-notes", "comments"])
+def test_a_forms_address_read_again_is_the_idea_page(signed_in, pat, alices_idea, form):
+    """The live client refreshes a page of errors from its address: that must answer, not 405."""
+    response = signed_in(pat).get(f"/ideas/{alices_idea.pk}/{form}/")
+    assert response.status_code == 302 and response.url.startswith(alices_idea.get_absolute_url())
+
+
+def test_the_bulk_moves_address_read_again_is_the_triage_list(signed_in, pat):
+    response = signed_in(pat).get("/triage/move/", {"sort": "trending"})
+    assert response.status_code == 302 and response.url == "/triage/?sort=trending"
+
+
+def test_a_visitor_posting_the_bulk_move_signs_in_and_comes_back_to_triage(client, alices_idea):
+    response = client.post("/triage/move/?sort=trending", {"ids": [alices_idea.pk], "status": "under_review"})
+    assert response.status_code == 302 and "next=/triage/%3Fsort%3Dtrending" in response.url
+    assert not StatusChange.objects.exists()
+
+
+def test_merging_a_launched_idea_says_why_on_the_page(signed_in, pat, bob, drinks, alices_idea):
+    target = IdeaFactory(author=bob, category=drinks)
+    idea_transition(actor=pat, idea=alices_idea, to=Status.LAUNCHED)
+    response = signed_in(pat).post(
+        f"/ideas/{alices_idea.pk}/merge/", {"number": target.pk, "note": "kept text", "from_status": "launched"}
+    )
+    assert response.status_code == 400 and "only an open idea can be merged" in response.content.decode()
+    assert Idea.objects.get(pk=alices_idea.pk).status == Status.LAUNCHED
