@@ -1,5 +1,11 @@
-"""Small helpers every page view shares: the 404 of an idea, the 403 page, the 429 answer."""
+"""Small helpers every page view shares: the 404 of an idea, the 403 page, the 429 answer, and a
+service called for a form."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -31,3 +37,41 @@ def answer(response, limited: RateLimited | None):
 
 def refused(request, error: DomainError):
     return render(request, "403.html", {"message": error.message}, status=error.status_code)
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's errors on the form: each on its field, or on the whole form if it has no such field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What a service called for a form came to: done (with its result); refused with errors the form
+    now shows (`limited` when it was the rate limit, for the 429); or `refusal`, a rule for the view to
+    place (a 403 page, a conflict)."""
+
+    done: bool = False
+    result: object = None
+    limited: RateLimited | None = None
+    refusal: DomainError | None = None
+
+
+def attempt(form: forms.Form, action: Callable[[], object]) -> Attempt:
+    """Call the service; an idea gone meanwhile is the 404 page, bad input goes on the form (nothing typed
+    is lost), too many writes a form error with the 429."""
+    try:
+        return Attempt(done=True, result=action())
+    except Idea.DoesNotExist:
+        raise no_such_idea() from None
+    except ValidationError as error:
+        add_errors(form, error)
+        return Attempt()
+    except RateLimited as error:
+        form.add_error(None, error.message)
+        return Attempt(limited=error)
+    except DomainError as error:
+        return Attempt(refusal=error)

@@ -4,7 +4,6 @@ the idea page's move panel (move, merge, internal note). Each calls the pipeline
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
-from core.ratelimit import RateLimited
 from frontend.forms import BulkMoveForm, InternalNoteForm, MergeForm, MoveForm
 from frontend.views.comments import idea_page
-from frontend.views.common import answer, get_idea, no_such_idea, refused
+from frontend.views.common import answer, attempt, get_idea, refused
 from frontend.views.pipeline_panel import merge_candidates
 from ideas.filters import CategoryField
 from ideas.models import Category, Idea, Status
@@ -41,15 +39,6 @@ def _category(query: QueryDict) -> tuple[Category | None, list[str]]:
         return CategoryField(queryset=categories_in_order(), required=False).clean(raw), []
     except forms.ValidationError:
         return None, [_("There is no category “%(category)s”: showing every category.") % {"category": raw[:100]}]
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's errors on the form: each on its field, or on the whole form if it has no such field."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _query_without(query: QueryDict, *names: str) -> str:
@@ -203,28 +192,28 @@ def triage_move(request):
     if bad:
         form.add_error(None, _("Some of the ticked ideas are not idea numbers: nothing was moved."))
     if form.is_valid():
-        try:
-            changes = services.idea_bulk_transition(
+        outcome = attempt(
+            form,
+            lambda: services.idea_bulk_transition(
                 actor=request.user,
                 ids=ids,
                 to=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
                 seen=_seen(request.POST.getlist("seen")),
+            ),
+        )
+        if outcome.done:
+            label = Status(form.cleaned_data["status"]).label
+            messages.success(
+                request, _("%(n)d ideas moved to %(status)s.") % {"n": len(outcome.result), "status": label}
             )
-        except ValidationError as error:
-            _add_errors(form, error)
-        except RateLimited as error:
-            form.add_error(None, error.message)
-            limited = error
-        except DomainError as error:
+            return redirect(_back(request, reverse("triage")))
+        if (error := outcome.refusal) is not None:
             if error.status_code == 403:
                 return refused(request, error)
             form.add_error(None, error.message)
             code = error.status_code
-        else:
-            label = Status(form.cleaned_data["status"]).label
-            messages.success(request, _("%(n)d ideas moved to %(status)s.") % {"n": len(changes), "status": label})
-            return redirect(_back(request, reverse("triage")))
+        limited = outcome.limited
     page = _triage_page(request, bulk_form=form, selected=request.POST.getlist("ids"), status=code)
     return answer(page, limited)
 
@@ -298,30 +287,27 @@ def idea_move(request, pk: int):
     limited = None
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            change = services.idea_transition(
+        outcome = attempt(
+            form,
+            lambda: services.idea_transition(
                 actor=request.user, idea=idea, to=data["status"], note=data["note"], from_status=data["from_status"]
-            )
-        except Idea.DoesNotExist:
-            raise no_such_idea() from None
-        except services.MovedMeanwhile as error:
+            ),
+        )
+        if outcome.done:
+            return redirect(_moved(request, outcome.result))
+        error = outcome.refusal
+        if isinstance(error, services.MovedMeanwhile):
             if quick:
                 messages.error(request, error.message)
                 return redirect(_back(request, idea.get_absolute_url()))
             return _conflict(request, pk, error, typed={"note": data["note"]})
-        except ValidationError as error:
-            _add_errors(form, error)
-        except RateLimited as error:
-            form.add_error(None, error.message)
-            limited = error
-        except DomainError as error:
+        if error is not None:
             if error.status_code == 403:
                 return refused(request, error)
             if not quick and not form.fields["status"].choices:
                 return _refusal(request, pk, error)
             form.add_error(None, error.message)
-        else:
-            return redirect(_moved(request, change))
+        limited = outcome.limited
     if quick:
         for errors in form.errors.values():
             for error in errors:
@@ -342,32 +328,29 @@ def idea_merge(request, pk: int):
     limited = None
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            change = services.idea_merge(
+        outcome = attempt(
+            form,
+            lambda: services.idea_merge(
                 actor=request.user,
                 idea=idea,
                 into=data["target"],
                 note=data["note"],
                 from_status=data["from_status"] or None,
-            )
-        except Idea.DoesNotExist:
-            raise no_such_idea() from None
-        except services.MovedMeanwhile as error:
+            ),
+        )
+        if outcome.done:
+            return redirect(_moved(request, outcome.result))
+        error = outcome.refusal
+        if isinstance(error, services.MovedMeanwhile):
             typed = {"note": data["note"], "number": data["number"], "into": data["into"]}
             return _conflict(request, pk, error, typed=typed, merging=True)
-        except ValidationError as error:
-            _add_errors(form, error)
-        except RateLimited as error:
-            form.add_error(None, error.message)
-            limited = error
-        except DomainError as error:
+        if error is not None:
             if error.status_code == 403:
                 return refused(request, error)
             if not can_merge_from(idea.status):
                 return _refusal(request, pk, error)
             form.add_error(None, error.message)
-        else:
-            return redirect(_moved(request, change))
+        limited = outcome.limited
     return answer(idea_page(request, idea, pipeline={"merge_form": form}, status=400), limited)
 
 
@@ -382,18 +365,13 @@ def internal_note_add(request, pk: int):
     form = InternalNoteForm(request.POST)
     limited = None
     if form.is_valid():
-        try:
-            services.internal_note_add(actor=request.user, idea=idea, body=form.cleaned_data["body"])
-        except Idea.DoesNotExist:
-            raise no_such_idea() from None
-        except ValidationError as error:
-            _add_errors(form, error)
-        except RateLimited as error:
-            form.add_error(None, error.message)
-            limited = error
-        except DomainError as error:
-            return refused(request, error)
-        else:
+        outcome = attempt(
+            form, lambda: services.internal_note_add(actor=request.user, idea=idea, body=form.cleaned_data["body"])
+        )
+        if outcome.done:
             messages.success(request, _("Your internal note is saved."))
             return redirect(f"{idea.get_absolute_url()}#internal-notes")
+        if outcome.refusal is not None:
+            return refused(request, outcome.refusal)
+        limited = outcome.limited
     return answer(idea_page(request, idea, pipeline={"note_form": form}, status=400), limited)
