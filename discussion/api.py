@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from core.ids import ID_MAX
 from core.schema import error_response
 from discussion import selectors, services
 from discussion.models import COMMENT_MAX, Comment
@@ -71,7 +72,7 @@ class CommentWriteSerializer(serializers.Serializer):
     """Only the shape of the input: the rules (length, the parent's idea) live in the service."""
 
     body = serializers.CharField(max_length=COMMENT_MAX * 2, trim_whitespace=False, allow_blank=True)
-    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
 
 
 class CommentEditSerializer(serializers.Serializer):

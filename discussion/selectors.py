@@ -7,11 +7,11 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.paging import BadCursor, Page, decode_cursor, keyset_page
+from core.paging import Page, keyset_page
 from discussion.models import Comment, CommentRevision
 from discussion.permissions import can_delete_comment, can_edit_comment, can_see_history
 from ideas.models import Idea
-from ideas.selectors import BadListParameter, page_size
+from ideas.selectors import BadListParameter, list_cursor, page_size
 
 ORDERS = {"oldest": "path", "newest": "path_newest"}
 DEFAULT_ORDER = "oldest"
@@ -32,13 +32,7 @@ def thread_params(query: Mapping[str, str], *, default_size: int = THREAD_PAGE_S
     if order not in ORDERS:
         raise BadListParameter("order", _("Order by one of: %(orders)s.") % {"orders": ", ".join(ORDERS)})
     size = page_size(query, default=default_size, maximum=THREAD_PAGE_MAX)
-    cursor = query.get("cursor") or None
-    if cursor:
-        try:
-            decode_cursor(cursor, key=str)
-        except BadCursor as error:
-            raise BadListParameter("cursor", error.message) from None
-    return ThreadParams(order, cursor, size)
+    return ThreadParams(order, list_cursor(query, key=str), size)
 
 
 def _with_relations(comments: QuerySet[Comment]) -> QuerySet[Comment]:

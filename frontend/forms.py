@@ -8,6 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BIO_MAX, DISPLAY_NAME_MAX
+from core.ids import ID_MAX
 from discussion.models import COMMENT_MAX
 from ideas.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Idea
 from ideas.selectors import category_list
@@ -128,7 +129,7 @@ class CommentForm(forms.Form):
         ),
         widget=_comment_box(5),
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=ID_MAX)
 
 
 class CommentEditForm(forms.Form):
@@ -203,7 +204,7 @@ class MergeForm(forms.Form):
         label=_("Or the idea's number"),
         required=False,
         min_value=1,
-        max_value=2**63 - 1,
+        max_value=ID_MAX,
         help_text=_("As in /ideas/123/."),
     )
     note = forms.CharField(

@@ -100,6 +100,17 @@ def page_size(query: Mapping[str, str], *, default: int, maximum: int) -> int:
     return size
 
 
+def list_cursor(query: Mapping[str, str], *, key: type) -> str | None:
+    """A list's ?cursor=, checked against the type of its sort key (BadListParameter names it)."""
+    cursor = query.get("cursor") or None
+    if cursor:
+        try:
+            decode_cursor(cursor, key=key)
+        except BadCursor as error:
+            raise BadListParameter("cursor", error.message) from None
+    return cursor
+
+
 @dataclass(frozen=True)
 class ListParams:
     sort: str
@@ -113,13 +124,7 @@ def list_params(query: Mapping[str, str], *, default_size: int = PAGE_SIZE) -> L
     if sort not in SORTS:
         raise BadListParameter("sort", _("Sort by one of: %(sorts)s.") % {"sorts": ", ".join(SORTS)})
     size = page_size(query, default=default_size, maximum=MAX_PAGE_SIZE)
-    cursor = query.get("cursor") or None
-    if cursor:
-        try:
-            decode_cursor(cursor, key=key_type(Idea, SORTS[sort].field))
-        except BadCursor as error:
-            raise BadListParameter("cursor", error.message) from None
-    return ListParams(sort, cursor, size)
+    return ListParams(sort, list_cursor(query, key=key_type(Idea, SORTS[sort].field)), size)
 
 
 def idea_page(ideas: QuerySet[Idea], params: ListParams) -> Page:

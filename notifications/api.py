@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from core.ids import ID_MAX
 from core.paging import keyset_page
 from notifications import selectors, services
 from notifications.models import Delivery, Kind
@@ -54,7 +55,7 @@ class ReadSerializer(serializers.Serializer):
     """Either ids or all."""
 
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=1000
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), required=False, max_length=1000
     )
     all = serializers.BooleanField(required=False, default=False)
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from core.ids import ID_MAX, id_from
 from core.schema import error_response
 from ideas import selectors as idea_selectors
 from ideas.api import AuthorSerializer, idea_not_found
@@ -29,7 +30,7 @@ _NOTE_FIELD = {
     "allow_blank": True,
     "error_messages": {"max_length": lazy(services.note_too_long, str)()},
 }
-_ID = {"min_value": 1, "max_value": 2**63 - 1}
+_ID = {"min_value": 1, "max_value": ID_MAX}
 
 
 def _absolute(request, path: str) -> str:
@@ -112,9 +113,10 @@ class BulkTransitionSerializer(serializers.Serializer):
     )
 
     def validate_seen(self, seen: dict) -> dict[int, str]:
-        if not all(key.isascii() and key.isdigit() and 0 < int(key) < 2**63 for key in seen):
+        ids = {key: id_from(key) for key in seen}
+        if None in ids.values():
             raise serializers.ValidationError(_("Name the ideas by their numbers."))
-        return {int(key): value for key, value in seen.items()}
+        return {ids[key]: value for key, value in seen.items()}
 
 
 class MergeSerializer(serializers.Serializer):

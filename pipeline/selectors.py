@@ -9,11 +9,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.paging import BadCursor, Page, decode_cursor, key_type, keyset_page
+from core.paging import Page, key_type, keyset_page
 from discussion.models import Comment
 from discussion.selectors import official_response
 from ideas.models import Category, Idea, Status
-from ideas.selectors import BadListParameter, page_size
+from ideas.selectors import BadListParameter, list_cursor, page_size
 from pipeline.models import InternalNote, StatusChange
 from pipeline.moves import allowed_moves, can_merge_from
 
@@ -129,13 +129,7 @@ def launched(*, viewer, cursor: str | None = None, size: int = LAUNCHED_PAGE) ->
 
 def launched_cursor(query: Mapping[str, str]) -> str | None:
     """The Launched page's ?cursor=, checked (BadListParameter names it)."""
-    cursor = query.get("cursor") or None
-    if cursor:
-        try:
-            decode_cursor(cursor, key=key_type(Idea, "status_changed_at"))
-        except BadCursor as error:
-            raise BadListParameter("cursor", error.message) from None
-    return cursor
+    return list_cursor(query, key=key_type(Idea, "status_changed_at"))
 
 
 # Triage: the most supported first, or the most active of the last days.
@@ -170,12 +164,7 @@ def triage_params(query: Mapping[str, str], *, category: Category | None = None)
     if age and age not in TRIAGE_AGES:
         raise BadListParameter("age", _("Choose an age of: %(ages)s.") % {"ages": ", ".join(TRIAGE_AGES)})
     size = page_size(query, default=TRIAGE_PAGE, maximum=100)
-    cursor = query.get("cursor") or None
-    if cursor:
-        try:
-            decode_cursor(cursor, key=key_type(Idea, TRIAGE_SORTS[sort][0]))
-        except BadCursor as error:
-            raise BadListParameter("cursor", error.message) from None
+    cursor = list_cursor(query, key=key_type(Idea, TRIAGE_SORTS[sort][0]))
     return TriageParams(sort, status, category, age, cursor, size)
 
 

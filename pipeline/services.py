@@ -21,6 +21,7 @@ from accounts.models import User
 from core import audit, ratelimit
 from core.content import plain_text, render_markdown
 from core.errors import DomainError
+from core.ids import is_id
 from core.live import publish
 from core.text import has_visible_text
 from ideas.models import Idea, Status
@@ -48,11 +49,6 @@ class MovedMeanwhile(DomainError):
     status_code = status.HTTP_409_CONFLICT
     code = "conflict"
     default_message = _lazy("This idea was moved meanwhile.")
-
-
-def _is_id(value) -> bool:
-    """A whole number the database can hold as an id (anything else names no idea)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
 
 
 def _label(value: str) -> str:
@@ -189,7 +185,7 @@ def idea_bulk_transition(
     for shown in (seen or {}).values():
         _check_status(shown, "seen")
     ids = list(dict.fromkeys(ids))
-    if not all(_is_id(pk) for pk in ids):
+    if not all(is_id(pk) for pk in ids):
         raise ValidationError({"ids": [_("Name the ideas by their numbers.")]})
     if not ids:
         raise ValidationError({"ids": [_("Choose at least one idea.")]})
@@ -246,7 +242,7 @@ def idea_merge(*, actor: User, idea: Idea, into: int, note: str, from_status: st
     if from_status is not None:
         _check_status(from_status, "from_status")
     checked = _note(note, required=True)
-    if not _is_id(into):
+    if not is_id(into):
         raise ValidationError({"into": [_("There is no idea with that number to merge into.")]})
     if into == idea.pk:
         raise ValidationError({"into": [_("An idea cannot be merged into itself.")]})

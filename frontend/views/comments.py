@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.ids import is_id
 from core.paging import encode_cursor
 from core.ratelimit import RateLimited
 from discussion import selectors, services
@@ -23,12 +24,12 @@ from discussion.permissions import (
     is_staff_deletion,
 )
 from frontend.forms import CommentEditForm, CommentForm, DeleteReasonForm
-from frontend.views.common import answer, get_idea, no_such_idea, refused
+from frontend.views.common import answer, get_idea, no_such_idea, read_params, refused
 from frontend.views.pipeline_panel import idea_pipeline
 from ideas import events
 from ideas.models import Idea
 from ideas.permissions import can_delete, can_edit
-from ideas.selectors import BadListParameter, is_following
+from ideas.selectors import is_following
 from ideas.services import idea_follow as follow_service
 from ideas.services import idea_unfollow
 from notifications.services import notifications_read_subjects
@@ -47,17 +48,6 @@ def _get_comment(pk: int, viewer) -> Comment:
         return selectors.comment_get(pk=pk, viewer=viewer)
     except Comment.DoesNotExist:
         raise _no_such_comment() from None
-
-
-def _thread_params(query: QueryDict) -> tuple[selectors.ThreadParams, list[str]]:
-    """The thread's order and cursor; a bad one is named and left out, never silently."""
-    query, problems = query.copy(), []
-    while True:
-        try:
-            return selectors.thread_params(query, default_size=THREAD_PAGE), problems
-        except BadListParameter as error:
-            problems.append(error.message)
-            query.pop(error.field, None)
 
 
 def _tree(rows: list[Comment]) -> list[Comment]:
@@ -79,7 +69,7 @@ def _replying_to(idea: Idea, viewer, raw) -> Comment | None:
         pk = int(raw)
     except (TypeError, ValueError):
         return None
-    if not 0 < pk < 2**63:  # beyond any id the database holds (and can compare)
+    if not is_id(pk):
         return None
     try:
         comment = selectors.comment_get(pk=pk, viewer=viewer)
@@ -125,7 +115,9 @@ def idea_page(
     notes (`pipeline` holds a refused pipeline form, with what was typed). Opening it reads the viewer's
     notifications about this idea."""
     viewer = request.user
-    params, problems = _thread_params(request.GET)
+    params, _query, problems = read_params(
+        request.GET, lambda query: selectors.thread_params(query, default_size=THREAD_PAGE)
+    )
     cursor, size = params.cursor, params.size
     if not cursor and (found := _from_comment(idea, viewer, request.GET.get("comment"), params.order)):
         cursor, size = found

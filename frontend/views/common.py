@@ -3,10 +3,11 @@ service called for a form."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,9 @@ from core.errors import DomainError
 from core.ratelimit import RateLimited
 from ideas import selectors
 from ideas.models import Idea
+from ideas.selectors import BadListParameter
+
+T = TypeVar("T")
 
 
 def no_such_idea() -> Http404:
@@ -37,6 +41,18 @@ def answer(response, limited: RateLimited | None):
 
 def refused(request, error: DomainError):
     return render(request, "403.html", {"message": error.message}, status=error.status_code)
+
+
+def read_params(query: QueryDict, read: Callable[[QueryDict], T]) -> tuple[T, QueryDict, list[str]]:
+    """A list's parameters as `read` takes them from the query, the query without any bad one, and what
+    was wrong: a bad one is named and left out (of this page and of its links), never silently."""
+    query, problems = query.copy(), []
+    while True:
+        try:
+            return read(query), query, problems
+        except BadListParameter as error:
+            problems.append(error.message)
+            query.pop(error.field, None)
 
 
 def add_errors(form: forms.Form, error: ValidationError) -> None:

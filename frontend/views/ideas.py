@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +17,7 @@ from core.errors import DomainError
 from core.ratelimit import RateLimited
 from frontend.forms import DeleteReasonForm, IdeaForm
 from frontend.views.comments import idea_page
-from frontend.views.common import answer, get_idea, no_such_idea, refused
+from frontend.views.common import answer, get_idea, no_such_idea, read_params, refused
 from ideas import events, selectors, services
 from ideas.filters import IdeaFilter
 from ideas.models import Idea
@@ -29,21 +29,9 @@ PENDING_VOTE = "pending_vote"
 PENDING_VOTE_SECONDS = 15 * 60  # long enough to sign up; a vote pressed long ago is nobody's intent now
 
 
-def _list_params(query: QueryDict) -> tuple[selectors.ListParams, QueryDict, list[str]]:
-    """The list's sort, cursor and page size, and the query without any bad one: a bad one is
-    named and left out (of this page and of its links), never silently."""
-    query, problems = query.copy(), []
-    while True:
-        try:
-            return selectors.list_params(query), query, problems
-        except selectors.BadListParameter as error:
-            problems.append(error.message)
-            query.pop(error.field, None)
-
-
 def idea_list(request):
     filters = IdeaFilter(request.GET, queryset=selectors.idea_list(viewer=request.user))
-    params, query, problems = _list_params(request.GET)
+    params, query, problems = read_params(request.GET, selectors.list_params)
     page = selectors.idea_page(filters.qs, params)
     query.pop("cursor", None)
     tabs = []

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
+from core.ids import id_from
 from frontend.forms import BulkMoveForm, InternalNoteForm, MergeForm, MoveForm
 from frontend.views.comments import idea_page
-from frontend.views.common import answer, attempt, get_idea, refused
+from frontend.views.common import answer, attempt, get_idea, read_params, refused
 from frontend.views.pipeline_panel import merge_candidates
 from ideas.filters import CategoryField
 from ideas.models import Category, Idea, Status
@@ -102,19 +103,11 @@ def _team_only(request):
     return None if verdict else refused(request, verdict.error)
 
 
-def _triage_params(query: QueryDict, category: Category | None) -> tuple[selectors.TriageParams, list[str]]:
-    query, problems = query.copy(), []
-    while True:
-        try:
-            return selectors.triage_params(query, category=category), problems
-        except BadListParameter as error:
-            problems.append(error.message)
-            query.pop(error.field, None)
-
-
 def _triage_page(request, *, bulk_form: BulkMoveForm | None = None, selected=(), status: int | None = None):
     category, problems = _category(request.GET)
-    params, more_problems = _triage_params(request.GET, category)
+    params, _query, more_problems = read_params(
+        request.GET, lambda query: selectors.triage_params(query, category=category)
+    )
     problems += more_problems
     page = selectors.triage(viewer=request.user, params=params)
     query = request.GET.copy()
@@ -157,13 +150,8 @@ def triage(request):
 
 def _ids(values: list[str]) -> tuple[list[int], bool]:
     """The ticked idea numbers, and whether any was not a number at all."""
-    ids, bad = [], False
-    for value in values:
-        if value.isdigit() and 0 < int(value) < 2**63:
-            ids.append(int(value))
-        else:
-            bad = True
-    return ids, bad
+    ids = [id_from(value) for value in values]
+    return [pk for pk in ids if pk is not None], None in ids
 
 
 def _seen(values: list[str]) -> dict[int, str]:
@@ -172,8 +160,8 @@ def _seen(values: list[str]) -> dict[int, str]:
     seen = {}
     for value in values:
         pk, _colon, status = value.partition(":")
-        if pk.isdigit() and 0 < int(pk) < 2**63 and status in Status.values:
-            seen[int(pk)] = status
+        if (number := id_from(pk)) is not None and status in Status.values:
+            seen[number] = status
     return seen
 
 
