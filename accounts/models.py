@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from core.hiding import Hidden, hidden_fields
 from core.text import has_visible_text, tidy_line
 
 BIO_MAX = 2000
@@ -67,6 +68,14 @@ class User(AbstractUser):
     bio = models.TextField(_("about you"), max_length=BIO_MAX, blank=True)
     bio_html = models.TextField(blank=True, editable=False)
     avatar_url = models.URLField(_("picture"), max_length=500, blank=True)
+    # Moderation: the profile (about and picture) hidden (core.hiding); a suspension lets the member read
+    # but not write until it ends (accounts.permissions.can_write); a ban ends sign-in (is_active False).
+    profile_hidden, profile_hidden_at, profile_hidden_reason = hidden_fields()
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True, editable=False)
+    suspension_reason = models.TextField(_("why suspended"), blank=True, editable=False)
+    suspension_count = models.PositiveSmallIntegerField(_("suspensions so far"), default=0, editable=False)
+    banned_at = models.DateTimeField(_("banned"), null=True, blank=True, editable=False)
+    ban_reason = models.TextField(_("why banned"), blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -125,6 +134,14 @@ class User(AbstractUser):
     @property
     def is_product_team(self) -> bool:
         return self.is_superuser or Role.PRODUCT_TEAM in self.role_names
+
+    @property
+    def is_banned(self) -> bool:
+        return self.banned_at is not None
+
+    @property
+    def profile_is_hidden(self) -> bool:
+        return self.profile_hidden != Hidden.NO
 
     @property
     def is_staff_member(self) -> bool:

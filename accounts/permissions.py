@@ -26,12 +26,12 @@ from confusable_homoglyphs.categories import alias
 from confusable_homoglyphs.confusables import confusables_data
 from django.conf import settings
 from django.db.models import Q
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from core.errors import DomainError
+from core.errors import DomainError, NotAllowed
 from core.permissions import ALLOWED, Verdict, refuse
 from core.text import strip_invisible
 
@@ -271,4 +271,29 @@ def can_use_display_name(*, user: User | None, name: str) -> Verdict:
     staff = {folded for other in _staff_names(exclude=user) for folded in _fold(other)}
     if any(_spells(words, folded) for words in wordings for folded in staff):
         return refuse(StaffMembersName())
+    return ALLOWED
+
+
+class Suspended(NotAllowed):
+    """The member is suspended: they read, but write nothing until it ends."""
+
+    code = "suspended"
+
+    def __init__(self, user: User):
+        until = formats.date_format(timezone.localtime(user.suspended_until), "DATETIME_FORMAT")
+        super().__init__(
+            _("Your account is suspended until %(until)s, so you can read but not write. The reason: %(reason)s")
+            % {"until": until, "reason": user.suspension_reason}
+        )
+
+
+def is_suspended(user) -> bool:
+    return user.is_authenticated and user.suspended_until is not None and user.suspended_until > timezone.now()
+
+
+def can_write(*, user) -> Verdict:
+    """The one rule every write service asks first: a suspended member writes nothing (ideas, comments,
+    votes, flags, follows, appeals) until the suspension ends. Signing in is the caller's own check."""
+    if is_suspended(user):
+        return refuse(Suspended(user))
     return ALLOWED

@@ -1,8 +1,12 @@
 """Writes on members: profiles, roles, passwords, API tokens, and deleting an account."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
@@ -14,6 +18,7 @@ from accounts.selectors import member_address_verified
 from core import audit
 from core.content import render_markdown
 from core.errors import NotAllowed
+from core.hiding import Hidden
 from core.member_data import erase_member
 
 
@@ -164,3 +169,55 @@ def account_delete(*, actor: User, user: User) -> None:
             data={"member_id": user.pk, "by": "self" if actor.pk == user.pk else "admin"},
         )
         user.delete()
+
+
+# The states moderation (a higher layer, which checks, records and announces) puts a member in. Each runs
+# inside the moderation service's transaction, on the member's row locked there.
+
+
+def profile_set_hidden(*, member: User, hidden: Hidden, reason: str = "") -> None:
+    """Hide the member's profile (about and picture) from all but them and staff, or show it again."""
+    member.profile_hidden = hidden
+    member.profile_hidden_at = timezone.now() if hidden else None
+    member.profile_hidden_reason = reason if hidden else ""
+    member.save(update_fields=["profile_hidden", "profile_hidden_at", "profile_hidden_reason"])
+
+
+def suspension_days(member: User) -> int:
+    """How long the member's next suspension lasts: each one steps up SUSPENSION_DAYS, the last step repeats."""
+    ladder = settings.SUSPENSION_DAYS
+    return ladder[min(member.suspension_count, len(ladder) - 1)]
+
+
+def member_suspend(*, member: User, days: int, reason: str) -> None:
+    """The member reads but writes nothing for `days` (accounts.permissions.can_write)."""
+    member.suspended_until = timezone.now() + timedelta(days=days)
+    member.suspension_reason = reason
+    member.suspension_count += 1
+    member.save(update_fields=["suspended_until", "suspension_reason", "suspension_count"])
+
+
+def member_unsuspend(*, member: User) -> None:
+    """An appeal granted: the suspension ends now, and does not count toward the next one's length."""
+    member.suspended_until = None
+    member.suspension_reason = ""
+    member.suspension_count = max(member.suspension_count - 1, 0)
+    member.save(update_fields=["suspended_until", "suspension_reason", "suspension_count"])
+
+
+def member_ban(*, member: User, reason: str) -> None:
+    """The member can no longer sign in by any method: inactive, so Django's backend ends their sessions
+    at the next request and DRF refuses their tokens; the tokens go too."""
+    member.is_active = False
+    member.banned_at = timezone.now()
+    member.ban_reason = reason
+    member.save(update_fields=["is_active", "banned_at", "ban_reason"])
+    Token.objects.filter(user=member).delete()
+
+
+def member_unban(*, member: User) -> None:
+    """An appeal granted: the member may sign in again (a new API token is theirs to make)."""
+    member.is_active = True
+    member.banned_at = None
+    member.ban_reason = ""
+    member.save(update_fields=["is_active", "banned_at", "ban_reason"])

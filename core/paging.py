@@ -84,17 +84,28 @@ def _storable_number(value, *, integer: bool) -> bool:
     return math.isfinite(value) and abs(value) < _BIGINT
 
 
-def keyset_page(rows: QuerySet, *, field: str, cursor: str | None, size: int, ascending: bool = False) -> Page:
+def keyset_page(
+    rows: QuerySet,
+    *,
+    field: str,
+    cursor: str | None,
+    size: int,
+    ascending: bool = False,
+    ids_ascending: bool | None = None,
+) -> Page:
     """One page of `rows` ordered by `field` descending, then id descending (an index on both serves
-    it); or both ascending (a thread, read top-down)."""
+    it); or both ascending (a thread, read top-down); or, with `ids_ascending`, ties oldest first (the
+    moderation queue: heaviest first, then oldest)."""
     sign, after = ("", "gt") if ascending else ("-", "lt")
-    rows = rows.order_by(f"{sign}{field}", f"{sign}id")
+    ids_ascending = ascending if ids_ascending is None else ids_ascending
+    id_sign, id_after = ("", "gt") if ids_ascending else ("-", "lt")
+    rows = rows.order_by(f"{sign}{field}", f"{id_sign}id")
     if cursor:
         value, pk = decode_cursor(cursor, key=key_type(rows.model, field))
         # Two seeks on the (key, id) index instead of one OR, which SQLite cannot seek: first the
         # rest of the rows that share the cursor's key, then those past it. Either way a page
         # reads one page of rows, however many share a key (ties are common: 0 comments).
-        found = list(rows.filter(**{field: value, f"pk__{after}": pk})[: size + 1])
+        found = list(rows.filter(**{field: value, f"pk__{id_after}": pk})[: size + 1])
         if len(found) <= size:
             found += list(rows.filter(**{f"{field}__{after}": value})[: size + 1 - len(found)])
     else:

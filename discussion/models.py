@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.hiding import Hidden, hidden_fields
 from ideas.models import Idea
 
 COMMENT_MAX = 5000
@@ -32,8 +33,9 @@ class CommentQuerySet(models.QuerySet):
     """The one visibility rule of comments: every list, page, API answer and task reads through it."""
 
     def visible_to(self, user) -> "CommentQuerySet":
-        """Comments on ideas this person may see. Deleted ones stay, as placeholders that keep the
-        thread readable: their text and author are never shown (Comment.shown_body and friends)."""
+        """Comments on ideas this person may see. Deleted ones, and hidden ones for all but their author
+        and staff, stay as placeholders that keep the thread readable: their text and author are never
+        shown (Comment.concealed, Comment.shown_body and friends)."""
         return self.filter(idea__in=Idea.objects.visible_to(user))
 
 
@@ -72,6 +74,13 @@ class Comment(models.Model):
         related_name="+",
         editable=False,
     )
+    # Moderation: hidden from all but its author and staff (core.hiding), edited by a moderator.
+    hidden, hidden_at, hidden_reason = hidden_fields()
+    moderated_at = models.DateTimeField(_("edited by a moderator"), null=True, blank=True, editable=False)
+
+    # Whether the reader may see it while hidden: set per reader by discussion.selectors; a comment read
+    # any other way shows a hidden one as its placeholder.
+    reader_sees_hidden = False
 
     objects = CommentQuerySet.as_manager()
 
@@ -110,18 +119,27 @@ class Comment(models.Model):
         return self.official_at is not None
 
     @property
+    def is_hidden(self) -> bool:
+        return self.hidden != Hidden.NO
+
+    @property
+    def concealed(self) -> bool:
+        """Shown to this reader as a placeholder: deleted, or hidden and the reader is not its author or staff."""
+        return self.is_deleted or (self.is_hidden and not self.reader_sees_hidden)
+
+    @property
     def shown_body(self) -> str:
-        """The Markdown others may read: nothing of a deleted comment."""
-        return "" if self.is_deleted else self.body
+        """The Markdown the reader may read: nothing of a concealed comment."""
+        return "" if self.concealed else self.body
 
     @property
     def shown_body_html(self) -> str:
-        return "" if self.is_deleted else self.body_html
+        return "" if self.concealed else self.body_html
 
     @property
     def shown_author(self):
-        """The author others may see: nobody for a deleted comment (the placeholder names no one)."""
-        return None if self.is_deleted else self.author
+        """The author the reader may see: nobody for a concealed comment (the placeholder names no one)."""
+        return None if self.concealed else self.author
 
 
 class CommentRevision(models.Model):

@@ -17,6 +17,12 @@ class CommentsClosed(DomainError):
     default_message = _("This idea was merged into another: the conversation goes on there.")
 
 
+class ThreadLocked(DomainError):
+    status_code = 409
+    code = "thread_locked"
+    default_message = _("A moderator locked the comments on this idea: no new comments.")
+
+
 class NotTheCommentAuthor(NotAllowed):
     default_message = _("Only the author can edit this comment.")
 
@@ -35,9 +41,11 @@ class NotStaffForHistory(NotAllowed):
 
 def can_comment(*, user, idea) -> Verdict:
     """Members comment on any idea they may see (the idea's visibility is checked where it is read),
-    unless it was merged into another."""
+    unless a moderator locked its thread or it was merged into another."""
     if not user.is_authenticated:
         return refuse(SignInToComment())
+    if idea.comments_locked_at is not None:
+        return refuse(ThreadLocked())
     if not idea.comments_open:
         return refuse(CommentsClosed())
     return ALLOWED

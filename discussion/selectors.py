@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.hiding import sees_hidden
 from core.paging import Page, keyset_page
 from discussion.models import Comment, CommentRevision
 from discussion.permissions import can_delete_comment, can_edit_comment, can_see_history
@@ -44,9 +45,11 @@ def _with_relations(comments: QuerySet[Comment]) -> QuerySet[Comment]:
 
 
 def _for_viewer(comments: list[Comment], viewer) -> list[Comment]:
-    """What the viewer may do with each (no query): `may_edit`, `may_delete`."""
+    """What the viewer may see of each and do with it (no query): `reader_sees_hidden` (core.hiding),
+    `may_edit`, `may_delete`."""
     for comment in comments:
-        live = not comment.is_deleted
+        comment.reader_sees_hidden = comment.is_hidden and sees_hidden(viewer, comment.author_id)
+        live = not comment.concealed
         comment.may_edit = live and bool(can_edit_comment(user=viewer, comment=comment))
         comment.may_delete = live and bool(can_delete_comment(user=viewer, comment=comment))
     return comments

@@ -19,6 +19,7 @@ from accounts.selectors import mention_links
 from core import audit, ratelimit
 from core.content import MENTIONS_MAX, mentioned_ids, render_markdown
 from core.errors import DomainError
+from core.hiding import Hidden
 from core.live import publish
 from core.text import has_visible_text
 from discussion import events, tasks
@@ -33,7 +34,7 @@ from discussion.permissions import (
 from ideas import ranking
 from ideas.models import Idea
 from ideas.services import REASON_MAX, follow_auto
-from notifications.services import notifications_forget, notifications_reword
+from notifications.services import notifications_conceal, notifications_forget, notifications_reword
 
 # What a comment adds to an idea's trending value: as much as an upvote (PRODUCT section 3: "votes and
 # comments of the last 7 days"); a deleted comment takes it back.
@@ -127,7 +128,7 @@ def comment_post(*, actor: User, idea: Idea, body: str, parent: Comment | None =
         Mention.objects.bulk_create([Mention(comment=comment, member_id=pk) for pk in sorted(rendered.mentioned)])
         follow_auto(member=actor, idea=idea)
         tasks.comment_notify.enqueue(comment_id=comment.pk)
-    publish(*events.comment_created(comment, comment_count=count))
+    publish(*events.comment_created(comment, idea=idea, comment_count=count))
     return comment
 
 
@@ -171,7 +172,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
             tasks.mentions_notify.enqueue(
                 comment_id=comment.pk, member_ids=sorted(added - {actor.pk}), revision_id=revision.pk
             )
-    publish(*events.comment_changed(comment, comment_count=idea.comment_count))
+    publish(*events.comment_changed(comment, idea=idea, comment_count=idea.comment_count))
     return comment
 
 
@@ -196,7 +197,7 @@ def comment_delete(*, actor: User, comment: Comment, reason: str = "") -> None:
         if is_staff_deletion(user=actor, comment=comment):
             audit.record(actor=actor, verb="comment.deleted", target=comment, reason=reason, data={"idea": idea.pk})
         notifications_forget(subject=f"comment:{comment.pk}")
-    publish(*events.comment_changed(comment, comment_count=count, count_changed=True))
+    publish(*events.comment_changed(comment, idea=idea, comment_count=count, count_changed=True))
 
 
 def _unmark(comment: Comment) -> None:
@@ -228,8 +229,8 @@ def comment_mark_official(*, actor: User, comment: Comment) -> Comment:
         )
         tasks.official_notify.enqueue(comment_id=comment.pk)
     for old in previous:
-        publish(*events.comment_changed(old, comment_count=idea.comment_count))
-    publish(*events.comment_changed(comment, comment_count=idea.comment_count))
+        publish(*events.comment_changed(old, idea=idea, comment_count=idea.comment_count))
+    publish(*events.comment_changed(comment, idea=idea, comment_count=idea.comment_count))
     return comment
 
 
@@ -247,7 +248,7 @@ def comment_unmark_official(*, actor: User, idea: Idea, comment: Comment | None 
             return None
         _unmark(official)
         audit.record(actor=actor, verb="comment.official_unmarked", target=official, data={"idea": idea.pk})
-    publish(*events.comment_changed(official, comment_count=idea.comment_count))
+    publish(*events.comment_changed(official, idea=idea, comment_count=idea.comment_count))
     return official
 
 
@@ -273,3 +274,71 @@ def comments_anonymise(*, member: User) -> None:
         for revision in comment.revisions.all():
             revision.body_html = render_markdown(revision.body, mentions=without_member)
             revision.save(update_fields=["body_html"])
+
+
+# The states moderation (a higher layer, which checks, records and announces) puts a comment in. Each locks
+# the idea and the comment inside the caller's transaction; what it announces goes out after that commits.
+
+
+def _for_moderation(comment: Comment) -> tuple[Idea, Comment]:
+    idea = Idea.objects.select_for_update().get(pk=comment.idea_id)
+    return idea, Comment.objects.select_for_update().get(pk=comment.pk)
+
+
+def comment_set_hidden(*, comment: Comment, hidden: Hidden, reason: str = "") -> Comment:
+    """Hide the comment from all but its author and staff (they see it with a notice; the rest a
+    placeholder), or show it again; the notifications that quote it leave sight while it is hidden."""
+    idea, comment = _for_moderation(comment)
+    comment.hidden = hidden
+    comment.hidden_at = timezone.now() if hidden else None
+    comment.hidden_reason = reason if hidden else ""
+    comment.save(update_fields=["hidden", "hidden_at", "hidden_reason"])
+    notifications_conceal(subject=f"comment:{comment.pk}", concealed=bool(hidden))
+    publish(*events.comment_changed(comment, idea=idea, comment_count=idea.comment_count))
+    return comment
+
+
+def comment_moderate_edit(*, comment: Comment, body: str) -> Comment:
+    """A moderator's edit: the version before is kept, and the comment is marked as edited by a moderator.
+    Nobody is told of the mentions it adds: a moderator's edit mentions no one."""
+    rendered = _Rendered(body)
+    idea, comment = _for_moderation(comment)
+    CommentRevision.objects.create(
+        comment=comment,
+        body=comment.body,
+        body_html=comment.body_html,
+        created_at=comment.edited_at or comment.created_at,
+    )
+    comment.body, comment.body_html = rendered.body, rendered.html
+    comment.edited_at = comment.moderated_at = timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at", "moderated_at"])
+    notifications_reword(subject=f"comment:{comment.pk}", excerpt=tasks.excerpt(comment))
+    publish(*events.comment_changed(comment, idea=idea, comment_count=idea.comment_count))
+    return comment
+
+
+def comment_restore_version(*, comment: Comment, body: str) -> Comment:
+    """Undo a moderator's edit (an appeal granted): the author's words are back, the edit mark goes."""
+    rendered = _Rendered(body)
+    idea, comment = _for_moderation(comment)
+    CommentRevision.objects.create(
+        comment=comment,
+        body=comment.body,
+        body_html=comment.body_html,
+        created_at=comment.edited_at or comment.created_at,
+    )
+    comment.body, comment.body_html, comment.moderated_at = rendered.body, rendered.html, None
+    comment.save(update_fields=["body", "body_html", "moderated_at"])
+    notifications_reword(subject=f"comment:{comment.pk}", excerpt=tasks.excerpt(comment))
+    publish(*events.comment_changed(comment, idea=idea, comment_count=idea.comment_count))
+    return comment
+
+
+def comment_restore(*, comment: Comment) -> Comment:
+    """Undo a moderator's deletion (an appeal granted): the comment and its count are back."""
+    idea, comment = _for_moderation(comment)
+    comment.deleted_at = None
+    comment.save(update_fields=["deleted_at"])
+    count = _counted(idea.pk, 1, comment.created_at)
+    publish(*events.comment_changed(comment, idea=idea, comment_count=count, count_changed=True))
+    return comment

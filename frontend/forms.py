@@ -13,7 +13,7 @@ from discussion.models import COMMENT_MAX
 from ideas.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Idea
 from ideas.selectors import category_list
 from ideas.services import REASON_MAX
-from notifications.models import Delivery, Kind, NotificationSettings
+from notifications.models import CHOOSABLE, Delivery, NotificationSettings
 from pipeline.models import NOTE_MAX
 from pipeline.moves import allowed_moves
 
@@ -156,17 +156,17 @@ class NotificationSettingsForm(forms.Form):
         site_zone = _("The site's time zone (%(zone)s)") % {"zone": settings.TIME_ZONE}
         self.fields["time_zone"].choices = [("", site_zone)] + [(z, z) for z in sorted(zoneinfo.available_timezones())]
         self.fields["time_zone"].initial = current.time_zone
-        for kind in Kind:
+        for kind in CHOOSABLE:
             self.fields[kind.value] = forms.ChoiceField(
                 label=kind.label, choices=Delivery.choices, widget=forms.RadioSelect, initial=current.delivery_of(kind)
             )
 
     def kind_fields(self) -> list:
-        return [self[kind.value] for kind in Kind]
+        return [self[kind.value] for kind in CHOOSABLE]
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
-        return {"delivery": {kind.value: data[kind.value] for kind in Kind}, "time_zone": data["time_zone"]}
+        return {"delivery": {kind.value: data[kind.value] for kind in CHOOSABLE}, "time_zone": data["time_zone"]}
 
 
 def _note_box(rows: int = 5) -> forms.Textarea:

@@ -1,11 +1,15 @@
 """Ideas, their categories and tags."""
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from core.hiding import Hidden, hidden_fields
 
 TITLE_MIN = 5
 TITLE_MAX = 120
@@ -73,12 +77,20 @@ class IdeaQuerySet(models.QuerySet):
     """The one visibility rule of ideas: every list, page, API response, vote and live topic reads through it."""
 
     def visible(self) -> "IdeaQuerySet":
-        """What everyone may see: ideas that are not deleted."""
-        return self.filter(deleted_at__isnull=True)
+        """What everyone may see: ideas that are neither deleted nor hidden by moderation."""
+        return self.filter(deleted_at__isnull=True, hidden=Hidden.NO)
 
     def visible_to(self, user) -> "IdeaQuerySet":
-        """What this person may see (moderation will add hidden ideas that only some people see)."""
-        return self.visible()
+        """What this person may see: what everyone may, and ideas hidden by moderation to their author
+        and to moderators and staff (core.hiding.sees_hidden says the same of one idea)."""
+        if user is None or not user.is_authenticated:
+            return self.visible()
+        live = self.filter(deleted_at__isnull=True)
+        if user.is_superuser:
+            return live
+        # The roles in SQL, not in Python: no query of its own for the member's groups.
+        staff = Group.objects.filter(user=user.pk, name__in=Role.values)
+        return live.filter(models.Q(hidden=Hidden.NO) | models.Q(author=user.pk) | models.Q(models.Exists(staff)))
 
 
 class Idea(models.Model):
@@ -119,6 +131,10 @@ class Idea(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Moderation: hidden from all but its author and staff (core.hiding), its thread locked, edited by a moderator.
+    hidden, hidden_at, hidden_reason = hidden_fields()
+    comments_locked_at = models.DateTimeField(_("comments locked"), null=True, blank=True, editable=False)
+    moderated_at = models.DateTimeField(_("edited by a moderator"), null=True, blank=True, editable=False)
     # The revision of what the author edits (title, body, category, tags), one up per edit: the API's
     # ETag, so a client's If-Match refuses an edit made on an older revision. Votes do not change it.
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
@@ -182,7 +198,16 @@ class Idea(models.Model):
 
     @property
     def comments_open(self) -> bool:
-        return self.status not in COMMENTS_CLOSED
+        return self.status not in COMMENTS_CLOSED and self.comments_locked_at is None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden != Hidden.NO
+
+    @property
+    def is_public(self) -> bool:
+        """Whether everyone may see it: what the public live topics may tell of it."""
+        return not self.is_deleted and not self.is_hidden
 
     @property
     def is_deleted(self) -> bool:
@@ -209,3 +234,21 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {'follows' if self.following else 'unfollowed'} {self.idea_id}"
+
+
+class IdeaRevision(models.Model):
+    """An earlier version of an idea's title and description, kept by each edit; moderators and staff read them."""
+
+    idea = models.ForeignKey(Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    body = models.TextField(_("description"))
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(_("written"))
+
+    class Meta:
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+        indexes = [models.Index(fields=["idea", "created_at"], name="ideas_revision_idea")]
+
+    def __str__(self) -> str:
+        return f"version of idea {self.idea_id} from {self.created_at:%Y-%m-%d %H:%M}"

@@ -17,10 +17,11 @@ from accounts.models import User
 from core import audit, ratelimit
 from core.content import render_markdown
 from core.errors import DomainError
+from core.hiding import Hidden
 from core.live import publish, recheck
 from core.text import has_visible_text, strip_invisible, tidy_line
 from ideas import events, ranking
-from ideas.models import BODY_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, TITLE_MIN, Category, Follow, Idea, Tag
+from ideas.models import BODY_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, TITLE_MIN, Category, Follow, Idea, IdeaRevision, Tag
 from ideas.permissions import can_delete, can_edit, can_follow, is_staff_action
 
 REASON_MAX = 1000
@@ -147,6 +148,8 @@ def idea_edit(
         can_edit(user=actor, idea=idea).check()
         if not changes and tags is None:
             return idea
+        if {"title", "body"} & set(changes):
+            _keep_revision(idea)
         for name, value in changes.items():
             setattr(idea, name, value)
         idea.edited_at = timezone.now()
@@ -156,6 +159,17 @@ def idea_edit(
             _set_tags(idea, tags)
     publish(*events.idea_changed(idea))
     return idea
+
+
+def _keep_revision(idea: Idea) -> None:
+    """Keep the title and description as they were before an edit: moderators and staff read them."""
+    IdeaRevision.objects.create(
+        idea=idea,
+        title=idea.title,
+        body=idea.body,
+        body_html=idea.body_html,
+        created_at=idea.edited_at or idea.created_at,
+    )
 
 
 class MergedHere(DomainError):
@@ -269,3 +283,76 @@ def follows_erase_all(*, member: User) -> None:
             followed = list(rows.filter(following=True).values_list("idea_id", flat=True))
             Idea.objects.filter(pk__in=followed).update(follower_count=F("follower_count") - 1)
             rows.delete()
+
+
+# The states moderation (a higher layer, which checks, records and announces) puts an idea in. Each locks the
+# idea inside the caller's transaction, and what it announces goes out after that commits.
+
+
+def _for_moderation(idea: Idea) -> Idea:
+    return Idea.objects.select_for_update().get(pk=idea.pk)
+
+
+def idea_set_hidden(*, idea: Idea, hidden: Hidden, reason: str = "") -> Idea:
+    """Hide the idea from all but its author and staff (pending review, or by a moderator), or show it again.
+    Hidden, it leaves every list and its readers who may no longer see it are dropped from its topic."""
+    idea = _for_moderation(idea)
+    idea.hidden = hidden
+    idea.hidden_at = timezone.now() if hidden else None
+    idea.hidden_reason = reason if hidden else ""
+    idea.save(update_fields=["hidden", "hidden_at", "hidden_reason", "updated_at"])
+    publish(*events.idea_changed(idea))
+    if hidden:
+        recheck(events.idea_topic(idea.pk))
+    return idea
+
+
+def idea_lock_comments(*, idea: Idea, locked: bool) -> Idea:
+    """Lock the idea's thread (no new comments: discussion.permissions.can_comment), or open it again."""
+    idea = _for_moderation(idea)
+    idea.comments_locked_at = timezone.now() if locked else None
+    idea.save(update_fields=["comments_locked_at", "updated_at"])
+    publish(*events.idea_changed(idea))
+    return idea
+
+
+def idea_moderate_edit(*, idea: Idea, title: str | None = None, body: str | None = None) -> Idea:
+    """A moderator's edit: the version before is kept, and the idea is marked as edited by a moderator."""
+    changes = {}
+    if title is not None:
+        changes["title"] = strip_invisible(title).strip()
+    if body is not None:
+        changes["body"] = body.strip()
+    _validate(**changes)
+    if "body" in changes:
+        changes["body_html"] = render_markdown(changes["body"])
+    idea = _for_moderation(idea)
+    _keep_revision(idea)
+    for name, value in changes.items():
+        setattr(idea, name, value)
+    idea.edited_at = idea.moderated_at = timezone.now()
+    idea.revision += 1
+    idea.save(update_fields=[*changes, "edited_at", "moderated_at", "revision", "updated_at"])
+    publish(*events.idea_changed(idea))
+    return idea
+
+
+def idea_restore(*, idea: Idea) -> Idea:
+    """Undo a moderator's deletion (an appeal granted): the idea is back where it was."""
+    idea = _for_moderation(idea)
+    idea.deleted_at = None
+    idea.save(update_fields=["deleted_at", "updated_at"])
+    publish(*events.idea_changed(idea))
+    return idea
+
+
+def idea_restore_version(*, idea: Idea, title: str, body: str) -> Idea:
+    """Undo a moderator's edit (an appeal granted): the author's words are back, the edit mark goes."""
+    idea = _for_moderation(idea)
+    _keep_revision(idea)
+    idea.title, idea.body, idea.body_html = title, body, render_markdown(body)
+    idea.moderated_at = None
+    idea.revision += 1
+    idea.save(update_fields=["title", "body", "body_html", "moderated_at", "revision", "updated_at"])
+    publish(*events.idea_changed(idea))
+    return idea

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from core.ids import ID_MAX
 from core.paging import keyset_page
 from notifications import selectors, services
-from notifications.models import Delivery, Kind
+from notifications.models import CHOOSABLE, Delivery, Kind
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -108,8 +108,7 @@ class NotificationReadView(APIView):
 class NotificationSettingsSerializer(serializers.Serializer):
     email = serializers.DictField(
         child=serializers.ChoiceField(choices=Delivery.choices),
-        help_text=_("For each kind, how it reaches the member by e-mail: %(kinds)s.")
-        % {"kinds": ", ".join(Kind.values)},
+        help_text=_("For each kind, how it reaches the member by e-mail: %(kinds)s.") % {"kinds": ", ".join(CHOOSABLE)},
     )
     time_zone = serializers.CharField(
         allow_blank=True, max_length=64, help_text=_("The time zone of the digests; empty for the site's.")
@@ -124,7 +123,7 @@ class NotificationSettingsWriteSerializer(serializers.Serializer):
 
 
 def settings_data(settings) -> dict:
-    return {"email": {kind: settings.delivery_of(kind) for kind in Kind.values}, "time_zone": settings.time_zone}
+    return {"email": {kind: settings.delivery_of(kind) for kind in CHOOSABLE}, "time_zone": settings.time_zone}
 
 
 class NotificationSettingsView(APIView):

@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     FOLLOWED_IDEA = "followed_idea", _("New comments on ideas I follow")
     OFFICIAL_RESPONSE = "official_response", _("Official responses on ideas I follow")
     STATUS_CHANGE = "status_change", _("Status changes of ideas I wrote, voted on or follow")
+    MODERATION = "moderation", _("Moderators' actions on what I wrote")
 
 
 class Delivery(models.TextChoices):
@@ -42,7 +43,12 @@ DEFAULT_DELIVERY = {
     Kind.FOLLOWED_IDEA: Delivery.DAILY,
     Kind.OFFICIAL_RESPONSE: Delivery.IMMEDIATELY,
     Kind.STATUS_CHANGE: Delivery.IMMEDIATELY,
+    Kind.MODERATION: Delivery.IMMEDIATELY,
 }
+# Kinds a member cannot turn off or put in a digest: a moderator's action on their content, with its reason.
+ALWAYS_ON = frozenset({Kind.MODERATION})
+# The kinds a member chooses the e-mail of, in their order.
+CHOOSABLE = [kind for kind in Kind if kind not in ALWAYS_ON]
 
 HEADLINES = {
     Kind.COMMENT_ON_MY_IDEA: _("%(actor)s commented on your idea “%(title)s”"),
@@ -51,6 +57,23 @@ HEADLINES = {
     Kind.FOLLOWED_IDEA: _("%(actor)s commented on “%(title)s”, which you follow"),
     Kind.OFFICIAL_RESPONSE: _("The product team responded officially on “%(title)s”"),
     Kind.STATUS_CHANGE: _("“%(title)s” is now %(status)s"),
+    Kind.MODERATION: _("A moderator acted on what you wrote"),
+}
+# A moderator's action on the member's content (Notification.action), said to its author.
+MODERATION_HEADLINES = {
+    "dismiss": _("Moderators reviewed the flags on what you wrote and left it as it is"),
+    "hide": _("A moderator hid what you wrote on “%(title)s”"),
+    "delete": _("A moderator deleted what you wrote on “%(title)s”"),
+    "edit": _("A moderator edited what you wrote on “%(title)s”"),
+    "lock": _("A moderator locked the comments on “%(title)s”"),
+    "duplicate": _("A moderator marked “%(title)s” as a duplicate"),
+    "warn": _("A moderator warned you"),
+    "suspend": _("A moderator suspended your account"),
+    "ban": _("A moderator banned your account"),
+    "pending": _("What you wrote on “%(title)s” is hidden until a moderator reviews it"),
+    "hide_profile": _("A moderator hid your profile"),
+    "appeal_upheld": _("Your appeal was turned down"),
+    "appeal_overturned": _("Your appeal was granted: the action was undone"),
 }
 
 # Kinds that count up on one unread notification per idea instead of one notification per event.
@@ -74,8 +97,8 @@ class NotificationQuerySet(models.QuerySet):
         takes its notifications out of sight)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(recipient=user).filter(
-            Q(idea__isnull=True) | Q(idea__in=Idea.objects.visible_to(user).values("pk"))
+        return self.filter(recipient=user, concealed=False).filter(
+            Q(idea__isnull=True) | Q(kind=Kind.MODERATION) | Q(idea__in=Idea.objects.visible_to(user).values("pk"))
         )
 
     def unread(self) -> "NotificationQuerySet":
@@ -83,8 +106,10 @@ class NotificationQuerySet(models.QuerySet):
 
     def out_of_sight(self) -> "NotificationQuerySet":
         """Notifications about an idea that is no longer there for everyone (deleted, later hidden):
-        their e-mails are not sent, so no e-mail quotes what the page no longer shows."""
-        return self.filter(idea__isnull=False).exclude(idea__in=Idea.objects.visible().values("pk"))
+        their e-mails are not sent, so no e-mail quotes what the page no longer shows. A moderator's action
+        on the recipient's own content is told whatever became of it."""
+        gone = self.filter(idea__isnull=False).exclude(kind=Kind.MODERATION)
+        return gone.exclude(idea__in=Idea.objects.visible().values("pk")) | self.filter(concealed=True)
 
 
 class Notification(models.Model):
@@ -109,6 +134,10 @@ class Notification(models.Model):
     excerpt = models.CharField(_("excerpt"), max_length=EXCERPT_MAX, blank=True)
     # The pipeline status a status change moved the idea to (its headline names it), else empty.
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, blank=True)
+    # The moderator's action a moderation notification tells of (MODERATION_HEADLINES), else empty.
+    action = models.CharField(_("moderation action"), max_length=20, blank=True)
+    # The comment it quotes is hidden by moderation: out of sight (and not e-mailed) until shown again.
+    concealed = models.BooleanField(_("concealed"), default=False)
     count = models.PositiveIntegerField(_("events"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last event"), auto_now=True)
@@ -167,6 +196,8 @@ class Notification(models.Model):
                 **values,
                 "target": self.idea.merged_into.title,
             }
+        if self.kind == Kind.MODERATION and self.action in MODERATION_HEADLINES:
+            return str(MODERATION_HEADLINES[self.action]) % values
         if self.kind == Kind.FOLLOWED_IDEA and self.count > 1:
             return (
                 ngettext(
@@ -213,6 +244,8 @@ class NotificationSettings(models.Model):
         return f"settings of {self.member_id}"
 
     def delivery_of(self, kind: str) -> str:
+        if kind in ALWAYS_ON:
+            return DEFAULT_DELIVERY[kind]
         chosen = self.delivery.get(kind)
         return chosen if chosen in Delivery.values else DEFAULT_DELIVERY.get(kind, Delivery.NEVER)
 

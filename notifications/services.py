@@ -19,6 +19,7 @@ from ideas.models import Idea
 from notifications import events, tasks
 from notifications.models import (
     BATCHED,
+    CHOOSABLE,
     DEFAULT_DELIVERY,
     EXCERPT_MAX,
     Delivered,
@@ -46,6 +47,7 @@ class Notice:
     link: str = ""  # the exact place to read it ("/ideas/5/#comment-17")
     excerpt: str = ""  # plain text
     status: str = ""  # the pipeline status a status change moved the idea to
+    action: str = ""  # the moderator's action a moderation notice tells of
 
 
 def notify(*, event: str, notices: Iterable[Notice]) -> None:
@@ -138,6 +140,7 @@ def _notification(notice: Notice, deliveries: Mapping[int, Mapping[str, str]]) -
         link=notice.link[:300],
         excerpt=_excerpt(notice.excerpt),
         status=notice.status,
+        action=notice.action,
         delivery=delivery,
         email_status=EmailStatus.NONE if delivery == Delivery.NEVER else EmailStatus.WAITING,
     )
@@ -159,6 +162,12 @@ def notifications_forget(*, subject: str) -> None:
     about.exclude(pk__in=batches.values("pk")).filter(email_status=EmailStatus.WAITING).update(
         email_status=EmailStatus.NONE
     )
+
+
+def notifications_conceal(*, subject: str, concealed: bool) -> None:
+    """What `subject` points to was hidden by moderation (or shown again): its notifications leave sight,
+    and their e-mails are held (out_of_sight), until it is shown again. Its author is told otherwise."""
+    Notification.objects.filter(subject=subject).exclude(kind=Kind.MODERATION).update(concealed=concealed)
 
 
 def notifications_reword(*, subject: str, excerpt: str, unmentioned: Iterable[int] = ()) -> None:
@@ -212,7 +221,7 @@ def settings_update(
     """The member chooses how each kind reaches them by e-mail, and the time zone of their digests."""
     errors: dict[str, list[str]] = {}
     if delivery is not None:
-        unknown = [kind for kind in delivery if kind not in Kind.values]
+        unknown = [kind for kind in delivery if kind not in CHOOSABLE]
         bad = [kind for kind, choice in delivery.items() if choice not in Delivery.values]
         if unknown:
             errors["delivery"] = [_("Unknown kinds: %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))}]

@@ -2,7 +2,7 @@
 on the `pipeline` topic the roadmap listens to. Public facts only: internal notes are never announced."""
 
 from core.live import Access, LiveEvent
-from ideas.events import ALL_IDEAS, idea_topic
+from ideas.events import ALL_IDEAS, idea_topics
 from ideas.models import Idea
 from pipeline.models import StatusChange
 
@@ -21,7 +21,7 @@ def status_changed(change: StatusChange, idea: Idea) -> list[LiveEvent]:
         "changed_at": change.created_at.isoformat(),
         "url": idea.get_absolute_url(),
     }
-    return [LiveEvent(topic, "status.changed", data) for topic in (idea_topic(idea.pk), ALL_IDEAS, PIPELINE)]
+    return [LiveEvent(topic, "status.changed", data) for topic in idea_topics(idea, ALL_IDEAS, PIPELINE)]
 
 
 def can_watch_pipeline(user) -> Access:

@@ -256,8 +256,25 @@ WRITE_RATE_LIMITS = env_json(
         "preview": "60/m/user",
         "idea_transition": "60/m/user",
         "internal_note": "30/m/user",
+        "flag": "30/m/user",
+        "appeal": "10/m/user",
+        "moderate": "120/m/user",
     },
 )
+
+# Moderation (PRODUCT section 6; moderation/rules.py reads these). A target is hidden pending review when
+# its open flags weigh FLAG_HIDE_WEIGHT: a member's flag weighs 1, a member with a good record (at least
+# FLAG_GOOD_UPHELD upheld and at most FLAG_GOOD_MAX_DISMISSED_PERCENT dismissed) 2, moderators and staff 3.
+FLAG_HIDE_WEIGHT = env_int("FLAG_HIDE_WEIGHT", 3, minimum=1)
+FLAG_GOOD_UPHELD = env_int("FLAG_GOOD_UPHELD", 5, minimum=1)
+FLAG_GOOD_MAX_DISMISSED_PERCENT = env_int("FLAG_GOOD_MAX_DISMISSED_PERCENT", 20, minimum=0, maximum=100)
+# A member whose flag was dismissed flags the same target again only after this many hours.
+FLAG_AGAIN_AFTER_HOURS = env_int("FLAG_AGAIN_AFTER_HOURS", 24, minimum=0)
+# A member's suspensions, in days: the first lasts the first, each later one the next (the last repeats).
+SUSPENSION_DAYS = env_json("SUSPENSION_DAYS", [1, 3, 7, 30])
+# New accounts: in their first NEW_ACCOUNT_HOURS, at most so many ideas and comments, and links per post.
+NEW_ACCOUNT_HOURS = env_int("NEW_ACCOUNT_HOURS", 24, minimum=0)
+NEW_ACCOUNT_LIMITS = env_json("NEW_ACCOUNT_LIMITS", {"ideas": 3, "comments": 10, "links": 2})
 API_WRITE_RATE = env_str("API_WRITE_RATE", "120/min") or None
 
 REST_FRAMEWORK = {

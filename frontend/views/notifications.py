@@ -23,7 +23,7 @@ from core.paging import BadCursor, keyset_page
 from frontend.forms import NotificationSettingsForm
 from notifications import selectors, services
 from notifications.digests import member_zone
-from notifications.models import Kind, Notification
+from notifications.models import CHOOSABLE, Kind, Notification
 from notifications.unsubscribe import BadLink, read_token
 
 PAGE_SIZE = 30
@@ -148,7 +148,7 @@ def notifications_unsubscribe(request, token: str):
     try:
         member_id, kind = read_token(token)
         member = User.objects.get(pk=member_id, is_active=True)
-        if kind not in Kind.values:
+        if kind not in CHOOSABLE:
             raise BadLink()
     except (BadLink, User.DoesNotExist):
         return render(request, "notifications/unsubscribe_invalid.html", status=400)

@@ -43,6 +43,7 @@ def test_an_edit_announces_a_change_without_the_old_or_new_text(published, alice
                 "idea": alices_idea.pk,
                 "comment_count": 1,
                 "deleted": False,
+                "hidden": False,
                 "official": False,
                 "edited": True,
             },

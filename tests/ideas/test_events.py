@@ -21,6 +21,7 @@ def test_submitting_announces_idea_created_on_ideas(published, alice, drinks):
                 "downvotes": 0,
                 "score": 0,
                 "comment_count": 0,
+                "comments_locked": False,
                 "url": f"/ideas/{idea.pk}/",
                 "updated_at": idea.updated_at.isoformat(),
             },
