@@ -399,6 +399,13 @@ def test_alice_sees_her_hidden_comment_with_the_notice(signed_in, alice, alices_
     assert "A secret phone number." in page and "Only you and the moderators see this" in page
 
 
+def test_alices_notice_on_a_comment_a_moderator_hid_links_to_her_actions(signed_in, alice, mo, alices_idea):
+    reply = comment(alice, alices_idea, body="A secret phone number.")
+    case_decide(actor=mo, case=flagged(f"comment:{reply.pk}").case, action=ActionKind.HIDE, reason="Privacy.")
+    page = signed_in(alice).get(alices_idea.get_absolute_url()).content.decode()
+    assert "/moderation/mine/" in page and "Privacy." in page
+
+
 def test_a_reply_does_not_name_the_author_of_a_hidden_comment(client, alice, bob, alices_idea):
     carol = UserFactory(display_name="Carolyn")
     top = comment(alice, alices_idea)
