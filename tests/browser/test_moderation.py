@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core import live
-from moderation.models import FlagReason
+from moderation.models import Flag, FlagReason
 from moderation.services import flag_create
 from tests.browser.pages import (
     assert_accessible,
@@ -86,3 +86,22 @@ def test_mo_sees_flags_arrive_and_hides_the_idea_alice_sees_why_and_a_visitor_th
     for page in (alices, visitors):
         assert page.evaluate("window.notReloaded") is True
         assert [error for error in page.errors if "404" not in error] == []
+
+
+def test_bob_flags_an_idea_from_its_page_and_stays_on_it(live_url, new_page, alice, bob, drinks):
+    idea = IdeaFactory(author=alice, category=drinks, title=TITLE)
+    page = new_page()
+    log_in(page, live_url, bob, f"/ideas/{idea.pk}/")
+    page.evaluate("window.notReloaded = true")
+    disclosure = page.locator("#flag-idea")
+    disclosure.get_by_text("Flag", exact=True).click()
+    disclosure.get_by_label("Other").check()
+    disclosure.get_by_role("button", name="Send to the moderators").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#error-summary")).to_contain_text("Say what is wrong.")
+    expect(disclosure.get_by_label("Other")).to_be_checked()
+    disclosure.get_by_label("Anything the moderators should know").fill("Shouts at the baristas.")
+    disclosure.get_by_role("button", name="Send to the moderators").click()
+    expect(disclosure.locator(".message-success")).to_have_text("Thanks: the moderators will look at it.")
+    assert page.evaluate("window.notReloaded") is True
+    assert Flag.objects.get().note == "Shouts at the baristas."
