@@ -8,10 +8,11 @@ import pytest
 from accounts.models import Role
 from accounts.services import role_grant
 from core.hiding import Hidden
-from ideas.models import Idea
+from ideas.models import Idea, Status
 from ideas.services import idea_edit
 from moderation.models import Action, ActionKind, Appeal, Case, CaseStatus, Flag, FlagReason
 from moderation.services import appeal_create, case_decide
+from pipeline.services import idea_transition
 from tests.factories import IdeaFactory, UserFactory, comment
 from tests.moderation.helpers import flagged
 
@@ -370,6 +371,15 @@ def test_staff_see_a_hidden_idea_with_its_state(signed_in, pat, alices_idea):
 def test_staff_see_a_hidden_badge_on_the_list(signed_in, mo, alices_idea):
     _case(alices_idea)
     page = signed_in(mo).get("/").content.decode()
+    assert alices_idea.title in page and "badge-hidden" in page
+
+
+@pytest.mark.parametrize("path", ["/triage/", "/roadmap/"])
+def test_the_product_team_sees_a_hidden_badge_on_triage_and_the_roadmap(signed_in, pat, alices_idea, path):
+    if path == "/roadmap/":
+        idea_transition(actor=pat, idea=alices_idea, to=Status.UNDER_REVIEW, note="")
+    _case(alices_idea)
+    page = signed_in(pat).get(path).content.decode()
     assert alices_idea.title in page and "badge-hidden" in page
 
 
