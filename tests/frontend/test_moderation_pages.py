@@ -11,6 +11,7 @@ from core.hiding import Hidden
 from ideas.models import Idea, Status
 from ideas.services import idea_edit
 from moderation.models import Action, ActionKind, Appeal, Case, CaseStatus, Flag, FlagReason
+from moderation.selectors import QUEUE_PAGE_SIZE
 from moderation.services import appeal_create, case_decide
 from pipeline.services import idea_transition
 from tests.factories import IdeaFactory, UserFactory, comment
@@ -142,6 +143,16 @@ def test_the_queue_runs_a_fixed_number_of_queries(signed_in, mo, drinks, cases, 
     # session, member, their roles; the cases, their flags, ideas' and comments' versions; the header's count
     with django_assert_num_queries(8):
         assert len(client.get(QUEUE).context["cases"]) == cases
+
+
+def test_more_pages_on_through_the_queue_with_its_cursor(signed_in, mo, drinks):
+    for _ in range(QUEUE_PAGE_SIZE + 1):
+        flagged(f"idea:{IdeaFactory(category=drinks).pk}", mo)
+    client = signed_in(mo)
+    first = client.get(QUEUE)
+    assert len(first.context["cases"]) == QUEUE_PAGE_SIZE
+    later = client.get(QUEUE, {"cursor": first.context["next_cursor"]})
+    assert len(later.context["cases"]) == 1 and later.context["next_cursor"] is None
 
 
 def test_a_bad_cursor_is_named_and_the_first_cases_shown(signed_in, mo, alices_idea):
