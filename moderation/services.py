@@ -290,8 +290,8 @@ def action_link(action: Action) -> str:
 def flag_create(*, actor: User, target: str, reason: str, note: str = "", original=None) -> Flag:
     """A member flags an idea, a comment or a member for the moderators. Once the open flags on it weigh
     FLAG_HIDE_WEIGHT, it is hidden pending review (its author is told why); the queue hears of it live."""
-    can_flag(user=actor).check()
     can_write(user=actor).check()
+    can_flag(user=actor).check()
     if reason not in FlagReason.values:
         raise _field_error("reason", _("Choose one of: %(reasons)s.") % {"reasons": ", ".join(FlagReason.values)})
     note = _clean_text(
@@ -400,6 +400,7 @@ def case_decide(
     """A moderator decides a case with one action and a reason its author reads: the flags are upheld (or
     dismissed), the content's app changes its state, the action and the audit entry are written, the
     author is told, and the queue hears of it. A case is decided once: a second decision is a conflict."""
+    can_write(user=actor).check()
     can_moderate(user=actor).check()
     reason = _clean_text(reason, field="reason", limit=REASON_MAX, required=_("Give a reason: the author reads it."))
     choices = APPEAL_ACTIONS if case.is_appeal else ACTIONS[case.kind]
