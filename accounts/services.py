@@ -19,6 +19,7 @@ from core import audit
 from core.content import render_markdown
 from core.errors import NotAllowed
 from core.hiding import Hidden
+from core.live import close_member_sockets
 from core.member_data import erase_member
 
 
@@ -207,12 +208,14 @@ def member_unsuspend(*, member: User) -> None:
 
 def member_ban(*, member: User, reason: str) -> None:
     """The member can no longer sign in by any method: inactive, so Django's backend ends their sessions
-    at the next request and DRF refuses their tokens; the tokens go too."""
+    at the next request and DRF refuses their tokens; the tokens go too, and once it commits their open
+    live sockets close."""
     member.is_active = False
     member.banned_at = timezone.now()
     member.ban_reason = reason
     member.save(update_fields=["is_active", "banned_at", "ban_reason"])
     Token.objects.filter(user=member).delete()
+    close_member_sockets(member.pk)
 
 
 def member_unban(*, member: User) -> None:
