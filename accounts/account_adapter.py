@@ -5,6 +5,7 @@ member signing in, by password or through a provider, is told why they cannot.""
 from allauth.account.adapter import DefaultAccountAdapter
 from django.shortcuts import render
 
+from accounts.permissions import Banned
 from accounts.services import password_change
 
 
@@ -15,4 +16,5 @@ class AccountAdapter(DefaultAccountAdapter):
     def respond_user_inactive(self, request, user):
         """allauth's inactive-account page, but with the ban's reason, and as the 403 it is (allauth
         redirects to a page that no longer knows who tried)."""
-        return render(request, "account/account_inactive.html", {"banned": user}, status=403)
+        refusal = Banned(user).message if user.is_banned else ""
+        return render(request, "account/account_inactive.html", {"refusal": refusal}, status=403)

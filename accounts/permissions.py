@@ -291,6 +291,18 @@ class Suspended(NotAllowed):
         )
 
 
+class Banned(NotAllowed):
+    """The member is banned: no way of signing in works, and whoever knows their password is told why."""
+
+    code = "banned"
+
+    def __init__(self, user: User):
+        super().__init__(
+            _("This account is banned from the forum, so it can no longer sign in. The reason: %(reason)s")
+            % {"reason": user.ban_reason}
+        )
+
+
 def is_suspended(user) -> bool:
     return user.is_authenticated and user.suspended_until is not None and user.suspended_until > timezone.now()
 
