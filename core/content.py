@@ -617,8 +617,8 @@ def mentioned_ids(text: str) -> list[int]:
     return _linked_ids(*_sanitised(text))
 
 
-# A link in rendered HTML (bleach writes every tag alike); a mention is a link to a member, not one out.
-_LINK = re.compile(r'<a\s(?![^>]*\bclass="mention")[^>]*\bhref=')
+# A link somewhere in rendered HTML (bleach writes every tag alike); a mention is a link to a member, not out.
+_LINK = re.compile(r'<a\s(?![^>]*\bclass="mention")[^>]*\bhref="[^"]')
 
 
 def link_count(html: str) -> int:
