@@ -409,7 +409,7 @@ def case_decide(
     days = _check_days(action, days)
     ratelimit.check_write(actor=actor, action="moderate")
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("decided_by").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("decided_by").get(pk=case.pk)
         if not case.is_open:
             raise _decided(case)
         if case.is_appeal:
@@ -431,14 +431,20 @@ def case_decide(
     return done
 
 
+def _locked_author(obj: Idea | Comment) -> User | None:
+    return User.objects.select_for_update().filter(pk=obj.author_id).first() if obj.author_id else None
+
+
 def _case_target(case: Case) -> Target:
     """The case's target as it stands, locked (deleted content included: a decision may still be owed)."""
+    # The author is locked apart: PostgreSQL locks no row on the nullable side of an outer join (an author
+    # may be gone), and a sanction changes the author's row.
     if case.kind == TargetKind.IDEA:
-        obj = Idea.objects.select_for_update().select_related("author").get(pk=case.idea_id)
-        return Target(case.kind, case.target, obj, obj.author)
+        obj = Idea.objects.select_for_update().get(pk=case.idea_id)
+        return Target(case.kind, case.target, obj, _locked_author(obj))
     if case.kind == TargetKind.COMMENT:
-        obj = Comment.objects.select_for_update().select_related("author", "idea").get(pk=case.comment_id)
-        return Target(case.kind, case.target, obj, obj.author)
+        obj = Comment.objects.select_for_update(of=("self",)).select_related("idea").get(pk=case.comment_id)
+        return Target(case.kind, case.target, obj, _locked_author(obj))
     obj = User.objects.select_for_update().get(pk=case.member_id)
     return Target(case.kind, case.target, obj, obj)
 
