@@ -80,8 +80,8 @@ ADMIN_FLAGS = ("is_active", "is_staff", "is_superuser")
 
 
 def member_flags_update(*, actor: User, user: User, **flags: bool) -> None:
-    """An admin turns a member's account on or off, or gives or takes the admin site and full
-    powers (a superuser holds every role); each change is recorded."""
+    """An admin turns a member's account on or off (off ends their sessions and closes their live sockets),
+    or gives or takes the admin site and full powers (a superuser holds every role); each change is recorded."""
     _check_admin(actor)
     changed = {name: bool(value) for name, value in flags.items() if getattr(user, name) != bool(value)}
     if set(changed) - set(ADMIN_FLAGS):
@@ -93,6 +93,8 @@ def member_flags_update(*, actor: User, user: User, **flags: bool) -> None:
             setattr(user, name, value)
         user.save(update_fields=list(changed))
         audit.record(actor=actor, verb="member.flags_changed", target=user, data=changed)
+        if changed.get("is_active") is False:
+            close_member_sockets(user.pk)  # signed out, as by a ban: their open sockets go too
     user.__dict__.pop("role_names", None)
 
 

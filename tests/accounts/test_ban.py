@@ -6,7 +6,7 @@ from channels.db import database_sync_to_async
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from accounts.services import member_ban
+from accounts.services import member_ban, member_flags_update
 from core.consumers import CLOSE_SIGNED_OUT
 from ideas.services import idea_submit
 from moderation.models import ActionKind, FlagReason
@@ -134,6 +134,17 @@ def test_a_ban_leaves_other_members_sockets_open(alice, bob, mo, drinks):
         )
         event = await ws.receive_json_from(timeout=2)
         assert event["event"] == "idea.created" and event["data"]["title"] == "Still here, still live"
+        await ws.disconnect()
+
+    run(body)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_turning_an_account_off_closes_its_sockets_too(ada, bob):
+    async def body():
+        ws = await connected(bob)
+        await database_sync_to_async(member_flags_update)(actor=ada, user=bob, is_active=False)
+        assert await ws.receive_output(timeout=2) == {"type": "websocket.close", "code": CLOSE_SIGNED_OUT}
         await ws.disconnect()
 
     run(body)
