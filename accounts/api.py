@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from accounts import reauthentication
 from accounts.authentication import token_expires_at
 from accounts.models import BIO_MAX, DISPLAY_NAME_MAX, Role, User
+from accounts.permissions import Banned
 from accounts.selectors import member_export, member_suggestions, member_token
 from accounts.services import account_delete, api_token_issue, api_token_revoke, profile_update
 from core import ratelimit
@@ -110,9 +111,10 @@ class TokenResponseSerializer(serializers.Serializer):
 
 
 def password_sign_in(request, *, email: str, password: str) -> User | None:
-    """The active member whose e-mail and password these are, or None; counted against the sign-in form's
-    own limits (allauth's ACCOUNT_RATE_LIMITS "login" per client, "login_failed" per client and per
-    address, with the same counters), so the API is no way around them. Too many raise RateLimited."""
+    """The active member whose e-mail and password these are, or None; a banned member's right password
+    raises Banned (403, with the reason). Counted against the sign-in form's own limits (allauth's
+    ACCOUNT_RATE_LIMITS "login" per client, "login_failed" per client and per address, with the same
+    counters), so the API is no way around them. Too many raise RateLimited."""
     ratelimit.consume(request, action="login")
     adapter = get_adapter(request)
     try:
@@ -123,6 +125,8 @@ def password_sign_in(request, *, email: str, password: str) -> User | None:
         key = adapter._get_login_attempts_cache_key(request, email=email)
         seconds = ratelimit.retry_after(request, app=ratelimit.ACCOUNT_APP, action="login_failed", key=key)
         raise ratelimit.RateLimited(str(error.message), retry_after=seconds) from None
+    if user is not None and user.is_banned:
+        raise Banned(user)  # the password was right, so say why, as the sign-in form does
     return user if user is not None and user.is_active else None
 
 
@@ -143,7 +147,12 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenResponseSerializer, 400: error_response(400), 429: error_response(429)},
+        responses={
+            200: TokenResponseSerializer,
+            400: error_response(400),
+            403: error_response(403),
+            429: error_response(429),
+        },
         auth=[],
     )
     def post(self, request):

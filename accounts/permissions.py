@@ -16,23 +16,27 @@ capitals "ᴍᴏᴅ", "ø").
 """
 
 import functools
+import math
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from anyascii import anyascii
 from confusable_homoglyphs.categories import alias
 from confusable_homoglyphs.confusables import confusables_data
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from core.content import link_count
 from core.errors import DomainError, NotAllowed
 from core.permissions import ALLOWED, Verdict, refuse
+from core.ratelimit import RateLimited, unlimited
 from core.text import strip_invisible
 
 # Digits and signs that readers take for a Latin letter. "l", "1", "|" and "!" all read as "i", on
@@ -287,13 +291,96 @@ class Suspended(NotAllowed):
         )
 
 
+class Banned(NotAllowed):
+    """The member is banned: no way of signing in works, and whoever knows their password is told why."""
+
+    code = "banned"
+
+    def __init__(self, user: User):
+        super().__init__(
+            _("This account is banned from the forum, so it can no longer sign in. The reason: %(reason)s")
+            % {"reason": user.ban_reason}
+        )
+
+
 def is_suspended(user) -> bool:
     return user.is_authenticated and user.suspended_until is not None and user.suspended_until > timezone.now()
 
 
 def can_write(*, user) -> Verdict:
     """The one rule every write service asks first: a suspended member writes nothing (ideas, comments,
-    votes, flags, follows, appeals) until the suspension ends. Signing in is the caller's own check."""
+    votes, flags, follows) until the suspension ends, when it simply lapses (compared with now, no job).
+    Appeals are the exception, so moderation.services.appeal_create does not ask. Signing in is the
+    caller's own check (a banned member is inactive)."""
     if is_suspended(user):
         return refuse(Suspended(user))
     return ALLOWED
+
+
+class NewAccountLimit(RateLimited):
+    """A new account reached one of its first hours' limits (spam sign-ups post at once): a 429 that says
+    when the limits end, and on pages a form error that keeps what was typed, as any rate limit."""
+
+    code = "new_account_limit"
+
+    def __init__(self, message: str, *, until: datetime):
+        super().__init__(message, retry_after=max(math.ceil((until - timezone.now()).total_seconds()), 1))
+
+
+def new_account_until(user) -> datetime | None:
+    """When the member's first NEW_ACCOUNT_HOURS end, while they still run; None for older accounts and
+    for staff, who are never limited, and for bulk work (core.ratelimit.writes_unlimited: the demo's members)."""
+    if unlimited() or not user.is_authenticated or user.is_staff or user.is_staff_member:
+        return None
+    until = user.date_joined + timedelta(hours=settings.NEW_ACCOUNT_HOURS)
+    return until if until > timezone.now() else None
+
+
+def _when(until: datetime) -> str:
+    return formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")
+
+
+def new_account_allows(*, user, kind: str, posts: QuerySet) -> Verdict:
+    """May a new account post one more of `kind` ("ideas" or "comments"), of which `posts` are theirs
+    (deleted and hidden ones too, so deleting does not make room)? NEW_ACCOUNT_LIMITS[kind] in their first
+    hours. Call it inside the writing transaction: a new account's row is locked while its posts are
+    counted, so two concurrent posts are counted one after the other (PostgreSQL) and cannot both pass."""
+    until = new_account_until(user)
+    if until is None:
+        return ALLOWED
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    limit = settings.NEW_ACCOUNT_LIMITS[kind]
+    if posts.filter(created_at__gte=user.date_joined).count() < limit:
+        return ALLOWED
+    values = {"n": limit, "hours": settings.NEW_ACCOUNT_HOURS, "when": _when(until)}
+    if kind == "ideas":
+        message = ngettext(
+            "New accounts may post %(n)d idea in their first %(hours)d hours. You can post more from %(when)s.",
+            "New accounts may post %(n)d ideas in their first %(hours)d hours. You can post more from %(when)s.",
+            limit,
+        )
+    else:
+        message = ngettext(
+            "New accounts may post %(n)d comment in their first %(hours)d hours. You can post more from %(when)s.",
+            "New accounts may post %(n)d comments in their first %(hours)d hours. You can post more from %(when)s.",
+            limit,
+        )
+    return refuse(NewAccountLimit(message % values, until=until))
+
+
+def new_account_links_allow(*, user, html: str) -> Verdict:
+    """May this post (rendered, as it will be shown: a new one or an edit) carry its links? A new account's
+    posts hold at most NEW_ACCOUNT_LIMITS["links"] each in their first hours."""
+    until = new_account_until(user)
+    limit = settings.NEW_ACCOUNT_LIMITS["links"]
+    if until is None or link_count(html) <= limit:
+        return ALLOWED
+    message = ngettext(
+        "New accounts may put %(n)d link in a post in their first %(hours)d hours. Take some out, or post "
+        "them from %(when)s.",
+        "New accounts may put %(n)d links in a post in their first %(hours)d hours. Take some out, or post "
+        "them from %(when)s.",
+        limit,
+    )
+    values = {"n": limit, "hours": settings.NEW_ACCOUNT_HOURS, "when": _when(until)}
+    return refuse(NewAccountLimit(message % values, until=until))

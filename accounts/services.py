@@ -19,6 +19,7 @@ from core import audit
 from core.content import render_markdown
 from core.errors import NotAllowed
 from core.hiding import Hidden
+from core.live import close_member_sockets
 from core.member_data import erase_member
 
 
@@ -79,8 +80,8 @@ ADMIN_FLAGS = ("is_active", "is_staff", "is_superuser")
 
 
 def member_flags_update(*, actor: User, user: User, **flags: bool) -> None:
-    """An admin turns a member's account on or off, or gives or takes the admin site and full
-    powers (a superuser holds every role); each change is recorded."""
+    """An admin turns a member's account on or off (off ends their sessions and closes their live sockets),
+    or gives or takes the admin site and full powers (a superuser holds every role); each change is recorded."""
     _check_admin(actor)
     changed = {name: bool(value) for name, value in flags.items() if getattr(user, name) != bool(value)}
     if set(changed) - set(ADMIN_FLAGS):
@@ -92,6 +93,8 @@ def member_flags_update(*, actor: User, user: User, **flags: bool) -> None:
             setattr(user, name, value)
         user.save(update_fields=list(changed))
         audit.record(actor=actor, verb="member.flags_changed", target=user, data=changed)
+        if changed.get("is_active") is False:
+            close_member_sockets(user.pk)  # signed out, as by a ban: their open sockets go too
     user.__dict__.pop("role_names", None)
 
 
@@ -207,12 +210,14 @@ def member_unsuspend(*, member: User) -> None:
 
 def member_ban(*, member: User, reason: str) -> None:
     """The member can no longer sign in by any method: inactive, so Django's backend ends their sessions
-    at the next request and DRF refuses their tokens; the tokens go too."""
+    at the next request and DRF refuses their tokens; the tokens go too, and once it commits their open
+    live sockets close."""
     member.is_active = False
     member.banned_at = timezone.now()
     member.ban_reason = reason
     member.save(update_fields=["is_active", "banned_at", "ban_reason"])
     Token.objects.filter(user=member).delete()
+    close_member_sockets(member.pk)
 
 
 def member_unban(*, member: User) -> None:

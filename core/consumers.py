@@ -12,7 +12,8 @@ in the private range):
   reconnects and refetches what it shows;
 - 4009, a message over 4 KB (as 1009, "message too big"), after an error reply saying so;
 - 4013, the channel layer (Redis) cannot be reached: try again later (as 1013). The outage is logged
-  once (core/live.py), not as a traceback per socket.
+  once (core/live.py), not as a traceback per socket;
+- 4003, the member's session has ended (as HTTP's 403): they were banned (core.live.close_member_sockets).
 
 In front of it, `SameOriginValidator` refuses handshakes from any origin but the site's own.
 """
@@ -31,8 +32,8 @@ from django.http.request import split_domain_port, validate_host
 from django.utils.http import is_same_domain
 from django.utils.translation import gettext as _
 
-from core.hub import local_hub
-from core.live import LAYER_DOWN, Access, layer_failed, topic_access
+from core.hub import local_hub, member_key
+from core.live import LAYER_DOWN, MEMBERS, Access, layer_failed, topic_access
 from core.parsers import too_deep
 from core.wire import Outgoing, wire_for
 
@@ -42,11 +43,13 @@ MAX_SUBSCRIPTIONS = 50
 CLOSE_TOO_SLOW = 4008
 CLOSE_TOO_BIG = 4009
 CLOSE_TRY_LATER = 4013
+CLOSE_SIGNED_OUT = 4003
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
     accepted = False
     closed = False
+    hub = None
 
     async def __call__(self, scope, receive, send):
         """As Channels' consumer, but with no channel-layer channel of its own (the hub has the
@@ -85,6 +88,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.hub = await local_hub()
         await self.hub.ensure_up()
+        if member_key(self.member()) is not None:
+            await self.hub.join(MEMBERS)  # so that a ban closes this socket (core.live.close_member_sockets)
+            self.hub.add(MEMBERS, self)
         await self.accept()
         self.accepted = True
         self.wire = wire_for(self.scope, self.base_send)
@@ -94,6 +100,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self._leave_all()
 
     def _leave_all(self):
+        if self.hub is not None:  # None: the socket ended before it connected
+            self.hub.remove(MEMBERS, self)
         for topic in self.topics:
             self.hub.remove(topic, self)
         self.topics.clear()
@@ -188,6 +196,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
     def try_later(self) -> None:
         self.topics.clear()
         self._close(CLOSE_TRY_LATER)
+
+    def sign_out(self) -> None:
+        self.topics.clear()
+        self._close(CLOSE_SIGNED_OUT)
 
     # Sending and closing
 

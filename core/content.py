@@ -617,6 +617,15 @@ def mentioned_ids(text: str) -> list[int]:
     return _linked_ids(*_sanitised(text))
 
 
+# A link somewhere in rendered HTML (bleach writes every tag alike); a mention is a link to a member, not out.
+_LINK = re.compile(r'<a\s(?![^>]*\bclass="mention")[^>]*\bhref="[^"]')
+
+
+def link_count(html: str) -> int:
+    """How many links a rendered post carries (mentions aside): what a new account's posts are limited by."""
+    return len(_LINK.findall(html))
+
+
 def plain_text(html: str) -> str:
     """Rendered HTML as one line of plain text: what a notification or an e-mail quotes of it."""
     return " ".join(unescape(strip_tags(html)).split())

@@ -17,6 +17,8 @@ loop run pings and HTTP every YIELD_EVERY sockets.
   their pages refetch what they missed and subscribe again.
 - When the layer cannot be reached, every local socket is closed with 4013 (clients reconnect and
   refetch); the hub tries again every RETRY_SECONDS, or at once when a socket connects.
+- `core.live.close_member_sockets(id)` closes a member's sockets in every process (a ban): each
+  signed-in socket sits on the MEMBERS group, which no client can subscribe to.
 - `core.live.recheck(topic)` makes every process's hub check its local subscribers of the topic again,
   once per distinct member, and drop, with an `error`/`forbidden` message, those who may no longer
   see it. The topic's events wait meanwhile, so none reaches a socket about to be dropped.
@@ -42,6 +44,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from core.live import (
     LAYER_DOWN,
+    MEMBERS,
     RETRY_SECONDS,
     SEND_TIMEOUT_SECONDS,
     Access,
@@ -77,6 +80,8 @@ class Subscriber(Protocol):
     def forbid(self, topic: str) -> None: ...  # the hub dropped it from the topic after a re-check
 
     def try_later(self) -> None: ...  # close with 4013: the client reconnects and is checked afresh
+
+    def sign_out(self) -> None: ...  # close: the member's session has ended (banned)
 
 
 class Hub:
@@ -298,6 +303,9 @@ class Hub:
             if message.get("hub") == self.channel:
                 self.ping_sent = None
             return
+        if message.get("type") == "live.close_member":
+            self._close_member(message.get("member"))
+            return
         topic, text = message.get("topic"), message.get("text")
         if message.get("type") != "live.event" or not isinstance(topic, str) or not isinstance(text, str):
             return
@@ -314,6 +322,12 @@ class Hub:
             held.append(outgoing)
         else:
             await self._fan_out(topic, outgoing)
+
+    def _close_member(self, member_id) -> None:
+        """Close the member's sockets here (core.live.close_member_sockets): signed-in sockets sit on MEMBERS."""
+        for subscriber in list(self.local.get(MEMBERS, ())):
+            if member_id is not None and member_key(subscriber.member()) == member_id:
+                subscriber.sign_out()
 
     async def _fan_out(self, topic: str, outgoing: Outgoing) -> None:
         subscribers = self.local.get(topic)

@@ -101,6 +101,25 @@ def recheck(*topics: str) -> None:
         transaction.on_commit(partial(_send_recheck, topic), robust=True)
 
 
+# The group of every process's hub while it serves a signed-in member's socket: no client subscribes to it
+# (it is no registered topic); it carries only the order to close one member's sockets.
+MEMBERS = "members"
+
+
+def close_member_sockets(member_id: int) -> None:
+    """Once the current transaction commits, have every process close this member's live sockets (a ban):
+    the session they were opened with has ended, and a socket stays subscribed to what it was allowed."""
+    transaction.on_commit(partial(_send_close, member_id), robust=True)
+
+
+def _send_close(member_id: int) -> None:
+    message = {"type": "live.close_member", "topic": MEMBERS, "member": member_id}
+    if _relaying():
+        _relay_messages([(MEMBERS, message)])
+    else:
+        _send_to_group(MEMBERS, message, "a close of a member's sockets")
+
+
 def _message(event: LiveEvent) -> dict:
     # Serialised once here, not once per subscriber: a popular topic has thousands.
     text = _json({"type": "event", "topic": event.topic, "event": event.event, "data": event.data})

@@ -68,6 +68,11 @@ def check_write(*, actor, action: str) -> None:
     )
 
 
+def unlimited() -> bool:
+    """Whether this is bulk work inside writes_unlimited(): no member limit of any kind applies."""
+    return _unlimited.get()
+
+
 @contextmanager
 def writes_unlimited():
     """For bulk work that is not a member at the keyboard (demo data, benchmarks)."""

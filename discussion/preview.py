@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import can_write
 from accounts.selectors import mention_links
 from core import ratelimit
 from core.content import render_markdown
@@ -28,7 +29,9 @@ class PreviewResultSerializer(serializers.Serializer):
 
 
 def preview_html(*, actor, body: str, kind: str = "comment") -> str:
-    """The body rendered as a comment (mentions of active members link) or an idea would be; rate limited."""
+    """The body rendered as a comment (mentions of active members link) or an idea would be; rate limited,
+    and refused to a suspended member, who has nothing to post."""
+    can_write(user=actor).check()
     if len(body) > BODY_MAX:
         raise ValidationError({"body": [_("Keep it to %(n)s characters or fewer.") % {"n": f"{BODY_MAX:,}"}]})
     ratelimit.check_write(actor=actor, action="preview")

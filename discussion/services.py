@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from rest_framework import status
 
 from accounts.models import User
+from accounts.permissions import can_write, new_account_allows, new_account_links_allow
 from accounts.selectors import mention_links
 from core import audit, ratelimit
 from core.content import MENTIONS_MAX, mentioned_ids, render_markdown
@@ -99,14 +100,17 @@ def _counted(idea_id: int, delta: int, at, *, taking_back: bool = False) -> int:
 def comment_post(*, actor: User, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
     """A member comments on an idea, or replies to a comment (a reply to the deepest level sits beside
     the comment it answers). They follow the idea; the fan-out to the others is the worker's task."""
+    can_write(user=actor).check()
     can_comment(user=actor, idea=idea).check()
     if parent is not None and (parent.idea_id != idea.pk or parent.is_deleted):
         raise _parent_error()
     rendered = _Rendered(body)
+    new_account_links_allow(user=actor, html=rendered.html).check()
     ratelimit.check_write(actor=actor, action="comment_post")
     with transaction.atomic():
         idea = Idea.objects.visible_to(actor).select_for_update().get(pk=idea.pk)
         can_comment(user=actor, idea=idea).check()  # merged meanwhile?
+        new_account_allows(user=actor, kind="comments", posts=Comment.objects.filter(author=actor)).check()
         if parent is not None:
             # Read again under the idea's lock: a deletion of the parent is ordered before or after.
             parent = Comment.objects.filter(pk=parent.pk, idea=idea, deleted_at__isnull=True).first()
@@ -142,10 +146,12 @@ def _locked_comment(comment: Comment, actor: User) -> tuple[Idea, Comment]:
 def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
     """The author changes their comment: the earlier version is kept (moderators and staff read it),
     the comment shows "edited", and members newly mentioned are told."""
+    can_write(user=actor).check()
     can_edit_comment(user=actor, comment=comment).check()
     if comment.is_deleted:
         raise Comment.DoesNotExist("This comment was deleted.")
     rendered = _Rendered(body)
+    new_account_links_allow(user=actor, html=rendered.html).check()
     ratelimit.check_write(actor=actor, action="comment_edit")
     with transaction.atomic():
         idea, comment = _locked_comment(comment, actor)
@@ -180,6 +186,7 @@ def comment_delete(*, actor: User, comment: Comment, reason: str = "") -> None:
     """The author, or staff with a reason for the audit trail, deletes a comment: a placeholder keeps
     the thread and its replies; the count and trending take it back; notifications lose its words.
     A comment deleted meanwhile raises Comment.DoesNotExist: it is deleted once."""
+    can_write(user=actor).check()
     can_delete_comment(user=actor, comment=comment).check()
     reason = reason.strip()
     if len(reason) > REASON_MAX:
@@ -208,6 +215,7 @@ def _unmark(comment: Comment) -> None:
 def comment_mark_official(*, actor: User, comment: Comment) -> Comment:
     """The product team pins a comment as the idea's official response; one marked before is unmarked
     in the same transaction (the idea's lock orders two marks: exactly one stays). Followers are told."""
+    can_write(user=actor).check()
     can_mark_official(user=actor).check()
     with transaction.atomic():
         idea = Idea.objects.visible_to(actor).select_for_update().get(pk=comment.idea_id)
@@ -237,6 +245,7 @@ def comment_mark_official(*, actor: User, comment: Comment) -> Comment:
 def comment_unmark_official(*, actor: User, idea: Idea, comment: Comment | None = None) -> Comment | None:
     """The product team takes the idea's official response back (only `comment`, if given: another one
     marked meanwhile stays). The comment unmarked, or None if there was nothing to unmark."""
+    can_write(user=actor).check()
     can_mark_official(user=actor).check()
     with transaction.atomic():
         idea = Idea.objects.visible_to(actor).select_for_update().get(pk=idea.pk)

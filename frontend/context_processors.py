@@ -4,6 +4,7 @@ from functools import cached_property
 
 from django.conf import settings
 
+from accounts.permissions import can_write
 from notifications.events import member_topic
 from notifications.selectors import unread_count
 
@@ -31,3 +32,13 @@ def site(request) -> dict:
 def bell(request) -> dict:
     user = getattr(request, "user", None)
     return {"bell": Bell(user)} if user is not None and user.is_authenticated else {}
+
+
+def suspension(request) -> dict:
+    """A suspended member's banner on every page: why they cannot write, and until when (the user is read
+    with the session already, so this costs no query)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    verdict = can_write(user=user)
+    return {} if verdict else {"suspension": verdict.reason}

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from rest_framework import status
 
 from accounts.models import User
+from accounts.permissions import can_write, new_account_allows, new_account_links_allow
 from core import audit, ratelimit
 from core.content import render_markdown
 from core.errors import DomainError
@@ -78,11 +79,14 @@ def _set_tags(idea: Idea, names: list[str]) -> None:
 
 def idea_submit(*, actor: User, title: str, body: str, category: Category | None, tags: Sequence[str] = ()) -> Idea:
     """A member proposes an idea; it starts as `new`, open for votes."""
+    can_write(user=actor).check()
     title, body, tags = strip_invisible(title).strip(), body.strip(), _clean_tags(list(tags))
     _validate(title=title, body=body, category=category, tags=tags)
     ratelimit.check_write(actor=actor, action="idea_submit")
     body_html = render_markdown(body)
+    new_account_links_allow(user=actor, html=body_html).check()
     with transaction.atomic():
+        new_account_allows(user=actor, kind="ideas", posts=Idea.objects.filter(author=actor)).check()
         idea = Idea.objects.create(author=actor, title=title, body=body, body_html=body_html, category=category)
         idea.hot = ranking.hot(0, idea.created_at)
         idea.save(update_fields=["hot"])
@@ -130,6 +134,7 @@ def idea_edit(
 ) -> Idea:
     """The author changes some of their idea: only the fields given are written, on the row as it
     stands under its lock, so two concurrent edits of different fields both stay."""
+    can_write(user=actor).check()
     can_edit(user=actor, idea=idea).check()
     ratelimit.check_write(actor=actor, action="idea_edit")
     changes: dict = {}
@@ -143,6 +148,7 @@ def idea_edit(
     _validate(**changes, **({} if tags is None else {"tags": tags}))
     if "body" in changes:
         changes["body_html"] = render_markdown(changes["body"])  # before the transaction: no lock while rendering
+        new_account_links_allow(user=actor, html=changes["body_html"]).check()
     with transaction.atomic():
         idea = _locked(idea, actor, if_match)
         can_edit(user=actor, idea=idea).check()
@@ -186,6 +192,7 @@ def idea_delete(*, idea: Idea, actor: User, reason: str = "", if_match: Collecti
     """The author or staff removes an idea; it disappears from every list and page. Staff removing
     someone else's idea is written to the audit trail with their reason. An idea deleted meanwhile
     raises Idea.DoesNotExist: it is deleted once, recorded once and announced once."""
+    can_write(user=actor).check()
     can_delete(user=actor, idea=idea).check()
     reason = reason.strip()
     if len(reason) > REASON_MAX:
@@ -234,6 +241,7 @@ def follow_auto(*, member: User, idea: Idea) -> bool:
 
 
 def _follow(*, actor: User, idea: Idea, following: bool) -> bool:
+    can_write(user=actor).check()
     can_follow(user=actor, idea=idea).check()
     ratelimit.check_write(actor=actor, action="idea_follow")
     with transaction.atomic():

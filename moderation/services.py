@@ -290,8 +290,8 @@ def action_link(action: Action) -> str:
 def flag_create(*, actor: User, target: str, reason: str, note: str = "", original=None) -> Flag:
     """A member flags an idea, a comment or a member for the moderators. Once the open flags on it weigh
     FLAG_HIDE_WEIGHT, it is hidden pending review (its author is told why); the queue hears of it live."""
-    can_flag(user=actor).check()
     can_write(user=actor).check()
+    can_flag(user=actor).check()
     if reason not in FlagReason.values:
         raise _field_error("reason", _("Choose one of: %(reasons)s.") % {"reasons": ", ".join(FlagReason.values)})
     note = _clean_text(
@@ -400,6 +400,7 @@ def case_decide(
     """A moderator decides a case with one action and a reason its author reads: the flags are upheld (or
     dismissed), the content's app changes its state, the action and the audit entry are written, the
     author is told, and the queue hears of it. A case is decided once: a second decision is a conflict."""
+    can_write(user=actor).check()
     can_moderate(user=actor).check()
     reason = _clean_text(reason, field="reason", limit=REASON_MAX, required=_("Give a reason: the author reads it."))
     choices = APPEAL_ACTIONS if case.is_appeal else ACTIONS[case.kind]
@@ -430,14 +431,20 @@ def case_decide(
     return done
 
 
+def _locked_author(obj: Idea | Comment) -> User | None:
+    return User.objects.select_for_update().filter(pk=obj.author_id).first() if obj.author_id else None
+
+
 def _case_target(case: Case) -> Target:
     """The case's target as it stands, locked (deleted content included: a decision may still be owed)."""
+    # The author is locked apart: PostgreSQL locks no row on the nullable side of an outer join (an author
+    # may be gone), and a sanction changes the author's row.
     if case.kind == TargetKind.IDEA:
-        obj = Idea.objects.select_for_update(of=("self",)).select_related("author").get(pk=case.idea_id)
-        return Target(case.kind, case.target, obj, obj.author)
+        obj = Idea.objects.select_for_update().get(pk=case.idea_id)
+        return Target(case.kind, case.target, obj, _locked_author(obj))
     if case.kind == TargetKind.COMMENT:
-        obj = Comment.objects.select_for_update(of=("self",)).select_related("author", "idea").get(pk=case.comment_id)
-        return Target(case.kind, case.target, obj, obj.author)
+        obj = Comment.objects.select_for_update(of=("self",)).select_related("idea").get(pk=case.comment_id)
+        return Target(case.kind, case.target, obj, _locked_author(obj))
     obj = User.objects.select_for_update().get(pk=case.member_id)
     return Target(case.kind, case.target, obj, obj)
 

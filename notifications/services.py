@@ -180,6 +180,10 @@ def notifications_reword(*, subject: str, excerpt: str, unmentioned: Iterable[in
     ).update(email_status=EmailStatus.NONE)
 
 
+# Marking notifications read and choosing how they arrive do not ask accounts.permissions.can_write: a
+# suspended member still reads, and these change only their own inbox, which nobody else sees.
+
+
 def notifications_read(*, actor: User, ids: Iterable[int] | None = None, everything: bool = False) -> int:
     """The member marks some of their notifications read (or all); ids that are not theirs are refused
     with nothing marked. Returns how many changed."""

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import status
 
 from accounts.models import User
+from accounts.permissions import can_write
 from core import audit, ratelimit
 from core.content import plain_text, render_markdown
 from core.errors import DomainError
@@ -146,6 +147,7 @@ def idea_transition(
     """The product team moves an idea along the pipeline with a public note; its author, voters and
     followers are told. `from_status` is the status the actor saw: if the idea has moved since, the
     move is refused (409) rather than applied to a state they did not see."""
+    can_write(user=actor).check()
     can_move(user=actor).check()
     _check_status(to, "status")
     if from_status is not None:
@@ -165,6 +167,7 @@ def idea_transition(
 
 def idea_reopen(*, actor: User, idea: Idea, note: str = "", from_status: str | None = None) -> StatusChange:
     """The product team takes a "Not planned" idea back under review."""
+    can_write(user=actor).check()
     can_move(user=actor).check()
     if idea.status != Status.DECLINED and from_status is None:
         raise MoveNotAllowed(_("Only an idea that is Not planned can be reopened."))
@@ -180,6 +183,7 @@ def idea_bulk_transition(
     notifications, and one move the table refuses refuses the whole batch, naming the idea and why.
     `seen` is the status of each idea as the actor's list showed it: if one has moved since, the whole
     batch is refused (409), so a stale triage list never undoes a colleague's move."""
+    can_write(user=actor).check()
     can_move(user=actor).check()
     _check_status(to, "status")
     for shown in (seen or {}).values():
@@ -238,6 +242,7 @@ def idea_merge(*, actor: User, idea: Idea, into: int, note: str, from_status: st
     on both keeps their vote there), its followers follow it too, ideas merged into it before now point
     there, and its page points there; its comments stay, readable, closed for new ones. The moved
     voters and followers are told. Counts and sort keys of both ideas are exact when it commits."""
+    can_write(user=actor).check()
     can_move(user=actor).check()
     if from_status is not None:
         _check_status(from_status, "from_status")
@@ -283,6 +288,7 @@ def idea_merge(*, actor: User, idea: Idea, into: int, note: str, from_status: st
 def internal_note_add(*, actor: User, idea: Idea, body: str) -> InternalNote:
     """Staff write a note on an idea for staff only: never on a member's page, in the API they read,
     in a live event or in a notification."""
+    can_write(user=actor).check()
     can_see_internal_notes(user=actor).check()
     body = body.strip()
     if not has_visible_text(body):

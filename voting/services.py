@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.permissions import can_write
 from core import ratelimit
 from core.live import publish
 from ideas import ranking
@@ -103,6 +104,7 @@ def _withdraw(idea: Idea, vote: Vote | None) -> bool:
 def _vote(*, actor: User, idea_id: int, decide) -> VoteResult:
     """Lock the idea, check, and let `decide(idea, current vote)` change the vote: cast, change or
     withdraw is chosen from the vote as it stands under the lock, never from an earlier read."""
+    can_write(user=actor).check()
     ratelimit.check_write(actor=actor, action="vote")
     with transaction.atomic():
         idea = _locked_idea(idea_id, actor)

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "frontend.context_processors.site",
                 "frontend.context_processors.bell",
+                "frontend.context_processors.suspension",
             ],
         },
     },

@@ -23,6 +23,8 @@ LIVE_RELAY_POLL_SECONDS = 0
 # member; the tests of the limits set their own, low ones.
 WRITE_RATE_LIMITS: dict = {}
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"writes": None}}
+# Nor new-account limits: every test member is made a moment before it posts; their tests set 24 hours.
+NEW_ACCOUNT_HOURS = 0
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so a daphne process started by the browser tests sees the same data.

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import Suspended
 from core.errors import DomainError
 from core.ids import is_id
 from core.paging import encode_cursor
@@ -107,7 +108,7 @@ def idea_page(
     idea: Idea,
     *,
     form: CommentForm | None = None,
-    limited: RateLimited | None = None,
+    limited: RateLimited | Suspended | None = None,
     pipeline: dict | None = None,
     status: int | None = None,
 ):
@@ -197,7 +198,7 @@ def comment_post(request, pk: int):
             raise no_such_idea() from None
         except ValidationError as error:
             form.add_error(None, error)
-        except RateLimited as error:
+        except (RateLimited, Suspended) as error:
             form.add_error(None, error.message)
             limited = error
         except DomainError as error:
@@ -246,7 +247,7 @@ def comment_edit(request, pk: int):
             raise _no_such_comment() from None
         except ValidationError as error:
             form.add_error(None, error)
-        except RateLimited as error:
+        except (RateLimited, Suspended) as error:
             form.add_error(None, error.message)
             limited = error
         except DomainError as error:
@@ -276,7 +277,7 @@ def comment_delete(request, pk: int):
             raise _no_such_comment() from None
         except ValidationError as error:
             form.add_error(None, error)
-        except RateLimited as error:
+        except (RateLimited, Suspended) as error:
             form.add_error(None, error.message)
             limited = error
         else:

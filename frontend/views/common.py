@@ -11,6 +11,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Suspended
 from core.errors import DomainError
 from core.ratelimit import RateLimited
 from ideas import selectors
@@ -31,11 +32,13 @@ def get_idea(pk: int, viewer=None) -> Idea:
         raise no_such_idea() from None
 
 
-def answer(response, limited: RateLimited | None):
-    """The page again, as 429 with Retry-After when the member was writing too fast."""
+def answer(response, limited: RateLimited | Suspended | None):
+    """The page again with the status of what its form now says: 429 with Retry-After when the member was
+    writing too fast (or is a new account at its first hours' limit), 403 when they are suspended."""
     if limited is not None:
         response.status_code = limited.status_code
-        response["Retry-After"] = str(limited.retry_after)
+        if isinstance(limited, RateLimited):
+            response["Retry-After"] = str(limited.retry_after)
     return response
 
 
@@ -67,18 +70,18 @@ def add_errors(form: forms.Form, error: ValidationError) -> None:
 @dataclass(frozen=True)
 class Attempt:
     """What a service called for a form came to: done (with its result); refused with errors the form
-    now shows (`limited` when it was the rate limit, for the 429); or `refusal`, a rule for the view to
-    place (a 403 page, a conflict)."""
+    now shows (`limited` when it was the rate limit or a suspension, for the 429 or the 403); or
+    `refusal`, a rule for the view to place (a 403 page, a conflict)."""
 
     done: bool = False
     result: object = None
-    limited: RateLimited | None = None
+    limited: RateLimited | Suspended | None = None
     refusal: DomainError | None = None
 
 
 def attempt(form: forms.Form, action: Callable[[], object]) -> Attempt:
     """Call the service; an idea gone meanwhile is the 404 page, bad input goes on the form (nothing typed
-    is lost), too many writes a form error with the 429."""
+    is lost), too many writes a form error with the 429, a suspension a form error with the 403."""
     try:
         return Attempt(done=True, result=action())
     except Idea.DoesNotExist:
@@ -86,7 +89,7 @@ def attempt(form: forms.Form, action: Callable[[], object]) -> Attempt:
     except ValidationError as error:
         add_errors(form, error)
         return Attempt()
-    except RateLimited as error:
+    except (RateLimited, Suspended) as error:
         form.add_error(None, error.message)
         return Attempt(limited=error)
     except DomainError as error:

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import Suspended
 from core.errors import DomainError
 from core.ratelimit import RateLimited
 from frontend.forms import DeleteReasonForm, IdeaForm
@@ -168,7 +169,7 @@ def _idea_form_page(request, idea: Idea | None, save, success: str):
             raise no_such_idea() from None  # deleted while the edit waited for it: nothing was written
         except ValidationError as error:
             form.add_error(None, error)
-        except RateLimited as error:
+        except (RateLimited, Suspended) as error:
             form.add_error(None, error.message)  # the form keeps what was typed
             limited = error
         except DomainError as error:
@@ -223,7 +224,7 @@ def idea_delete(request, pk: int):
             raise no_such_idea() from None
         except ValidationError as error:
             form.add_error(None, error)
-        except RateLimited as error:
+        except (RateLimited, Suspended) as error:
             form.add_error(None, error.message)  # the reason typed stays in the form
             limited = error
         else:

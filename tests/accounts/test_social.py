@@ -3,35 +3,14 @@
 import json
 import logging
 import re
-import subprocess
-from urllib.parse import urljoin, urlsplit
 
 import pytest
-import requests
 from django.core.exceptions import ImproperlyConfigured
 
 from accounts.models import User
 from config.social import social_providers
+from tests.accounts.providers import LOOPBACK, NODE_SECRET, NODE_USER, through_the_provider
 from tests.factories import UserFactory
-from tests.net import free_port, wait_for_port
-from tests.oidc_node import node_provider_command
-
-LOOPBACK = {
-    "id": "loopback",
-    "name": "Loopback ID",
-    "server_url": "http://127.0.0.1:9/",
-    "client_id": "a",
-    "secret": "b",
-}
-
-
-@pytest.fixture
-def clean_env(monkeypatch):
-    for prefix in ["GOOGLE", "FACEBOOK", "GITHUB", "MICROSOFT", "LINKEDIN"]:
-        for suffix in ["CLIENT_ID", "CLIENT_SECRET", "TRUST_EMAIL"]:
-            monkeypatch.delenv(f"{prefix}_{suffix}", raising=False)
-    monkeypatch.delenv("OIDC_PROVIDERS", raising=False)
-    return monkeypatch
 
 
 def test_no_variables_means_no_providers(clean_env):
@@ -184,64 +163,6 @@ def test_openid_connect_sign_ins_go_through_the_verifying_provider(client, db, l
 
 # Failures through a real third-party provider (panva's oidc-provider on Node), driven without a
 # browser so the forum runs in this process and its log is captured.
-
-NODE_SECRET = "provider-secret-for-tests"
-NODE_USER = {"email": "nina@example.com", "password": "nina-pw", "name": "Nina Nordmann", "verified": True}
-
-
-@pytest.fixture
-def node(settings, clean_env, tmp_path):
-    """Start panva's provider in the given mode, the forum configured with `secret`; returns its URL."""
-    processes = []
-
-    def start(mode="normal", secret=NODE_SECRET, user=NODE_USER, trust_email=False):
-        port = free_port()
-        config = {
-            "client_id": "idea-forum",
-            "secret": NODE_SECRET,
-            "redirect_uri": f"http://testserver/accounts/oidc/{LOOPBACK['id']}/login/callback/",
-            "users": [user],
-        }
-        command, env = node_provider_command(port, config, mode)
-        log = tmp_path / "node.log"
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=open(log, "w"))  # noqa: SIM115
-        processes.append(process)
-        wait_for_port(port, process, log=log)
-        url = f"http://127.0.0.1:{port}"
-        entry = {**LOOPBACK, "server_url": url, "client_id": "idea-forum", "secret": secret, "trust_email": trust_email}
-        clean_env.setenv("OIDC_PROVIDERS", json.dumps([entry]))
-        settings.SOCIALACCOUNT_PROVIDERS = social_providers()
-        return url, process
-
-    yield start
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def through_the_provider(client, provider_url, process="login", email=NODE_USER["email"]):
-    """Start a sign-in (or, with process="connect", a connection) on the forum, sign in and consent at
-    the provider over HTTP; returns the callback URL (path and query) the provider sends the browser back to."""
-    session = requests.Session()
-
-    def follow(response):
-        while response.is_redirect:
-            location = urljoin(response.url, response.headers["Location"])
-            if not location.startswith(provider_url):
-                return location
-            response = session.get(location, allow_redirects=False)
-        return response
-
-    start = client.post(f"/accounts/oidc/{LOOPBACK['id']}/login/", {"process": process})
-    login_page = follow(session.get(start["Location"]))
-    action = re.search(r'action="(/interaction/[\w-]+/login)"', login_page.text)[1]
-    form = {"login": email, "password": NODE_USER["password"]}
-    consent = follow(session.post(provider_url + action, data=form, allow_redirects=False))
-    if not isinstance(consent, str):  # a provider that has the consent already skips the page
-        action = re.search(r'action="(/interaction/[\w-]+/confirm)"', consent.text)[1]
-        consent = follow(session.post(provider_url + action, allow_redirects=False))
-    callback = urlsplit(consent)
-    return f"{callback.path}?{callback.query}"
 
 
 def test_a_sign_in_through_panvas_provider_makes_the_account(client, db, node, caplog):

@@ -16,6 +16,7 @@ from core.content import (
     LINK_REL,
     MENTIONS_MAX,
     external_image,
+    link_count,
     mentioned_ids,
     render_markdown,
 )
@@ -527,3 +528,24 @@ def test_a_mention_in_raw_html_code_neither_links_nor_notifies(text):
     assert mentioned_ids(text) == []
     html = render_markdown(text, mentions=lambda ids: {7: ("Alice", "/members/7/")})
     assert 'class="mention"' not in html and "/members/7/" not in html
+
+
+# Links, as a new account's posts are limited by them.
+
+
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        ("No links here.", 0),
+        ("See https://a.example.com and www.b.example.org", 2),
+        ("[one](https://a.example) and <a href='https://b.example'>two</a> and [three](https://c.example)", 3),
+        ("`https://a.example` in code is text", 0),
+        ("A [link without a place]() and javascript:alert(1)", 0),
+    ],
+)
+def test_links_are_counted_as_rendered(text, links):
+    assert link_count(render_markdown(text)) == links
+
+
+def test_a_mention_is_no_link_out():
+    assert link_count(render_markdown("Thanks @[Bobby](member:12), see https://a.example.com", mentions=known)) == 1
