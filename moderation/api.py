@@ -2,7 +2,6 @@
 shape of input and call moderation's services and selectors; errors go through the one handler of core/errors.py."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound
@@ -70,7 +69,7 @@ def _next(request, cursor: str | None) -> str | None:
 def _page_parameters(maximum: int) -> list[OpenApiParameter]:
     return [
         OpenApiParameter("cursor", str, description=str(_("From the `next` link of the page before."))),
-        OpenApiParameter("page_size", OpenApiTypes.INT, description=f"1 to {maximum}"),
+        OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": maximum}),
     ]
 
 
@@ -349,7 +348,7 @@ class QueueView(APIView):
 
     @extend_schema(
         parameters=_page_parameters(selectors.QUEUE_PAGE_MAX),
-        responses=CasePageSerializer,
+        responses={200: CasePageSerializer, 403: error_response(403)},
         operation_id="moderation_queue_list",
     )
     def get(self, request):
@@ -366,7 +365,7 @@ class CaseView(APIView):
 
     permission_classes = [ModerationStaffOnly]
 
-    @extend_schema(responses=CaseSerializer)
+    @extend_schema(responses={200: CaseSerializer, 403: error_response(403)})
     def get(self, request, pk: int):
         return Response(CaseSerializer(_case(request, pk), context={"request": request}).data)
 
@@ -390,7 +389,9 @@ class AppealView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=AppealWriteSerializer, responses={201: AppealSerializer, **_CONFLICT})
+    @extend_schema(
+        request=AppealWriteSerializer, responses={201: AppealSerializer, 404: error_response(404), **_CONFLICT}
+    )
     def post(self, request):
         data = AppealWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
