@@ -1,6 +1,7 @@
 """The moderation API: shapes, permissions for every endpoint, bad input (nothing changed), paging, query counts."""
 
 import pytest
+from rest_framework.authtoken.models import Token
 
 from core.hiding import Hidden
 from moderation.models import NOTE_MAX, Action, ActionKind, Appeal, Case, Flag, FlagReason
@@ -379,3 +380,19 @@ def test_three_members_flagging_through_the_api_hide_the_idea(api_as, drinks):
     case = Case.objects.get()
     idea.refresh_from_db()
     assert (case.weight, case.flag_count, idea.hidden) == (3, 3, Hidden.PENDING)
+
+
+def test_a_suspended_member_flagging_is_403(api_as, mo, bob, alices_idea):
+    decide(mo, flag(mo, bob).case, ActionKind.SUSPEND)
+    bob.refresh_from_db()  # as a request loads it
+    response = post(api_as(bob), FLAGS, {"target": key(alices_idea), "reason": "spam"})
+    assert (response.status_code, response.json()["code"]) == (403, "suspended")
+    assert not Flag.objects.filter(flagger=bob).exists()
+
+
+def test_a_banned_members_token_is_refused(api, mo, alice, alices_idea):
+    token = Token.objects.create(user=alice).key
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get(ACTIONS).status_code == 200
+    decide(mo, flag(mo, alices_idea).case, ActionKind.BAN, "Spam account.")
+    assert api.get(ACTIONS).status_code == 401
