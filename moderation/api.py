@@ -13,6 +13,7 @@ from core.ids import ID_MAX, is_id
 from core.paging import key_type
 from core.permissions import VerdictPermission
 from core.schema import error_response
+from ideas.models import BODY_MAX, TITLE_MAX
 from ideas.selectors import BadListParameter, list_cursor, page_size
 from moderation import selectors, services
 from moderation.models import (
@@ -32,7 +33,8 @@ from moderation.permissions import can_moderate, can_see_moderation
 
 ACTIONS_PAGE_SIZE = 20
 ACTIONS_PAGE_MAX = 100
-# Twice the limits, so that the service says how long a text may be.
+# Texts are checked by the services (blank, invisible, too long: each with its message); the fields here allow
+# twice the limits, so that the service's message is the one a client reads.
 _TEXT = {"trim_whitespace": False, "allow_blank": True}
 
 
@@ -267,8 +269,12 @@ class DecideSerializer(serializers.Serializer):
     original = serializers.CharField(
         required=False, allow_null=True, default=None, max_length=500, help_text=_("For a duplicate: the original.")
     )
-    title = serializers.CharField(required=False, allow_null=True, default=None, max_length=1000, **_TEXT)
-    body = serializers.CharField(required=False, allow_null=True, default=None, max_length=100_000, **_TEXT)
+    title = serializers.CharField(
+        required=False, allow_null=True, default=None, max_length=TITLE_MAX * 4, help_text=_("For an edit."), **_TEXT
+    )
+    body = serializers.CharField(
+        required=False, allow_null=True, default=None, max_length=BODY_MAX * 2, help_text=_("For an edit."), **_TEXT
+    )
 
 
 class AppealSerializer(serializers.Serializer):
