@@ -36,10 +36,18 @@ class MeSerializer(serializers.ModelSerializer):
     avatar_url = serializers.CharField(read_only=True, help_text=_("The picture's address, or empty."))
     # The same roles as beside the member's name everywhere (an admin holds every role).
     roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), read_only=True)
+    profile_hidden = serializers.BooleanField(
+        source="profile_is_hidden",
+        read_only=True,
+        help_text=_("A moderator hid the about text and picture from others (the reason is beside it)."),
+    )
 
     class Meta:
         model = User
-        fields = ["id", "email", "display_name", "name", "bio", "bio_html", "avatar_url", "roles", "date_joined"]
+        fields = [
+            "id", "email", "display_name", "name", "bio", "bio_html", "avatar_url", "roles", "date_joined",
+            "profile_hidden", "profile_hidden_reason", "suspended_until", "suspension_reason",
+        ]  # fmt: skip
         read_only_fields = fields
 
 

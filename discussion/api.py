@@ -2,13 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from core.hiding import Hidden, sees_hidden
 from core.ids import ID_MAX
 from core.schema import error_response
 from discussion import selectors, services
@@ -38,6 +39,12 @@ class CommentSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     edited_at = serializers.DateTimeField(allow_null=True)
     deleted = serializers.BooleanField(source="is_deleted")
+    concealed = serializers.BooleanField(
+        help_text=_("A placeholder for this reader (no text, no author): deleted, or hidden by moderation.")
+    )
+    hidden = serializers.SerializerMethodField()
+    hidden_reason = serializers.SerializerMethodField()
+    moderated = serializers.SerializerMethodField()
     official = serializers.BooleanField(source="is_official")
     can_edit = serializers.SerializerMethodField()
     can_delete = serializers.SerializerMethodField()
@@ -48,7 +55,27 @@ class CommentSerializer(serializers.Serializer):
         answered = comment.reply_to
         if answered is None or answered.is_deleted or answered.author is None:
             return None
+        if answered.is_hidden and not sees_hidden(self._reader(), answered.author_id):
+            return None
         return answered.author.public_name
+
+    def _reader(self):
+        request = self.context.get("request")
+        return request.user if request else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=[h for h in Hidden.values if h], allow_null=True))
+    def get_hidden(self, comment: Comment) -> str | None:
+        """Hidden by moderation ("pending" review, or by a "moderator"): told only to its author and staff
+        (everyone else reads the placeholder); null when shown."""
+        return comment.hidden if comment.is_hidden and not comment.concealed else None
+
+    def get_hidden_reason(self, comment: Comment) -> str | None:
+        """Why it is hidden, as its author reads it; null when shown."""
+        return comment.hidden_reason if comment.is_hidden and not comment.concealed else None
+
+    def get_moderated(self, comment: Comment) -> bool:
+        """A moderator edited it."""
+        return comment.moderated_at is not None and not comment.concealed
 
     def get_can_edit(self, comment: Comment) -> bool:
         return getattr(comment, "may_edit", False)

@@ -2,7 +2,7 @@
 
 from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -12,6 +12,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from accounts.models import Role
+from core.hiding import Hidden, sees_hidden
 from core.schema import error_response
 from ideas import selectors, services
 from ideas.filters import IdeaFilter
@@ -45,6 +46,10 @@ class IdeaSerializer(serializers.ModelSerializer):
     merged_into = serializers.IntegerField(
         source="merged_into_id", read_only=True, allow_null=True, help_text=_("The idea it was merged into, if merged.")
     )
+    hidden = serializers.SerializerMethodField()
+    hidden_reason = serializers.SerializerMethodField()
+    comments_locked = serializers.SerializerMethodField()
+    moderated = serializers.SerializerMethodField()
 
     class Meta:
         model = Idea
@@ -52,8 +57,31 @@ class IdeaSerializer(serializers.ModelSerializer):
             "id", "title", "body", "body_html", "category", "tags", "status", "status_label", "author",
             "upvotes", "downvotes", "score", "comment_count", "follower_count", "created_at", "updated_at",
             "edited_at", "status_changed_at", "merged_into", "my_vote", "url",
+            "hidden", "hidden_reason", "comments_locked", "moderated",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def _sees_hidden(self, idea: Idea) -> bool:
+        request = self.context.get("request")
+        return idea.is_hidden and sees_hidden(request.user if request else None, idea.author_id)
+
+    @extend_schema_field(serializers.ChoiceField(choices=[h for h in Hidden.values if h], allow_null=True))
+    def get_hidden(self, idea: Idea) -> str | None:
+        """Hidden by moderation ("pending" review of flags, or by a "moderator"): told only to its author and
+        staff, the only others who see a hidden idea; null when shown."""
+        return idea.hidden if self._sees_hidden(idea) else None
+
+    def get_hidden_reason(self, idea: Idea) -> str | None:
+        """Why it is hidden, as its author reads it; null when shown."""
+        return idea.hidden_reason if self._sees_hidden(idea) else None
+
+    def get_comments_locked(self, idea: Idea) -> bool:
+        """A moderator locked the thread: no new comments."""
+        return idea.comments_locked_at is not None
+
+    def get_moderated(self, idea: Idea) -> bool:
+        """A moderator edited it (its earlier versions are kept)."""
+        return idea.moderated_at is not None
 
     def get_my_vote(self, idea: Idea) -> int | None:
         """1 or -1 if the signed-in member voted, else null."""

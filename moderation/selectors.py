@@ -100,6 +100,11 @@ def action_in_force(*, target: str, subject: User) -> Action | None:
     )
 
 
+def actions_page(*, member: User, cursor: str | None = None, size: int = 20) -> Page:
+    """A page of actions_about, newest first (keyset on the time they were taken)."""
+    return keyset_page(actions_about(member=member), field="created_at", cursor=cursor, size=size)
+
+
 def action_get(*, pk: int, viewer) -> Action:
     """An action as its subject (or a moderator) reads it; Action.DoesNotExist for anyone else."""
     actions = Action.objects.select_related("idea", "comment__idea", "appeal", "actor")

@@ -609,6 +609,8 @@ def _undo(action: Action, target: Target) -> None:
             idea_restore(idea=target.obj)
         else:
             comment_restore(comment=target.obj)
+        if target.hidden == Hidden.PENDING:  # the flags that hid it were decided by the deletion: none is pending
+            _set_hidden(target, Hidden.NO)
     elif kind == ActionKind.EDIT and not target.obj.is_deleted:
         if target.kind == TargetKind.IDEA:
             idea_restore_version(idea=target.obj, title=action.data["title"], body=action.data["body"])

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from notifications.models import Digest, Kind, Notification
+from notifications.models import ALWAYS_ON, Digest, Kind, Notification
 from notifications.unsubscribe import make_token
 
 
@@ -24,19 +24,19 @@ def unsubscribe_url(*, member_id: int, kind: str) -> str:
     return absolute(reverse("notifications_unsubscribe", args=[make_token(member_id=member_id, kind=kind)]))
 
 
-def _message(*, to: str, subject: str, template: str, context: dict, unsubscribe: str, message_id: str):
+def _message(*, to: str, subject: str, template: str, context: dict, unsubscribe: str | None, message_id: str):
+    """An e-mail with its text and HTML parts; without `unsubscribe` (a kind that is always on, whose
+    one-click link would be refused) it has no List-Unsubscribe header and no link to stop it."""
     context = {**context, "site_name": settings.SITE_NAME, "site_url": settings.SITE_URL,
                "unsubscribe_url": unsubscribe, "settings_url": absolute(reverse("notification_settings"))}  # fmt: skip
+    headers = {"Message-ID": f"<{message_id}@{settings.EMAIL_MESSAGE_DOMAIN}>", "Auto-Submitted": "auto-generated"}
+    if unsubscribe:
+        headers |= {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"email/{template}.txt", context),
         to=[to],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Message-ID": f"<{message_id}@{settings.EMAIL_MESSAGE_DOMAIN}>",
-            "Auto-Submitted": "auto-generated",
-        },
+        headers=headers,
     )
     message.attach_alternative(render_to_string(f"email/{template}.html", context), "text/html")
     return message
@@ -49,8 +49,14 @@ def notification_message(notification: Notification) -> EmailMultiAlternatives:
             to=notification.recipient.email,
             subject=notification.headline,
             template="notification",
-            context={"notification": notification, "link": absolute(notification.link)},
-            unsubscribe=unsubscribe_url(member_id=notification.recipient_id, kind=notification.kind),
+            context={
+                "notification": notification,
+                "link": absolute(notification.link),
+                "moderation": notification.kind == Kind.MODERATION,
+            },
+            unsubscribe=None
+            if notification.kind in ALWAYS_ON
+            else unsubscribe_url(member_id=notification.recipient_id, kind=notification.kind),
             message_id=f"notification-{notification.pk}-{notification.count}",
         )
 

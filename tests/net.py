@@ -1,9 +1,15 @@
-"""What tests that start servers share: a free loopback port, and waiting until a server listens."""
+"""What tests that start servers share: a free loopback port, waiting until a server listens, and
+requests sent to a live server from many threads at once."""
 
+import json
 import random
 import socket
 import subprocess
+import threading
 import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
@@ -35,3 +41,31 @@ def wait_for_port(port: int, process: subprocess.Popen, *, log: Path | None = No
         assert process.poll() is None, f"the server exited with {process.returncode}\n{said}"
         assert time.monotonic() < deadline, f"nothing listening on {port} after {seconds:.0f} s\n{said}"
         time.sleep(0.1)
+
+
+def send(url: str, token: str, body: dict) -> tuple[int, dict]:
+    """POST JSON with a token; the status and the JSON answer, error or not."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def at_once(live_url: str, posts: list[tuple[str, str, dict]]) -> list[tuple[int, dict]]:
+    """Send the posts (path, token, body) from as many threads, released together by a barrier."""
+    barrier = threading.Barrier(len(posts))
+
+    def post(step):
+        path, token, body = step
+        barrier.wait(timeout=30)
+        return send(f"{live_url}{path}", token, body)
+
+    with ThreadPoolExecutor(max_workers=len(posts)) as pool:
+        return list(pool.map(post, posts))

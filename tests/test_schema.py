@@ -1,5 +1,5 @@
 """The API does what its OpenAPI schema says: schemathesis generates requests from /api/v1/schema/ and
-sends them to a live daphne with seeded data, signed out, as a member and as the product team. Not one
+sends them to a live daphne with seeded data, signed out, as a member, as the product team and as a moderator. Not one
 answer may be a 5xx, and every status code, content type, header and body must be the documented one.
 
 The SQLite run is enough (the PostgreSQL run skips it): it is the API that is checked, not the
@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from accounts.services import api_token_issue
 from ideas.models import Category, Idea, Status
+from moderation.models import ActionKind, FlagReason
+from moderation.services import case_decide, flag_create
 from tests.factories import CategoryFactory, IdeaFactory
 from voting.services import vote_cast
 
@@ -28,21 +30,26 @@ CHECKS = [
     "response_headers_conformance",
     "response_schema_conformance",
 ]
-# Per operation and run: enough to reach every documented status of each operation; the three runs
-# together stay well under two minutes.
+# Per operation and run: enough to reach every documented status of each operation; the four runs
+# together take about two and a half minutes.
 MAX_EXAMPLES = 40
 
 
 @pytest.fixture
-def seeded(alice, bob, product, drinks, experience):
+def seeded(alice, bob, mo, product, drinks, experience):
     """What the generated requests find: categories (one closed), ideas of both members with votes,
-    one launched (votes closed) and one deleted."""
+    one launched (votes closed) and one deleted; flags in the moderation queue, and an action on one of
+    Alice's ideas that she may appeal."""
     CategoryFactory(name="Retired", slug="retired", is_active=False)
     ideas = [IdeaFactory(author=author, category=drinks) for author in [alice, bob] * 4]
     for idea in ideas:
         vote_cast(actor=bob if idea.author == alice else alice, idea_id=idea.pk, value=1)
     Idea.objects.filter(pk=ideas[0].pk).update(status=Status.LAUNCHED)
     Idea.objects.filter(pk=ideas[1].pk).update(deleted_at=timezone.now())
+    for idea in ideas[2:]:
+        flag_create(actor=bob if idea.author == alice else alice, target=f"idea:{idea.pk}", reason=FlagReason.SPAM)
+    warned = flag_create(actor=mo, target=f"idea:{ideas[2].pk}", reason=FlagReason.ABUSIVE)
+    case_decide(actor=mo, case=warned.case, action=ActionKind.WARN, reason="Keep it civil.")
     return ideas
 
 
@@ -111,11 +118,15 @@ def _figures(name: str, report: dict) -> str:
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite run checks the API once")
-def test_the_api_answers_as_its_schema_says_signed_out_and_with_a_token(live_url, seeded, alice, pat, tmp_path, capsys):
-    """Signed out, as a member, and as the product team (whose writes reach the pipeline's services)."""
+def test_the_api_answers_as_its_schema_says_signed_out_and_with_a_token(
+    live_url, seeded, alice, pat, mo, tmp_path, capsys
+):
+    """Signed out, as a member, as the product team (whose writes reach the pipeline's services), and as a
+    moderator (whose reach the queue's decisions; last, since a decision may ban the others)."""
     config = _config(tmp_path, seeded)
     runs = {"signed out": _schemathesis(live_url, tmp_path, "signed-out", [], config)}
-    for name, member in [("with a token", alice), ("with a product-team token", pat)]:
+    members = [("with a token", alice), ("with a product-team token", pat), ("with a moderator token", mo)]
+    for name, member in members:
         header = f"Authorization: Token {api_token_issue(actor=member)}"
         runs[name] = _schemathesis(live_url, tmp_path, name.replace(" ", "-"), [header], config)
     with capsys.disabled():

@@ -308,7 +308,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for the statuses, whichever field carries them (status, from_status, to_status, moves).
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "ideas.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "ideas.models.Status",
+        "TargetKindEnum": "moderation.models.TargetKind",
+        "FlagStatusEnum": "moderation.models.FlagStatus",
+        "CaseStatusEnum": "moderation.models.CaseStatus",
+        "AppealStatusEnum": "moderation.models.AppealStatus",
+    },
 }
 
 # A Content Security Policy with no inline script: if the sanitiser ever misses something,

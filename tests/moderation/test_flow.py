@@ -49,3 +49,24 @@ def test_dismissing_restores_and_an_appeal_is_decided_by_another_moderator(alice
     appeal.refresh_from_db()
     assert alices_idea.hidden == Hidden.NO
     assert appeal.status == AppealStatus.OVERTURNED
+
+
+def test_the_whole_flow_through_the_api(api, api_as, alice, mo, ada, alices_idea):
+    for _ in range(3):
+        api_as(UserFactory()).post("/api/v1/flags/", {"target": f"idea:{alices_idea.pk}", "reason": "spam"})
+    assert api.get(f"/api/v1/ideas/{alices_idea.pk}/").status_code == 404
+    [case] = api_as(mo).get("/api/v1/moderation/queue/").json()["results"]
+    decided = api_as(mo).post(
+        f"/api/v1/moderation/queue/{case['id']}/decide/", {"action": "hide", "reason": "Ads."}, format="json"
+    )
+    [action] = api_as(alice).get("/api/v1/moderation/actions/").json()["results"]
+    assert action["id"] == decided.json()["id"] and action["reason"] == "Ads."
+    api_as(alice).post("/api/v1/appeals/", {"action": action["id"], "text": "Not an ad."}, format="json")
+    [appeal] = api_as(ada).get("/api/v1/moderation/queue/").json()["results"]
+    assert appeal["appeal"]["text"] == "Not an ad."
+    overturned = api_as(ada).post(
+        f"/api/v1/moderation/queue/{appeal['id']}/decide/", {"action": "overturn", "reason": "Fair."}, format="json"
+    )
+    assert overturned.status_code == 200
+    assert api.get(f"/api/v1/ideas/{alices_idea.pk}/").status_code == 200
+    assert api_as(alice).get(f"/api/v1/moderation/actions/{action['id']}/").json()["appeal"]["status"] == "overturned"

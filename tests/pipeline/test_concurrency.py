@@ -1,12 +1,6 @@
 """Two product-team members moving (or merging) the same ideas at the same moment, as threads against a
 live daphne server: exactly one wins, the other is told why, and only one status change is written."""
 
-import json
-import threading
-import urllib.error
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from rest_framework.authtoken.models import Token
 
@@ -15,34 +9,7 @@ from accounts.services import role_grant
 from ideas.models import Idea, Status
 from pipeline.models import StatusChange
 from tests.factories import IdeaFactory, UserFactory
-
-
-def send(url: str, token: str, body: dict) -> tuple[int, dict]:
-    """POST JSON with a token; the status and the JSON answer, error or not."""
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
-
-
-def at_once(live_url: str, posts: list[tuple[str, str, dict]]) -> list[tuple[int, dict]]:
-    """Send the posts (path, token, body) from as many threads, released together by a barrier."""
-    barrier = threading.Barrier(len(posts))
-
-    def post(step):
-        path, token, body = step
-        barrier.wait(timeout=30)
-        return send(f"{live_url}{path}", token, body)
-
-    with ThreadPoolExecutor(max_workers=len(posts)) as pool:
-        return list(pool.map(post, posts))
+from tests.net import at_once
 
 
 @pytest.fixture

@@ -1,0 +1,444 @@
+"""API of moderation: flag, the queue and its decisions, a member's actions and appeals. Views validate the
+shape of input and call moderation's services and selectors; errors go through the one handler of core/errors.py."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
+
+from core.ids import ID_MAX, is_id
+from core.paging import key_type
+from core.permissions import VerdictPermission
+from core.schema import error_response
+from ideas.models import BODY_MAX, TITLE_MAX
+from ideas.selectors import BadListParameter, list_cursor, page_size
+from moderation import selectors, services
+from moderation.models import (
+    APPEAL_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+    Action,
+    ActionKind,
+    AppealStatus,
+    Case,
+    CaseStatus,
+    FlagReason,
+    FlagStatus,
+    TargetKind,
+)
+from moderation.permissions import can_moderate, can_see_moderation
+
+ACTIONS_PAGE_SIZE = 20
+ACTIONS_PAGE_MAX = 100
+# Texts are checked by the services (blank, invisible, too long: each with its message); the fields here allow
+# twice the limits, so that the service's message is the one a client reads.
+_TEXT = {"trim_whitespace": False, "allow_blank": True}
+
+
+class ModerationStaffOnly(VerdictPermission):
+    rule = staticmethod(can_see_moderation)
+
+
+class ModeratorOnly(VerdictPermission):
+    rule = staticmethod(can_moderate)
+
+
+def case_not_found() -> NotFound:
+    return NotFound(_("No case with that id."))
+
+
+def action_not_found() -> NotFound:
+    return NotFound(_("No moderation action of yours with that id."))
+
+
+def _page_params(request, *, model, field: str, default: int, maximum: int) -> tuple[str | None, int]:
+    """?cursor= and ?page_size= of a list, or 400 naming the one that is wrong."""
+    try:
+        size = page_size(request.query_params, default=default, maximum=maximum)
+        cursor = list_cursor(request.query_params, key=key_type(model, field))
+    except BadListParameter as error:
+        raise serializers.ValidationError({error.field: [error.message]}) from None
+    return cursor, size
+
+
+def _next(request, cursor: str | None) -> str | None:
+    return replace_query_param(request.build_absolute_uri(), "cursor", cursor) if cursor else None
+
+
+def _page_parameters(maximum: int) -> list[OpenApiParameter]:
+    return [
+        OpenApiParameter("cursor", str, description=str(_("From the `next` link of the page before."))),
+        OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": maximum}),
+    ]
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="public_name")
+
+
+class FlagWriteSerializer(serializers.Serializer):
+    """Only the shape of the input: the rules (own content, once, the note's length) live in the service."""
+
+    target = serializers.CharField(max_length=60, help_text=_('What is flagged: "idea:12", "comment:7" or "member:3".'))
+    reason = serializers.ChoiceField(choices=FlagReason.choices)
+    note = serializers.CharField(
+        required=False, default="", max_length=NOTE_MAX * 2, help_text=_("Needed for “other”."), **_TEXT
+    )
+    original = serializers.CharField(
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=500,
+        help_text=_("For a duplicate: the original idea's id, “idea:<id>” or its address."),
+    )
+
+
+class FlagSerializer(serializers.Serializer):
+    """A member's flag as its flagger reads it (never its weight, nor who else flagged)."""
+
+    id = serializers.IntegerField()
+    target = serializers.CharField()
+    reason = serializers.ChoiceField(choices=FlagReason.choices)
+    note = serializers.CharField()
+    status = serializers.ChoiceField(choices=FlagStatus.choices)
+    created_at = serializers.DateTimeField()
+
+
+class CaseFlagSerializer(FlagSerializer):
+    """A flag as moderators read it: with who flagged, its weight, and the original of a duplicate."""
+
+    flagger = PersonSerializer()
+    weight = serializers.IntegerField()
+    original = serializers.IntegerField(source="original_id", allow_null=True)
+
+
+class IdeaRevisionSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField(help_text=_("When this version was written."))
+
+
+class CommentRevisionSerializer(serializers.Serializer):
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField(help_text=_("When this version was written."))
+
+
+class _HiddenContentSerializer(serializers.Serializer):
+    hidden = serializers.CharField(allow_null=True, help_text=_("“pending” (by flags), “moderator”, or null."))
+    hidden_reason = serializers.CharField()
+    deleted = serializers.BooleanField(source="is_deleted")
+    moderated = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["hidden"] = data["hidden"] or None
+        return data
+
+    def get_moderated(self, content) -> bool:
+        """Edited by a moderator."""
+        return content.moderated_at is not None
+
+
+class CaseIdeaSerializer(_HiddenContentSerializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    body_html = serializers.CharField()
+    comments_locked = serializers.SerializerMethodField()
+    revisions = IdeaRevisionSerializer(
+        many=True, source="revisions.all", help_text=_("Earlier versions, oldest first.")
+    )
+
+    def get_comments_locked(self, idea) -> bool:
+        return idea.comments_locked_at is not None
+
+
+class CaseCommentSerializer(_HiddenContentSerializer):
+    id = serializers.IntegerField()
+    idea = serializers.IntegerField(source="idea_id")
+    idea_title = serializers.CharField(source="idea.title")
+    body = serializers.CharField()
+    body_html = serializers.CharField()
+    revisions = CommentRevisionSerializer(
+        many=True, source="revisions.all", help_text=_("Earlier versions, oldest first.")
+    )
+
+
+class CaseMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="public_name")
+    bio = serializers.CharField()
+    avatar_url = serializers.CharField()
+    profile_hidden = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url")
+
+    def get_profile_hidden(self, member) -> str | None:
+        return member.profile_hidden or None
+
+
+class AuthorRecordSerializer(serializers.Serializer):
+    """Whose content it is, and their record beside the case."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="public_name")
+    joined = serializers.DateTimeField(source="date_joined", help_text=_("The account's age is from this."))
+    warnings = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+    suspensions = serializers.IntegerField(source="suspension_count")
+    suspended_until = serializers.DateTimeField(allow_null=True)
+    banned = serializers.BooleanField(source="is_banned")
+
+    def get_warnings(self, author) -> int:
+        """Warnings they were given."""
+        return self.context["case"].author_warnings
+
+    def get_actions(self, author) -> int:
+        """Earlier actions against them (hide, delete, edit, lock, duplicate, warn, suspend, ban)."""
+        return self.context["case"].author_actions
+
+
+class AppealedActionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=ActionKind.choices)
+    reason = serializers.CharField()
+    days = serializers.IntegerField(allow_null=True)
+    actor = PersonSerializer(allow_null=True, help_text=_("Who acted: another moderator decides the appeal."))
+    created_at = serializers.DateTimeField()
+
+
+class CaseAppealSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    status = serializers.ChoiceField(choices=AppealStatus.choices)
+    created_at = serializers.DateTimeField()
+    action = AppealedActionSerializer()
+
+
+class CaseSerializer(serializers.Serializer):
+    """One item of the queue: the content (one of idea, comment, member), its author's record, the open flags
+    and, for an appeal, the appeal and the action appealed."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=TargetKind.choices)
+    target = serializers.CharField()
+    status = serializers.ChoiceField(choices=CaseStatus.choices)
+    weight = serializers.IntegerField(help_text=_("The open flags' weight."))
+    flag_count = serializers.IntegerField()
+    hid_content = serializers.BooleanField(help_text=_("The flags hid the content pending review."))
+    opened_at = serializers.DateTimeField()
+    flagged_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decided_by = PersonSerializer(allow_null=True)
+    idea = CaseIdeaSerializer(allow_null=True)
+    comment = CaseCommentSerializer(allow_null=True)
+    member = CaseMemberSerializer(allow_null=True)
+    author = serializers.SerializerMethodField()
+    flags = CaseFlagSerializer(many=True, source="open_flags")
+    appeal = CaseAppealSerializer(allow_null=True)
+    actions = serializers.SerializerMethodField()
+
+    @extend_schema_field(AuthorRecordSerializer(allow_null=True))
+    def get_author(self, case: Case) -> dict | None:
+        if case.author is None:
+            return None
+        return AuthorRecordSerializer(case.author, context={**self.context, "case": case}).data
+
+    def get_actions(self, case: Case) -> list[str]:
+        """The actions this case may end in."""
+        return list(services.APPEAL_ACTIONS if case.is_appeal else services.ACTIONS[case.kind])
+
+
+class CasePageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = CaseSerializer(many=True)
+
+
+class DecideSerializer(serializers.Serializer):
+    """Only the shape of the input: which actions fit the case, and the reason's length, the service says."""
+
+    action = serializers.ChoiceField(choices=ActionKind.choices)
+    reason = serializers.CharField(max_length=REASON_MAX * 2, **_TEXT)
+    days = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text=_("A suspension's length; escalates when absent.")
+    )
+    original = serializers.CharField(
+        required=False, allow_null=True, default=None, max_length=500, help_text=_("For a duplicate: the original.")
+    )
+    title = serializers.CharField(
+        required=False, allow_null=True, default=None, max_length=TITLE_MAX * 4, help_text=_("For an edit."), **_TEXT
+    )
+    body = serializers.CharField(
+        required=False, allow_null=True, default=None, max_length=BODY_MAX * 2, help_text=_("For an edit."), **_TEXT
+    )
+
+
+class AppealSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.IntegerField(source="action_id")
+    text = serializers.CharField()
+    status = serializers.ChoiceField(choices=AppealStatus.choices)
+    created_at = serializers.DateTimeField()
+
+
+class AppealWriteSerializer(serializers.Serializer):
+    action = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text=_("The action appealed."))
+    text = serializers.CharField(max_length=APPEAL_MAX * 2, **_TEXT)
+
+
+class ActionSerializer(serializers.Serializer):
+    """What a moderator did, and why, as the member it was about (or a moderator) reads it."""
+
+    id = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=ActionKind.choices)
+    label = serializers.CharField(source="get_action_display")
+    kind = serializers.ChoiceField(choices=TargetKind.choices)
+    target = serializers.CharField()
+    idea = serializers.IntegerField(source="idea_id", allow_null=True)
+    comment = serializers.IntegerField(source="comment_id", allow_null=True)
+    reason = serializers.CharField()
+    days = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    undone_at = serializers.DateTimeField(allow_null=True)
+    appeal = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(AppealSerializer(allow_null=True))
+    def get_appeal(self, action: Action) -> dict | None:
+        appeal = getattr(action, "appeal", None)
+        return AppealSerializer(appeal).data if appeal is not None else None
+
+    def get_url(self, action: Action) -> str:
+        """The page where the member reads it and appeals."""
+        return self.context["request"].build_absolute_uri(services.action_link(action))
+
+
+class ActionPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = ActionSerializer(many=True)
+
+
+def _case(request, pk: int) -> Case:
+    if not is_id(pk):
+        raise case_not_found()
+    try:
+        return selectors.case_get(pk=pk, viewer=request.user)
+    except Case.DoesNotExist:
+        raise case_not_found() from None
+
+
+_CONFLICT = {409: error_response(409)}
+
+
+class FlagView(APIView):
+    """A signed-in member flags an idea, a comment or a member for the moderators, with a reason."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=FlagWriteSerializer, responses={201: FlagSerializer, **_CONFLICT})
+    def post(self, request):
+        data = FlagWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        flag = services.flag_create(actor=request.user, **data.validated_data)
+        return Response(FlagSerializer(flag).data, status=status.HTTP_201_CREATED)
+
+
+class QueueView(APIView):
+    """Moderators and staff: the open cases, heaviest first, then oldest; keyset-paged."""
+
+    permission_classes = [ModerationStaffOnly]
+
+    @extend_schema(
+        parameters=_page_parameters(selectors.QUEUE_PAGE_MAX),
+        responses={200: CasePageSerializer, 403: error_response(403)},
+        operation_id="moderation_queue_list",
+    )
+    def get(self, request):
+        cursor, size = _page_params(
+            request, model=Case, field="weight", default=selectors.QUEUE_PAGE_SIZE, maximum=selectors.QUEUE_PAGE_MAX
+        )
+        page = selectors.queue(viewer=request.user, cursor=cursor, size=size)
+        results = CaseSerializer(page.rows, many=True, context={"request": request}).data
+        return Response({"next": _next(request, page.next_cursor), "results": results})
+
+
+class CaseView(APIView):
+    """Moderators and staff: one case, open or decided."""
+
+    permission_classes = [ModerationStaffOnly]
+
+    @extend_schema(responses={200: CaseSerializer, 403: error_response(403)})
+    def get(self, request, pk: int):
+        return Response(CaseSerializer(_case(request, pk), context={"request": request}).data)
+
+
+class DecideView(APIView):
+    """A moderator decides a case with one action and a reason its author reads; a case is decided once (409)."""
+
+    permission_classes = [ModeratorOnly]
+
+    @extend_schema(request=DecideSerializer, responses={200: ActionSerializer, **_CONFLICT})
+    def post(self, request, pk: int):
+        data = DecideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = _case(request, pk)
+        done = services.case_decide(actor=request.user, case=case, **data.validated_data)
+        return Response(ActionSerializer(done, context={"request": request}).data)
+
+
+class AppealView(APIView):
+    """The member an action was about appeals it, once, with a text; another moderator decides."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=AppealWriteSerializer, responses={201: AppealSerializer, 404: error_response(404), **_CONFLICT}
+    )
+    def post(self, request):
+        data = AppealWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            action = selectors.action_get(pk=data.validated_data["action"], viewer=request.user)
+        except Action.DoesNotExist:
+            raise action_not_found() from None
+        appeal = services.appeal_create(actor=request.user, action=action, text=data.validated_data["text"])
+        return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
+
+
+class ActionsView(APIView):
+    """The signed-in member: what moderators did to their content, newest first, each with its appeal."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=_page_parameters(ACTIONS_PAGE_MAX),
+        responses=ActionPageSerializer,
+        operation_id="moderation_actions_list",
+    )
+    def get(self, request):
+        cursor, size = _page_params(
+            request, model=Action, field="created_at", default=ACTIONS_PAGE_SIZE, maximum=ACTIONS_PAGE_MAX
+        )
+        page = selectors.actions_page(member=request.user, cursor=cursor, size=size)
+        results = ActionSerializer(page.rows, many=True, context={"request": request}).data
+        return Response({"next": _next(request, page.next_cursor), "results": results})
+
+
+class ActionView(APIView):
+    """One action on the member's content (a moderator reads any)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=ActionSerializer)
+    def get(self, request, pk: int):
+        if not is_id(pk):
+            raise action_not_found()
+        try:
+            action = selectors.action_get(pk=pk, viewer=request.user)
+        except Action.DoesNotExist:
+            raise action_not_found() from None
+        return Response(ActionSerializer(action, context={"request": request}).data)
