@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend.views import comments, ideas, members, moderation, notifications, pipeline
+from frontend.views import comments, ideas, members, moderation, moderation_log, notifications, pipeline
 
 urlpatterns = [
     path("", ideas.idea_list, name="idea_list"),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("ideas/<int:pk>/merge/", pipeline.idea_merge, name="idea_merge"),
     path("ideas/<int:pk>/internal-notes/", pipeline.internal_note_add, name="internal_note_add"),
     path("moderation/actions/<int:pk>/", moderation.moderation_action, name="moderation_action"),
+    path("moderation/log/", moderation_log.moderation_log, name="moderation_log"),
     path("roadmap/", pipeline.roadmap, name="roadmap"),
     path("launched/", pipeline.launched, name="launched"),
     path("triage/", pipeline.triage, name="triage"),
