@@ -43,7 +43,7 @@ LOG_FILTERS = [
 
 
 class LogActorSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="actor_id", allow_null=True)
+    id = serializers.IntegerField(source="actor_id", help_text=_("Their member number, kept after they leave."))
     name = serializers.CharField(source="actor_name", help_text=_("The public name; never the e-mail address."))
 
 

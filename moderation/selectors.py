@@ -154,7 +154,9 @@ LOG_EXPORT_BATCH = 500
 # their own idea or comment records nothing), so the verb alone finds every staff action and nothing else,
 # and keeps finding it after the actor loses the role or leaves (their roles today would not). Left out:
 # account housekeeping (an account deleted, a password set, sign-in connections removed), which is a
-# member's own business or a security matter, not moderation or product work.
+# member's own business or a security matter, not moderation or product work; and entries without an actor
+# (a role granted by a command on the server, the demo's seeding), which no moderator or staff member made:
+# the admin's audit trail shows those.
 LOG_VERBS = {
     "moderation.dismiss": _lazy("Dismissed the flags"),
     "moderation.hide": _lazy("Hid"),
@@ -199,7 +201,7 @@ class LogRow:
 
     id: int
     at: datetime
-    actor_id: int | None
+    actor_id: int
     actor_name: str
     action: str
     label: str
@@ -232,7 +234,7 @@ def log_params(query: Mapping[str, str], *, default_size: int = LOG_PAGE_SIZE) -
 
 def _log_entries(viewer, params: LogParams) -> QuerySet[AuditEntry]:
     can_see_moderation(user=viewer).check()
-    entries = AuditEntry.objects.filter(verb__in=list(LOG_VERBS))
+    entries = AuditEntry.objects.filter(verb__in=list(LOG_VERBS), actor_id__isnull=False)
     if params.actor is not None:
         entries = entries.filter(actor_id=params.actor)
     if params.action:
@@ -250,7 +252,7 @@ def _log_rows(entries: list[AuditEntry]) -> list[LogRow]:
     for entry in entries:
         if (kind := _TARGET_KINDS.get(entry.target_type)) and (number := id_from(entry.target_id)):
             wanted[kind].add(number)
-    member_ids = wanted["member"] | {entry.actor_id for entry in entries if entry.actor_id is not None}
+    member_ids = wanted["member"] | {entry.actor_id for entry in entries}
     members = {member.pk: member for member in User.objects.filter(pk__in=member_ids).only("id", "display_name")}
     ideas = {
         idea.pk: idea
@@ -276,7 +278,7 @@ def _log_rows(entries: list[AuditEntry]) -> list[LogRow]:
                 id=entry.pk,
                 at=entry.created_at,
                 actor_id=entry.actor_id,
-                actor_name=actor.public_name if actor else (_("Deleted member") if entry.actor_id else _("System")),
+                actor_name=actor.public_name if actor else _("Deleted member"),
                 action=entry.verb,
                 label=str(LOG_VERBS.get(entry.verb, entry.verb)),
                 target=target,
