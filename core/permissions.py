@@ -6,6 +6,8 @@ Each app's permissions.py answers with a Verdict; services raise its error, page
 
 from dataclasses import dataclass
 
+from rest_framework.permissions import BasePermission
+
 from core.errors import DomainError
 
 
@@ -32,3 +34,15 @@ ALLOWED = Verdict()
 
 def refuse(error: DomainError) -> Verdict:
     return Verdict(error)
+
+
+class VerdictPermission(BasePermission):
+    """A rule as a DRF permission (set `rule`): a visitor gets 401 (with WWW-Authenticate), anyone else the
+    rule's reason as 403, before the input is read."""
+
+    rule = None
+
+    def has_permission(self, request, view) -> bool:
+        verdict = self.rule(user=request.user)
+        self.message = verdict.reason
+        return bool(verdict)

@@ -13,6 +13,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from core.ids import ID_MAX, id_from
+from core.permissions import VerdictPermission
 from core.schema import error_response
 from ideas import selectors as idea_selectors
 from ideas.api import AuthorSerializer, idea_not_found
@@ -37,23 +38,11 @@ def _absolute(request, path: str) -> str:
     return request.build_absolute_uri(path) if request else path
 
 
-class _Verdict(permissions.BasePermission):
-    """A pipeline rule as a DRF permission: a visitor gets 401 (with WWW-Authenticate), anyone else
-    the rule's reason as 403, before the input is read."""
-
-    rule = None
-
-    def has_permission(self, request, view) -> bool:
-        verdict = self.rule(user=request.user)
-        self.message = verdict.reason
-        return bool(verdict)
-
-
-class ProductTeamOnly(_Verdict):
+class ProductTeamOnly(VerdictPermission):
     rule = staticmethod(can_move)
 
 
-class StaffOnly(_Verdict):
+class StaffOnly(VerdictPermission):
     rule = staticmethod(can_see_internal_notes)
 
 
