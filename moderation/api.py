@@ -10,11 +10,12 @@ from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from core.permissions import VerdictPermission
 from core.schema import error_response
 from ideas.selectors import BadListParameter
 from moderation import selectors
@@ -23,14 +24,10 @@ from moderation.permissions import can_see_moderation
 # --- The audit log ---------------------------------------------------------------------------------
 
 
-class LogReaders(permissions.BasePermission):
-    """Moderators and staff read the log: a visitor gets 401 (with WWW-Authenticate), a member the reason
-    as 403, before the filters are read."""
+class LogReaders(VerdictPermission):
+    """Moderators and staff read the log: a visitor gets 401, a member the reason as 403."""
 
-    def has_permission(self, request, view) -> bool:
-        verdict = can_see_moderation(user=request.user)
-        self.message = verdict.reason
-        return bool(verdict)
+    rule = staticmethod(can_see_moderation)
 
 
 LOG_FILTERS = [
