@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from moderation.models import ActionKind
 from tests.factories import comment
-from tests.moderation.helpers import decide, log_entries
+from tests.moderation.helpers import acted, log_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ PAGE = "/moderation/log/"
 @pytest.fixture
 def hidden(mo, alices_idea):
     """Mo hid Alice's idea."""
-    return decide(mo, f"idea:{alices_idea.pk}", ActionKind.HIDE, "Rude words.")
+    return acted(mo, f"idea:{alices_idea.pk}", ActionKind.HIDE, "Rude words.")
 
 
 def test_mo_reads_who_did_what_to_which_idea_and_why(client, mo, alices_idea, hidden):
@@ -47,7 +47,7 @@ def test_a_visitor_is_sent_to_sign_in(client):
 
 
 def test_the_page_filters_by_action_and_keeps_the_choice_in_the_form(client, mo, bob, hidden):
-    decide(mo, f"member:{bob.pk}", ActionKind.WARN, "Spam in the bio.")
+    acted(mo, f"member:{bob.pk}", ActionKind.WARN, "Spam in the bio.")
     client.force_login(mo)
     response = client.get(PAGE, {"action": "moderation.warn"})
     assert [row.action for row in response.context["rows"]] == ["moderation.warn"]
@@ -55,7 +55,7 @@ def test_the_page_filters_by_action_and_keeps_the_choice_in_the_form(client, mo,
 
 
 def test_the_page_filters_by_target(client, mo, bob, alices_idea, hidden):
-    decide(mo, f"member:{bob.pk}", ActionKind.WARN, "Spam in the bio.")
+    acted(mo, f"member:{bob.pk}", ActionKind.WARN, "Spam in the bio.")
     client.force_login(mo)
     response = client.get(PAGE, {"target": f"member:{bob.pk}"})
     assert [row.target for row in response.context["rows"]] == [f"member:{bob.pk}"]

@@ -7,8 +7,8 @@ from moderation.models import FlagReason
 from moderation.services import case_decide, flag_create
 
 
-def decide(mo, target: str, action: str, reason: str, **details):
-    """A moderator flags `target` and decides the case it opens."""
+def acted(mo, target: str, action: str, reason: str, **details):
+    """A moderator flags `target` ("idea:12") and decides the case it opens: one action in the audit log."""
     flag = flag_create(actor=mo, target=target, reason=FlagReason.ABUSIVE)
     return case_decide(actor=mo, case=flag.case, action=action, reason=reason, **details)
 

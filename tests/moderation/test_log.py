@@ -18,7 +18,7 @@ from moderation.models import ActionKind
 from moderation.services import appeal_create, case_decide
 from pipeline.services import idea_transition
 from tests.factories import IdeaFactory, UserFactory, comment
-from tests.moderation.helpers import decide, log_entries, recorded
+from tests.moderation.helpers import acted, log_entries, recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_the_selector_refuses_bob(bob):
 
 
 def test_pat_of_the_product_team_reads_the_log(api_as, pat, mo, alices_idea):
-    decide(mo, f"idea:{alices_idea.pk}", ActionKind.HIDE, "Rude words.")
+    acted(mo, f"idea:{alices_idea.pk}", ActionKind.HIDE, "Rude words.")
     assert [row["action"] for row in api_as(pat).get(LOG).json()["results"]] == ["moderation.hide"]
 
 
@@ -83,7 +83,7 @@ def test_a_visitor_cannot_download_the_log(api):
     ],
 )
 def test_each_action_on_an_idea_appears_with_actor_action_target_and_reason(mo, alices_idea, action, details):
-    decide(mo, f"idea:{alices_idea.pk}", action, f"Because of {action}.", **details)
+    acted(mo, f"idea:{alices_idea.pk}", action, f"Because of {action}.", **details)
     row = rows(mo, action=f"moderation.{action}")[0]
     assert (row.actor_id, row.actor_name, row.target, row.reason) == (
         mo.pk,
@@ -96,7 +96,7 @@ def test_each_action_on_an_idea_appears_with_actor_action_target_and_reason(mo, 
 
 def test_marking_a_duplicate_appears_with_the_original(mo, alice, alices_idea, drinks):
     original = IdeaFactory(author=alice, category=drinks)
-    decide(mo, f"idea:{alices_idea.pk}", ActionKind.DUPLICATE, "Asked before.", original=original.pk)
+    acted(mo, f"idea:{alices_idea.pk}", ActionKind.DUPLICATE, "Asked before.", original=original.pk)
     assert [(row.action, row.target) for row in rows(mo, action="moderation.duplicate")] == [
         ("moderation.duplicate", f"idea:{alices_idea.pk}")
     ]
@@ -104,20 +104,20 @@ def test_marking_a_duplicate_appears_with_the_original(mo, alice, alices_idea, d
 
 def test_hiding_a_comment_appears_with_the_comment_linked(mo, bob, alices_idea):
     said = comment(bob, alices_idea)
-    decide(mo, f"comment:{said.pk}", ActionKind.HIDE, "Name-calling.")
+    acted(mo, f"comment:{said.pk}", ActionKind.HIDE, "Name-calling.")
     row = rows(mo)[0]
     assert (row.target, row.target_url) == (f"comment:{said.pk}", said.get_absolute_url())
     assert "Oat milk at no extra charge" in row.target_name
 
 
 def test_warning_a_member_appears_with_the_member_named(mo, bob):
-    decide(mo, f"member:{bob.pk}", ActionKind.WARN, "Spam in the bio.")
+    acted(mo, f"member:{bob.pk}", ActionKind.WARN, "Spam in the bio.")
     row = rows(mo)[0]
     assert (row.target, row.target_name, row.target_url) == (f"member:{bob.pk}", "Bob", bob.get_absolute_url())
 
 
 def test_an_appeal_granted_appears_with_the_second_moderator(mo, ada, alice, alices_idea):
-    hid = decide(mo, f"idea:{alices_idea.pk}", ActionKind.HIDE, "Rude words.")
+    hid = acted(mo, f"idea:{alices_idea.pk}", ActionKind.HIDE, "Rude words.")
     appeal = appeal_create(actor=alice, action=hid, text="It was a quote.")
     case_decide(actor=ada, case=appeal.case, action=ActionKind.OVERTURN, reason="A quote, fairly used.")
     row = rows(mo)[0]
@@ -125,7 +125,7 @@ def test_an_appeal_granted_appears_with_the_second_moderator(mo, ada, alice, ali
 
 
 def test_an_appeal_turned_down_appears(mo, ada, alice, alices_idea):
-    hid = decide(mo, f"idea:{alices_idea.pk}", ActionKind.HIDE, "Rude words.")
+    hid = acted(mo, f"idea:{alices_idea.pk}", ActionKind.HIDE, "Rude words.")
     appeal = appeal_create(actor=alice, action=hid, text="It was a quote.")
     case_decide(actor=ada, case=appeal.case, action=ActionKind.UPHOLD, reason="Not a quote.")
     assert rows(mo)[0].action == "moderation.appeal_upheld"
@@ -148,19 +148,19 @@ def test_account_housekeeping_is_not_in_the_log(mo, bob):
 
 
 def test_the_log_is_newest_first(mo, pat, alices_idea):
-    decide(mo, f"idea:{alices_idea.pk}", ActionKind.LOCK, "Heated.")
+    acted(mo, f"idea:{alices_idea.pk}", ActionKind.LOCK, "Heated.")
     idea_transition(actor=pat, idea=alices_idea, to=Status.UNDER_REVIEW)
     assert [row.action for row in rows(mo)] == ["idea.transition", "moderation.lock"]
 
 
 def test_a_deleted_ideas_entry_keeps_its_name_but_loses_its_link(mo, alices_idea):
-    decide(mo, f"idea:{alices_idea.pk}", ActionKind.DELETE, "Spam.")
+    acted(mo, f"idea:{alices_idea.pk}", ActionKind.DELETE, "Spam.")
     row = rows(mo, action="moderation.delete")[0]
     assert row.target_url is None and f"{alices_idea.pk}" in row.target_name
 
 
 def test_an_actor_who_left_is_a_deleted_member(mo, ada, alices_idea):
-    decide(mo, f"idea:{alices_idea.pk}", ActionKind.HIDE, "Rude words.")
+    acted(mo, f"idea:{alices_idea.pk}", ActionKind.HIDE, "Rude words.")
     account_delete(actor=ada, user=mo)
     row = rows(ada)[0]
     assert row.actor_id is not None and row.actor_name == "Deleted member"
@@ -172,8 +172,8 @@ def test_an_actor_who_left_is_a_deleted_member(mo, ada, alices_idea):
 @pytest.fixture
 def three_acts(mo, pat, bob, alices_idea):
     """A hide by Mo on Alice's idea, a warning by Mo to Bob, a move by Pat of Alice's idea."""
-    decide(mo, f"idea:{alices_idea.pk}", ActionKind.HIDE, "Rude words.")
-    decide(mo, f"member:{bob.pk}", ActionKind.WARN, "Spam in the bio.")
+    acted(mo, f"idea:{alices_idea.pk}", ActionKind.HIDE, "Rude words.")
+    acted(mo, f"member:{bob.pk}", ActionKind.WARN, "Spam in the bio.")
     idea_transition(actor=pat, idea=alices_idea, to=Status.UNDER_REVIEW)
 
 
@@ -260,7 +260,7 @@ def test_the_log_api_reads_a_fixed_number_of_queries(
 
 
 def test_the_csv_has_every_field_of_every_row(api_as, mo, alices_idea):
-    decide(mo, f"idea:{alices_idea.pk}", ActionKind.HIDE, "Rude words.")
+    acted(mo, f"idea:{alices_idea.pk}", ActionKind.HIDE, "Rude words.")
     response = api_as(mo).get(CSV)
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
