@@ -225,3 +225,34 @@ PIPELINE = [
     (4, "Step-free entrance at every store", "reviewed", "Eleven shops have a step. Ramps are worth doing everywhere; we are booking the builders.", None),
     (3, "Show where each coffee comes from", "coming_soon", "A QR code on every bag, from the next harvest.", None),
 ]  # fmt: skip
+
+# The moderators' side. A new account posts spam that three members flag (hidden pending review, first in
+# the queue); a rude comment a moderator hid earlier, whose author appealed (the appeal waits for another
+# moderator than Mona); an off-topic comment one member flagged. Names are those of MEMBERS above.
+SPAMMER = ("deals@example.com", "Watch Deals 24")
+SPAM_IDEA = (
+    "drinks",
+    "Cheap designer watches, 90% off",
+    "Best **prices** on designer watches this week only. Visit [our shop](https://example.net/watches) "
+    "and use code COFFEE for free shipping. Order now!",
+)
+SPAM_FLAGGERS = [
+    ("Astrid Lund", "spam", ""),
+    ("Bjørn Hansen", "spam", ""),
+    ("Camilla Berg", "other", "An ad for watches, nothing to do with coffee."),
+]
+ABUSE = {
+    "idea": "Order ahead from the app and skip the queue",
+    "by": "Jonas Lindqvist",
+    "text": "Only lazy people need this. Anyone who cannot wait five minutes for coffee is an idiot.",
+    "flagged_by": "Karin Mortensen",
+    "hidden_because": "Calling people idiots is not how we talk here. Say what you think of the idea, not of the people who like it.",
+    "appeal": "I was joking, and I did not mean anyone here. Please show it again; I will be more careful.",
+}
+OFF_TOPIC = {
+    "idea": "Coffee grounds for gardeners",
+    "by": "Ida Kristiansen",
+    "text": "Does anyone know whether the Bergen shop still sells the blue mugs?",
+    "flagged_by": "Lars Vik",
+    "note": "A question about mugs, not about the grounds.",
+}  # fmt: skip

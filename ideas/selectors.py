@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import DomainError
+from core.hiding import Hidden
 from core.paging import BadCursor, Page, decode_cursor, key_type, keyset_page
 from ideas.models import Category, Follow, Idea, Tag
 
@@ -135,6 +136,12 @@ def idea_page(ideas: QuerySet[Idea], params: ListParams) -> Page:
 def idea_get(*, pk: int, viewer=None) -> Idea:
     """One idea the viewer may see (with their vote), or Idea.DoesNotExist."""
     return idea_list(viewer=viewer).get(pk=pk)
+
+
+def idea_hidden(*, pk: int) -> Idea | None:
+    """An idea hidden by moderation (not deleted), as the viewer who may not see it meets it: its page is a
+    placeholder saying so, not "no such idea". Only its state is read, never its text."""
+    return Idea.objects.filter(pk=pk, deleted_at__isnull=True).exclude(hidden=Hidden.NO).only("pk", "hidden").first()
 
 
 def idea_as_written(*, pk: int, viewer=None) -> Idea:

@@ -96,6 +96,20 @@ def actions_about(*, member: User) -> QuerySet[Action]:
     )
 
 
+def action_in_force(*, target: str, subject: User) -> Action | None:
+    """The latest action still in force that hid the member's content (its notice links to it, to appeal)."""
+    return (
+        Action.objects.filter(
+            target=target,
+            subject=subject,
+            undone_at__isnull=True,
+            action__in=[ActionKind.HIDE, ActionKind.SUSPEND, ActionKind.BAN],
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def action_get(*, pk: int, viewer) -> Action:
     """An action as its subject (or a moderator) reads it; Action.DoesNotExist for anyone else."""
     actions = Action.objects.select_related("idea", "comment__idea", "appeal", "actor")

@@ -560,7 +560,7 @@ def appeal_create(*, actor: User, action: Action, text: str) -> Appeal:
 
 
 def _decide_appeal(*, actor: User, case: Case, action: str, reason: str) -> Action:
-    appeal = Appeal.objects.select_for_update().select_related("action").get(pk=case.appeal_id)
+    appeal = Appeal.objects.select_for_update(of=("self",)).select_related("action").get(pk=case.appeal_id)
     can_decide_appeal(user=actor, appeal=appeal).check()
     appealed = appeal.action
     target = _case_target(case)

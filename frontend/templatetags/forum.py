@@ -5,7 +5,9 @@ from django import forms, template
 from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 
+from core.hiding import sees_hidden
 from ideas.models import Status
+from moderation.selectors import queue_count
 from voting.permissions import CLOSED_BECAUSE, VotingClosed, can_vote
 
 register = template.Library()
@@ -13,12 +15,13 @@ register = template.Library()
 PROVIDER_ICONS = {"google", "facebook", "github", "microsoft", "linkedin"}
 
 
-@register.simple_tag
-def avatar(user, size: str = "sm"):
-    """The member's picture from their provider, else their initials in a coloured circle."""
+@register.simple_tag(takes_context=True)
+def avatar(context, user, size: str = "sm"):
+    """The member's picture from their provider, else their initials in a coloured circle; a profile hidden
+    by moderation shows its picture only to the member and staff (core.hiding)."""
     if user is None:
         return format_html('<span class="avatar avatar-{} avatar-initials" aria-hidden="true">?</span>', size)
-    if user.avatar_url:
+    if user.avatar_url and not (user.profile_is_hidden and not sees_hidden(context.get("user"), user.pk)):
         return format_html(
             '<img class="avatar avatar-{}" src="{}" alt="" referrerpolicy="no-referrer">', size, user.avatar_url
         )
@@ -79,3 +82,9 @@ def first_visible_field(form):
     """The field an error of the whole form (a wrong password, say) links to: the form's first."""
     fields = form.visible_fields()
     return fields[0] if fields else None
+
+
+@register.simple_tag(takes_context=True)
+def moderation_open_count(context) -> int:
+    """The open cases beside the header's "Moderation" link, for staff (one query on their pages)."""
+    return queue_count(viewer=context["user"])

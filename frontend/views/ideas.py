@@ -143,7 +143,17 @@ def idea_card(request, pk: int):
 
 
 def idea_detail(request, pk: int):
-    return idea_page(request, get_idea(pk, viewer=request.user))
+    """The idea page; for a hidden idea the viewer may not see, a placeholder saying so, answered as 404 (it
+    is not there for them, as the API and the live topic say too, and search engines drop it), with no title,
+    text or author."""
+    try:
+        idea = selectors.idea_get(pk=pk, viewer=request.user)
+    except Idea.DoesNotExist:
+        hidden = selectors.idea_hidden(pk=pk)
+        if hidden is None:
+            raise no_such_idea() from None
+        return render(request, "ideas/hidden.html", {"idea": hidden}, status=404)
+    return idea_page(request, idea)
 
 
 def _idea_form_page(request, idea: Idea | None, save, success: str):

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import reauthentication, selectors, services
 from accounts.authentication import token_expired, token_expires_at
 from accounts.models import User
+from core.hiding import sees_hidden
 from frontend.forms import ProfileForm
+from frontend.views.moderation import FlagForm, hidden_notice
 from ideas.selectors import member_ideas
 
 
@@ -28,8 +30,22 @@ def member_profile(request, pk: int):
         member = selectors.member_get(pk=pk)
     except User.DoesNotExist:
         raise Http404(_("No member with that number.")) from None
-    ideas = member_ideas(member=member, viewer=request.user)[:50]
-    return render(request, "members/profile.html", {"member": member, "ideas": ideas})
+    viewer = request.user
+    ideas = member_ideas(member=member, viewer=viewer)[:50]
+    context = {
+        "member": member,
+        "ideas": ideas,
+        "profile_concealed": member.profile_is_hidden and not sees_hidden(viewer, member.pk),
+        "hidden_notice": None,
+        "flag_form": None,
+    }
+    if member.profile_is_hidden and not context["profile_concealed"]:
+        context["hidden_notice"] = hidden_notice(
+            viewer=viewer, target=f"member:{member.pk}", author_id=member.pk, obj=member
+        )
+    if viewer.is_authenticated and viewer.pk != member.pk:
+        context["flag_form"] = FlagForm(initial={"target": f"member:{member.pk}", "next": member.get_absolute_url()})
+    return render(request, "members/profile.html", context)
 
 
 @never_cache  # it shows the API token: no copy in any cache

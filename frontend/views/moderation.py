@@ -1,18 +1,267 @@
-"""Moderation pages: what a moderator did to a member's content and why, with the member's one appeal."""
+"""Moderation pages: flag forms, the queue with a decide form per case, a member's own actions, and what a
+moderator did to a member's content and why, with the member's one appeal."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import User
+from accounts.permissions import is_suspended
+from accounts.services import suspension_days
+from core.hiding import Hidden
+from core.paging import BadCursor
 from frontend.views.common import answer, attempt, refused
 from moderation import selectors, services
-from moderation.models import APPEAL_MAX, Action
-from moderation.permissions import can_appeal
+from moderation.models import APPEAL_MAX, NOTE_MAX, REASON_MAX, Action, ActionKind, Case, FlagReason, TargetKind
+from moderation.permissions import can_appeal, can_moderate, can_see_moderation
+
+THANKS = gettext_lazy("Thanks: the moderators will look at it.")
+
+
+class FlagForm(forms.Form):
+    target = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+    reason = forms.ChoiceField(
+        label=gettext_lazy("What is wrong?"), choices=FlagReason.choices, widget=forms.RadioSelect
+    )
+    original = forms.CharField(
+        label=gettext_lazy("The idea it repeats (its address or number)"),
+        required=False,
+        max_length=2000,
+        help_text=gettext_lazy("Only for a duplicate."),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Anything the moderators should know"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Needed when you choose “Other”."),
+    )
+
+    def __init__(self, *args, prefix_id: str = "flag", **kwargs):
+        super().__init__(*args, auto_id=f"{prefix_id}_%s", **kwargs)
+
+
+class DecideForm(forms.Form):
+    """One decision on one case; the actions offered are those valid for the case (moderation.services)."""
+
+    action = forms.ChoiceField(label=gettext_lazy("Action"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (the author reads it)"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    days = forms.TypedChoiceField(
+        label=gettext_lazy("Suspend for"), coerce=int, required=False, empty_value=None, choices=()
+    )
+    original = forms.CharField(label=gettext_lazy("Duplicate of (address or number)"), required=False, max_length=2000)
+    title = forms.CharField(label=gettext_lazy("Title"), required=False, max_length=2000)
+    body = forms.CharField(label=gettext_lazy("Text"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, case: Case, **kwargs):
+        target = case.idea or case.comment
+        initial = {
+            "days": suspension_days(case.author) if case.author else None,
+            "title": case.idea.title if case.idea else "",
+            "body": target.body if target else "",
+        }
+        super().__init__(*args, initial=initial, auto_id=f"case{case.pk}_%s", **kwargs)
+        self.case = case
+        choices = services.APPEAL_ACTIONS if case.is_appeal else services.ACTIONS[case.kind]
+        self.fields["action"].choices = [(choice.value, choice.label) for choice in choices]
+        self.fields["days"].choices = [
+            (days, _("%(n)s days") % {"n": days} if days != 1 else _("1 day")) for days in settings.SUSPENSION_DAYS
+        ]
+        shown = {"action", "reason"}
+        if not case.is_appeal:
+            if ActionKind.SUSPEND in choices:
+                shown.add("days")
+            if case.kind == TargetKind.IDEA:
+                shown |= {"original", "title", "body"}
+            elif case.kind == TargetKind.COMMENT:
+                shown.add("body")
+        for name in list(self.fields):
+            if name not in shown:
+                del self.fields[name]
+
+    def service_arguments(self) -> dict:
+        """What case_decide takes: the edit's fields only for an edit, so a prefilled text is no edit."""
+        data = self.cleaned_data
+        values = {"action": data["action"], "reason": data["reason"], "days": data.get("days")}
+        if data["action"] == ActionKind.DUPLICATE:
+            values["original"] = data.get("original", "")
+        if data["action"] == ActionKind.EDIT:
+            if "title" in data:
+                values["title"] = data["title"]
+            values["body"] = data.get("body", "")
+        return values
+
+
+def hidden_notice(*, viewer, target: str, author_id: int | None, obj) -> dict | None:
+    """What the notice on hidden content says to its author or to staff (others never get the content): the
+    state, the reason, and the moderator's action when one acted (one query, only then)."""
+    state = obj.profile_hidden if target.startswith("member:") else obj.hidden
+    if not state:
+        return None
+    mine = viewer.is_authenticated and author_id == viewer.pk
+    reason = obj.profile_hidden_reason if target.startswith("member:") else obj.hidden_reason
+    action = None
+    if state == Hidden.BY_MODERATOR and (mine or can_see_moderation(user=viewer)) and author_id is not None:
+        action = selectors.action_in_force(target=target, subject=User(pk=author_id))
+    return {"hidden": state, "reason": reason, "action": action}
+
+
+def _back(request, candidate: str, fallback: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return candidate
+    return fallback
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flag(request):
+    """Flag an idea, a comment or a member: the small form the pages open, and its page of errors (what was
+    typed is kept). Done, back to where it was opened, with thanks."""
+    data = request.POST if request.method == "POST" else None
+    form = FlagForm(data, initial={"target": request.GET.get("target", ""), "next": request.GET.get("next", "")})
+    raw = (request.POST if data is not None else request.GET).get("target", "")
+    try:
+        found = services.target_of(raw, viewer=request.user)
+    except services.TargetNotFound:
+        raise Http404(_("There is nothing to flag there: it was deleted, or you cannot see it.")) from None
+    except ValidationError:
+        raise Http404(_("There is nothing to flag there.")) from None
+    status, limited = 200, None
+    if data is not None and form.is_valid():
+        values = form.cleaned_data
+        outcome = attempt(
+            form,
+            lambda: services.flag_create(
+                actor=request.user,
+                target=found.key,
+                reason=values["reason"],
+                note=values["note"],
+                original=values["original"] or None,
+            ),
+        )
+        if outcome.done:
+            messages.success(request, THANKS)
+            return redirect(_back(request, values["next"], found.obj.get_absolute_url()))
+        if outcome.refusal is not None:
+            form.add_error(None, outcome.refusal.message)
+            status = outcome.refusal.status_code
+        limited = outcome.limited
+    if form.errors and status == 200:
+        status = 400
+    context = {"form": form, "found": found, "own": found.author is not None and found.author.pk == request.user.pk}
+    return answer(render(request, "moderation/flag.html", context, status=status), limited)
+
+
+def _queue_refusal(request):
+    verdict = can_see_moderation(user=request.user)
+    return None if verdict else refused(request, verdict.error)
+
+
+def _case_view(case: Case, viewer, form: DecideForm | None = None) -> Case:
+    """The case with what the page shows of it: its decide form (for moderators), its target's text."""
+    case.author_suspended = case.author is not None and is_suspended(case.author)
+    case.decide_form = form or (DecideForm(case=case) if case.is_open and can_moderate(user=viewer) else None)
+    return case
+
+
+@login_required
+@require_GET
+def queue(request):
+    """The moderators' queue: open cases, heaviest then oldest, each with a form to decide it."""
+    refusal = _queue_refusal(request)
+    if refusal is not None:
+        return refusal
+    cursor, problems = request.GET.get("cursor") or None, []
+    try:
+        page = selectors.queue(viewer=request.user, cursor=cursor)
+    except BadCursor as error:
+        problems.append(error.message)
+        page = selectors.queue(viewer=request.user)
+    cases = [_case_view(case, request.user) for case in page.rows]
+    context = {
+        "cases": cases,
+        "next_cursor": page.next_cursor,
+        "first_page": not cursor or bool(problems),
+        "list_errors": problems,
+        "may_decide": bool(can_moderate(user=request.user)),
+        "live_topics": ["moderation"],
+    }
+    return render(request, "moderation/queue.html", context, status=400 if problems else 200)
+
+
+def _get_case(request, pk: int) -> Case:
+    try:
+        return selectors.case_get(pk=pk, viewer=request.user)
+    except Case.DoesNotExist:
+        raise Http404(_("No such case.")) from None
+
+
+@login_required
+@require_GET
+def case_detail(request, pk: int):
+    """One case, open or decided: where a decision's errors and refusals are shown."""
+    refusal = _queue_refusal(request)
+    if refusal is not None:
+        return refusal
+    return render(request, "moderation/case.html", {"case": _case_view(_get_case(request, pk), request.user)})
+
+
+@login_required
+@require_POST
+def case_decide(request, pk: int):
+    """A moderator's decision on a case; errors come back on the case's page with what was typed, refusals
+    (decided meanwhile, an appeal against one's own action, a sanction only an admin may give) with the
+    case as it stands now."""
+    refusal = _queue_refusal(request)
+    if refusal is not None:
+        return refusal
+    verdict = can_moderate(user=request.user)
+    if not verdict:
+        return refused(request, verdict.error)
+    case = _get_case(request, pk)
+    form = DecideForm(request.POST, case=case)
+    status, limited = 400, None
+    if form.is_valid():
+        outcome = attempt(form, lambda: services.case_decide(actor=request.user, case=case, **form.service_arguments()))
+        if outcome.done:
+            action = outcome.result
+            messages.success(
+                request, _("Decided: %(action)s. The author is told why.") % {"action": action.get_action_display()}
+            )
+            return redirect("moderation_queue")
+        limited = outcome.limited
+        if outcome.refusal is not None:
+            status = outcome.refusal.status_code
+            case = _get_case(request, pk)
+            form = DecideForm(request.POST, case=case) if case.is_open else None
+            if form is not None:
+                form.is_valid()
+                form.add_error(None, outcome.refusal.message)
+            else:
+                messages.error(request, outcome.refusal.message)
+    page = render(request, "moderation/case.html", {"case": _case_view(case, request.user, form)}, status=status)
+    return answer(page, limited)
+
+
+@login_required
+@require_GET
+def my_actions(request):
+    """What moderators did to the member's content, each linking to its reason and the appeal form."""
+    actions = selectors.actions_about(member=request.user)[:200]
+    return render(request, "moderation/mine.html", {"actions": actions})
 
 
 class AppealForm(forms.Form):

@@ -280,6 +280,25 @@ def test_seed_demo_spreads_the_ideas_over_every_status_through_the_pipeline(db):
     assert StatusChange.objects.count() == moves >= 30
 
 
+def test_seed_demo_fills_the_moderation_queue_through_the_services(db):
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from core.hiding import Hidden
+    from moderation.models import Appeal, Case, CaseStatus
+
+    call_command("seed_demo", stdout=StringIO())
+    spam = Idea.objects.get(title="Cheap designer watches, 90% off")
+    assert spam.hidden == Hidden.PENDING
+    assert Case.objects.get(target=f"idea:{spam.pk}", status=CaseStatus.OPEN).weight == 3
+    appeal = Appeal.objects.get()
+    assert appeal.case.status == CaseStatus.OPEN and appeal.action.actor == User.objects.get(email="mo@example.com")
+    assert not Idea.objects.visible().filter(pk=spam.pk).exists()
+    cases = Case.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert Case.objects.count() == cases == 5
+
+
 def test_card_fragment_renders_one_idea_marked_new(client, alices_idea, django_assert_num_queries):
     with django_assert_num_queries(3):  # the idea, its tags, its author's roles
         response = client.get(f"/ideas/{alices_idea.pk}/card/", {"new": "1"})

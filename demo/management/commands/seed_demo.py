@@ -1,5 +1,5 @@
 """manage.py seed_demo: demo categories, members with one known password, staff roles, ideas, comments,
-and the product team's moves through the pipeline.
+the product team's moves through the pipeline, and the moderators' queue.
 
 Idempotent: running it again adds nothing that is already there.
 """
@@ -13,12 +13,29 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.services import role_grant
 from core.ratelimit import writes_unlimited
-from demo.content import ADMIN, CATEGORIES, IDEAS, MEMBERS, MODERATOR, PIPELINE, PRODUCT_TEAM, THREADS, idea_body
+from demo.content import (
+    ABUSE,
+    ADMIN,
+    CATEGORIES,
+    IDEAS,
+    MEMBERS,
+    MODERATOR,
+    OFF_TOPIC,
+    PIPELINE,
+    PRODUCT_TEAM,
+    SPAM_FLAGGERS,
+    SPAM_IDEA,
+    SPAMMER,
+    THREADS,
+    idea_body,
+)
 from discussion.models import Comment
 from discussion.services import comment_edit, comment_mark_official, comment_post
 from ideas.models import Category, Idea
 from ideas.ranking import hot
 from ideas.services import idea_submit
+from moderation.models import ActionKind, Case, FlagReason
+from moderation.services import appeal_create, case_decide, flag_create
 from pipeline.models import StatusChange
 from pipeline.services import idea_merge, idea_transition
 from voting.services import vote_cast
@@ -36,7 +53,8 @@ class Command(BaseCommand):
         with writes_unlimited(), transaction.atomic():
             categories = self._categories()
             members = [self._member(email, name) for email, name in MEMBERS]
-            role_grant(actor=None, user=self._member(*MODERATOR), role=Role.MODERATOR)
+            moderator = self._member(*MODERATOR)
+            role_grant(actor=None, user=moderator, role=Role.MODERATOR)
             product_team = self._member(*PRODUCT_TEAM)
             role_grant(actor=None, user=product_team, role=Role.PRODUCT_TEAM)
             self._member(*ADMIN, superuser=True)
@@ -44,9 +62,11 @@ class Command(BaseCommand):
             people = {member.display_name: member for member in [*members, product_team]}
             comments = self._threads(people, product_team)
             moves = self._pipeline(product_team)
+            cases = self._moderation(people, moderator, categories)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready ({created} new ideas, {comments} new comments, {moves} status changes)."
+                f"Demo data ready ({created} new ideas, {comments} new comments, {moves} status changes, "
+                f"{cases} cases for the moderators)."
             )
         )
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
@@ -68,11 +88,13 @@ class Command(BaseCommand):
                 )
         return by_slug
 
-    def _member(self, email: str, name: str, superuser: bool = False) -> User:
+    def _member(self, email: str, name: str, superuser: bool = False, joined_days_ago: int = 180) -> User:
+        """A demo account, a member for half a year (past the limits on new accounts) unless said otherwise."""
         user = User.objects.filter(email=email).first()
         if user is None:
             create = User.objects.create_superuser if superuser else User.objects.create_user
-            user = create(email=email, password=DEMO_PASSWORD, display_name=name)
+            joined = timezone.now() - timedelta(days=joined_days_ago)
+            user = create(email=email, password=DEMO_PASSWORD, display_name=name, date_joined=joined)
         return user
 
     def _ideas(self, categories: dict[str, Category], members: list[User]) -> int:
@@ -152,3 +174,29 @@ class Command(BaseCommand):
             StatusChange.objects.filter(pk=change.pk).update(created_at=at)
             Idea.objects.filter(pk=idea.pk).update(status_changed_at=at)
         return len(PIPELINE)
+
+    def _moderation(self, people: dict[str, User], moderator: User, categories: dict[str, Category]) -> int:
+        """The queue as a moderator finds it, through the services: spam hidden by members' flags, an
+        appeal against a moderator's action, and a comment flagged once."""
+        if Case.objects.exists():
+            return 0  # flagged on an earlier run (or by members since)
+        spammer = self._member(*SPAMMER, joined_days_ago=0)
+        slug, title, body = SPAM_IDEA
+        spam = idea_submit(actor=spammer, title=title, body=body, category=categories[slug])
+        for name, reason, note in SPAM_FLAGGERS:
+            flag_create(actor=people[name], target=f"idea:{spam.pk}", reason=reason, note=note)
+        flag_create(actor=people[SPAM_FLAGGERS[0][0]], target=f"member:{spammer.pk}", reason=FlagReason.SPAM)
+        rude = comment_post(actor=people[ABUSE["by"]], idea=Idea.objects.get(title=ABUSE["idea"]), body=ABUSE["text"])
+        flag = flag_create(actor=people[ABUSE["flagged_by"]], target=f"comment:{rude.pk}", reason=FlagReason.ABUSIVE)
+        action = case_decide(actor=moderator, case=flag.case, action=ActionKind.HIDE, reason=ABUSE["hidden_because"])
+        appeal_create(actor=people[ABUSE["by"]], action=action, text=ABUSE["appeal"])
+        chatter = comment_post(
+            actor=people[OFF_TOPIC["by"]], idea=Idea.objects.get(title=OFF_TOPIC["idea"]), body=OFF_TOPIC["text"]
+        )
+        flag_create(
+            actor=people[OFF_TOPIC["flagged_by"]],
+            target=f"comment:{chatter.pk}",
+            reason=FlagReason.OFF_TOPIC,
+            note=OFF_TOPIC["note"],
+        )
+        return Case.objects.count()

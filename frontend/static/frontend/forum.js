@@ -5,6 +5,7 @@ import { announce, phrase } from "./announce.js";
 import "./bell.js";
 import { scorePhrase, showCounts, startLive, votingOn } from "./live.js";
 import "./comments.js";
+import "./moderation.js";
 import "./pipeline.js";
 
 const debounce = (fn, ms) => {

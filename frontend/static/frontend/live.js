@@ -190,6 +190,47 @@ async function refreshRegions() {
   const { html } = await fetchHTML(window.location.href);
   if (!html) return null;
   const fresh = new DOMParser().parseFromString(html, "text/html");
+  applyRegions(fresh);
+  return fresh;
+}
+
+// A thread closed meanwhile (locked by a moderator, or merged): the comment box becomes the sentence
+// saying why, as the page fetched again has it.
+export function closeComments(fresh) {
+  const box = document.getElementById("comment-form");
+  const closed = fresh?.getElementById("comment-form");
+  if (box && closed && closed.hasAttribute("data-comments-closed") && !box.hasAttribute("data-comments-closed")) {
+    box.replaceWith(document.importNode(closed, true));
+  }
+}
+
+// The idea was hidden by moderation, or its topic refused after the server checked again who may
+// see it: the page reads itself again. Its author and staff get it with the notice saying why; anyone
+// else gets the placeholder (answered as 404) in place of the idea and its conversation; a deleted
+// idea says it is gone.
+async function rereadIdeaPage(article) {
+  const response = await fetch(window.location.href, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+  const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+  const placeholder = fresh.querySelector("[data-hidden-placeholder]");
+  if (placeholder) {
+    const main = document.getElementById("main");
+    const hadFocus = main.contains(document.activeElement);
+    main.replaceChildren(...[...fresh.getElementById("main").childNodes].map((node) => document.importNode(node, true)));
+    if (hadFocus) main.focus({ preventScroll: true });
+    announce(placeholder.querySelector(".placeholder")?.textContent.trim() || "");
+  } else if (response.status === 404) {
+    const gone = document.getElementById("idea-gone");
+    gone.hidden = false;
+    article.classList.add("is-gone");
+    announce(gone.textContent.trim());
+  } else if (response.ok) {
+    applyRegions(fresh);
+    closeComments(fresh);
+    announce(fresh.querySelector(".moderation-notice-head")?.textContent.trim().replace(/\s+/g, " ") || "");
+  }
+}
+
+function applyRegions(fresh) {
   const known = new Set([...document.querySelectorAll("[data-idea-id]")].map((el) => el.dataset.ideaId));
   document.querySelectorAll("[data-live-region][id]").forEach((region) => {
     const replacement = fresh.getElementById(region.id);
@@ -199,7 +240,6 @@ async function refreshRegions() {
     });
     morph(region, document.importNode(replacement, true));
   });
-  return fresh;
 }
 
 // An idea changed: its card on a list is refetched (and leaves the list if it no longer matches the
@@ -232,8 +272,10 @@ export async function updateIdea(data, said = (title) => phrase("changed", { tit
       gone.hidden = false;
       article.classList.add("is-gone");
       announce(gone.textContent.trim());
+    } else if (data.hidden) {
+      await rereadIdeaPage(article);
     } else {
-      await refreshRegions();
+      closeComments(await refreshRegions());
       announce(said(titleOf(data.id) || title));
     }
   }
@@ -262,6 +304,14 @@ const handlers = {
     await updateIdea(data);
   },
 };
+
+// The server no longer lets this page listen to an idea it shows (hidden by moderation, or deleted):
+// the page reads itself again, once.
+function refusedTopic(topic) {
+  const id = /^idea:(\d+)$/.exec(topic || "")?.[1];
+  const article = id && document.querySelector(`article[data-idea-id="${id}"]:not([data-hidden-placeholder])`);
+  if (article && !article.classList.contains("is-gone")) rereadIdeaPage(article).catch(() => {});
+}
 
 // Other modules (comments, the bell) handle their own events: onEvent("comment.created", fn).
 export function onEvent(name, handler) {
@@ -332,6 +382,7 @@ export function startLive(topics) {
         answered.add(payload.topic);
         if (answered.size === topics.length) settled();
       }
+      if (payload.type === "error" && payload.code === "forbidden") refusedTopic(payload.topic);
       if (payload.type === "event" && handlers[payload.event]) {
         handlers[payload.event](payload.data, payload.topic).catch(() => {});
       }

@@ -4,7 +4,7 @@
 // conversation goes on). Each says in the live region where the idea is now.
 
 import { announce, phrase } from "./announce.js";
-import { onEvent, refreshRegions, updateIdea } from "./live.js";
+import { closeComments, onEvent, refreshRegions, updateIdea } from "./live.js";
 
 const HIGHLIGHT_MS = 2_000;
 
@@ -23,15 +23,6 @@ async function moveOnRoadmap(data, said) {
   const card = document.getElementById(`card-${data.id}`);
   if (card) highlight(card);
   announce(said(data.title));
-}
-
-// A merged idea takes no more comments: its comment box becomes the sentence saying where they go on.
-function closeComments(fresh) {
-  const box = document.getElementById("comment-form");
-  const closed = fresh?.getElementById("comment-form");
-  if (box && closed && closed.hasAttribute("data-comments-closed") && !box.hasAttribute("data-comments-closed")) {
-    box.replaceWith(document.importNode(closed, true));
-  }
 }
 
 onEvent("status.changed", async (data) => {
