@@ -102,3 +102,8 @@ def test_the_page_costs_the_same_queries_for_3_or_60_rows(client, mo, pat, bob, 
     log_entries(19, mo=mo, pat=pat, bob=bob, idea=alices_idea, said=said)
     with django_assert_num_queries(len(few)):
         assert len(client.get(PAGE).context["rows"]) == 50
+
+
+def test_the_queue_links_to_the_log(client, mo):
+    client.force_login(mo)
+    assert 'href="/moderation/log/"' in client.get("/moderation/").content.decode()
