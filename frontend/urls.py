@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend.views import comments, ideas, members, moderation, notifications, pipeline
+from frontend.views import comments, ideas, members, moderation, moderation_log, notifications, pipeline
 
 urlpatterns = [
     path("", ideas.idea_list, name="idea_list"),
@@ -24,6 +24,7 @@ urlpatterns = [
     path("moderation/cases/<int:pk>/decide/", moderation.case_decide, name="moderation_decide"),
     path("moderation/mine/", moderation.my_actions, name="moderation_mine"),
     path("moderation/actions/<int:pk>/", moderation.moderation_action, name="moderation_action"),
+    path("moderation/log/", moderation_log.moderation_log, name="moderation_log"),
     path("roadmap/", pipeline.roadmap, name="roadmap"),
     path("launched/", pipeline.launched, name="launched"),
     path("triage/", pipeline.triage, name="triage"),

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from moderation.api import ActionsView, ActionView, AppealView, CaseView, DecideView, FlagView, QueueView
+from moderation.api import (
+    ActionsView,
+    ActionView,
+    AppealView,
+    AuditLogCsvView,
+    AuditLogView,
+    CaseView,
+    DecideView,
+    FlagView,
+    QueueView,
+)
 
 urlpatterns = [
     path("flags/", FlagView.as_view(), name="flags"),
@@ -12,4 +22,7 @@ urlpatterns = [
     path("appeals/", AppealView.as_view(), name="appeals"),
     path("moderation/actions/", ActionsView.as_view(), name="moderation-actions"),
     path("moderation/actions/<int:pk>/", ActionView.as_view(), name="moderation-action"),
+    # The audit log.
+    path("moderation/log/", AuditLogView.as_view(), name="moderation-log"),
+    path("moderation/log.csv", AuditLogCsvView.as_view(), name="moderation-log-csv"),
 ]

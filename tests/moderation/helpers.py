@@ -1,6 +1,10 @@
-"""What the moderation tests share: naming a target, flagging it, hiding it by members' flags, deciding it."""
+"""What the moderation tests share: naming a target, flagging it, hiding it by members' flags, deciding it, and
+writing audit entries for the log."""
+
+from django.db import transaction
 
 from accounts.models import User
+from core import audit
 from discussion.models import Comment
 from ideas.models import Idea
 from moderation.models import Action, ActionKind, Case, Flag, FlagReason
@@ -37,3 +41,24 @@ def decide(
 ) -> Action:
     """The moderator decides the case (a hide, unless told otherwise), with a reason."""
     return case_decide(actor=actor, case=case, action=action, reason=reason, **extra)
+
+
+def acted(mo, target: str, action: str, reason: str, **details):
+    """A moderator flags `target` ("idea:12") and decides the case it opens: one action in the audit log."""
+    opened = flagged(target, mo, reason=FlagReason.ABUSIVE)
+    return case_decide(actor=mo, case=opened.case, action=action, reason=reason, **details)
+
+
+def recorded(*, actor, verb: str, target, reason: str = ""):
+    """An audit entry as a service writes it, for logs longer than a test would act out one by one."""
+    with transaction.atomic():
+        return audit.record(actor=actor, verb=verb, target=target, reason=reason)
+
+
+def log_entries(count: int, *, mo, pat, bob, idea, said) -> None:
+    """`count` audit entries on each kind of target (an idea, a comment, a member), by two actors, oldest
+    first: "Idea <n>", "Comment <n>", "Member <n>" (the last by Pat)."""
+    for n in range(count):
+        recorded(actor=mo, verb="moderation.hide", target=idea, reason=f"Idea {n}")
+        recorded(actor=mo, verb="moderation.hide", target=said, reason=f"Comment {n}")
+        recorded(actor=pat, verb="role.granted", target=bob, reason=f"Member {n}")
