@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend.views import comments, ideas, members, moderation, notifications, pipeline
+from frontend.views import comments, ideas, members, moderation, moderation_alerts, notifications, pipeline
 
 urlpatterns = [
     path("", ideas.idea_list, name="idea_list"),
@@ -19,6 +19,12 @@ urlpatterns = [
     path("ideas/<int:pk>/merge/", pipeline.idea_merge, name="idea_merge"),
     path("ideas/<int:pk>/internal-notes/", pipeline.internal_note_add, name="internal_note_add"),
     path("moderation/actions/<int:pk>/", moderation.moderation_action, name="moderation_action"),
+    path("moderation/alerts/", moderation_alerts.moderation_alerts, name="moderation_alerts"),
+    path(
+        "moderation/alerts/<int:pk>/acknowledge/",
+        moderation_alerts.moderation_alert_acknowledge,
+        name="moderation_alert_acknowledge",
+    ),
     path("roadmap/", pipeline.roadmap, name="roadmap"),
     path("launched/", pipeline.launched, name="launched"),
     path("triage/", pipeline.triage, name="triage"),

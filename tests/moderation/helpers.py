@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from accounts.models import User
 from discussion.models import Comment
 from ideas.models import Idea
-from moderation.models import Case, CaseStatus, Flag, FlagReason, TargetKind
+from moderation.models import Alert, AlertScope, Case, CaseStatus, Flag, FlagReason, Series, TargetKind
 from moderation.warning import early_warning
 from voting.models import Vote
 
@@ -82,3 +82,17 @@ def poisson(rng: random.Random, mean: float) -> int:
         count += 1
         product *= rng.random()
     return count
+
+
+def raised(idea: Idea | None = None, *, series: str = Series.DOWNVOTES, hours_later: int = 0, count: int = 30) -> Alert:
+    """An alert as the job raises it (on the idea, or site-wide without one), `hours_later` hours after START."""
+    return Alert.objects.create(
+        scope=AlertScope.IDEA if idea else AlertScope.SITE,
+        idea=idea,
+        series=series,
+        hour=START + timedelta(hours=hours_later),
+        count=count,
+        mean=1.5,
+        deviation=1.2,
+        factor=count / 1.5,
+    )

@@ -1,29 +1,14 @@
 """Alerts of the early warning: a moderator acknowledges one once; the API lists them for staff only."""
 
-from datetime import timedelta
-
 import pytest
 
 from core.models import AuditEntry
-from moderation.models import Alert, AlertScope, Series
+from moderation.models import Alert
 from moderation.services import AlreadyAcknowledged, alert_acknowledge
 from tests.factories import IdeaFactory
-from tests.moderation.helpers import START
+from tests.moderation.helpers import raised
 
 pytestmark = pytest.mark.django_db
-
-
-def raised(idea=None, *, series=Series.DOWNVOTES, hours_later=0, count=30) -> Alert:
-    return Alert.objects.create(
-        scope=AlertScope.IDEA if idea else AlertScope.SITE,
-        idea=idea,
-        series=series,
-        hour=START + timedelta(hours=hours_later),
-        count=count,
-        mean=1.5,
-        deviation=1.2,
-        factor=count / 1.5,
-    )
 
 
 def test_mo_acknowledges_an_alert(mo, alices_idea):

@@ -6,6 +6,7 @@ import "./bell.js";
 import { scorePhrase, showCounts, startLive, votingOn } from "./live.js";
 import "./comments.js";
 import "./pipeline.js";
+import "./alerts.js";
 
 const debounce = (fn, ms) => {
   let timer;
