@@ -6,6 +6,8 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from accounts.models import User
+from core.models import ScheduledRun
+from core.schedule import run_periodic
 from discussion.models import Comment
 from ideas.models import Idea
 from moderation.models import Alert, AlertScope, Case, CaseStatus, Flag, FlagReason, Series, TargetKind
@@ -96,3 +98,9 @@ def raised(idea: Idea | None = None, *, series: str = Series.DOWNVOTES, hours_la
         deviation=1.2,
         factor=count / 1.5,
     )
+
+
+def scheduled(due: datetime) -> None:
+    """The early warning's run at `due` waiting for the worker, as core.schedule leaves it."""
+    ScheduledRun.objects.create(name="moderation.early_warning", due_at=due)
+    run_periodic.enqueue(name="moderation.early_warning", due=due.isoformat())
