@@ -312,7 +312,8 @@ class Baseline(models.Model):
     class Meta:
         verbose_name = _("baseline")
         verbose_name_plural = _("baselines")
-        indexes = [models.Index(fields=["hour"], name="moderation_baseline_hour")]
+        # No index on `hour`: each hour's decay reads and writes nearly every row anyway, and the site's three
+        # rows (the job's clock) are found through the partial unique index on series where idea is null.
         constraints = [
             *_one_scope("moderation_baseline"),
             models.UniqueConstraint(
@@ -382,8 +383,8 @@ class Alert(models.Model):
             Series.DOWNVOTES: ngettext("%(n)s downvote in an hour", "%(n)s downvotes in an hour", self.count),
             Series.COMMENTS: ngettext("%(n)s new comment in an hour", "%(n)s new comments in an hour", self.count),
         }
-        return gettext("%(count)s, against %(mean).1f an hour usually (%(factor).0f×)") % {
+        return gettext("%(count)s, against %(mean).1f an hour usually (%(factor)s×)") % {
             "count": counts[self.series] % {"n": self.count},
             "mean": self.mean,
-            "factor": self.factor,
+            "factor": f"{self.factor:.1f}" if self.factor < 10 else f"{self.factor:.0f}",
         }

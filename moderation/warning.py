@@ -174,7 +174,7 @@ def _decay(hour: datetime) -> None:
 
 def last_hour_done() -> datetime | None:
     """The last hour folded into the site's baselines (the job's clock); None before the first run."""
-    return Baseline.objects.filter(scope=AlertScope.SITE).aggregate(last=Max("hour"))["last"]
+    return Baseline.objects.filter(idea__isnull=True).aggregate(last=Max("hour"))["last"]
 
 
 def process_hour(hour: datetime) -> HourResult | None:
@@ -182,7 +182,7 @@ def process_hour(hour: datetime) -> HourResult | None:
     transaction (the site's rows locked: one run at a time); None if the hour was processed already."""
     end = hour + HOUR
     with transaction.atomic():
-        site_rows = {row.series: row for row in Baseline.objects.select_for_update().filter(scope=AlertScope.SITE)}
+        site_rows = {row.series: row for row in Baseline.objects.select_for_update().filter(idea__isnull=True)}
         if any(row.hour >= hour for row in site_rows.values()):
             return None
         warmup = settings.EARLY_WARNING_WARMUP_HOURS
