@@ -58,7 +58,7 @@ from moderation.models import Alert, AlertScope, Baseline, Flag, Series
 from voting.models import Vote
 
 HOUR = timedelta(hours=1)
-# A baseline whose mean has decayed below this is deleted (about two days after an idea's last event).
+# A baseline whose mean has decayed below this is deleted: a day after an idea's one event, two after a busy hour.
 FORGET_BELOW = 0.01
 # Ideas read per query, under SQLite's limit on a query's parameters.
 CHUNK = 2000
