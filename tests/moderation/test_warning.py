@@ -114,6 +114,20 @@ def test_running_an_hour_twice_raises_nothing_new(alices_idea):
     assert (len(first[0].alerts), again, Alert.objects.count()) == (1, [], 1)
 
 
+def test_an_hours_count_is_folded_into_the_ideas_mean_and_variance(alices_idea):
+    hour = warmed_up()
+    downvotes(alices_idea, members(2), hour)
+    run(hour, 1)
+    before = Baseline.objects.get(idea=alices_idea, series=Series.DOWNVOTES)
+    downvotes(alices_idea, members(5), hour + HOUR)
+    run(hour + HOUR, 1)
+    after = Baseline.objects.get(idea=alices_idea, series=Series.DOWNVOTES)
+    alpha, diff = settings.EARLY_WARNING_ALPHA, 5 - before.mean
+    assert after.mean == pytest.approx(before.mean + alpha * diff)
+    assert after.variance == pytest.approx((1 - alpha) * (before.variance + alpha * diff**2))
+    assert (after.hour, after.hours) == (hour + HOUR, before.hours + 1)
+
+
 def test_a_series_without_events_decays_by_alpha(alices_idea):
     hour = warmed_up()
     downvotes(alices_idea, members(12), hour)
