@@ -1,6 +1,6 @@
 """The early warning's hourly job at scale: 100,000 ideas, 1,000,000 votes (a fifth of them down), 200,000
-comments and 5,000 flags, spread evenly over the last five days, so every hour has ~8,300 votes on ~8,000
-ideas and nearly every idea has a baseline (about 300,000 baselines once it runs steadily).
+comments and 5,000 flags, spread evenly over the last five days, so every hour has ~8,300 votes (~1,700 of
+them down) and ~1,700 comments, and about 50,000 baselines are kept once the job runs steadily.
 
 Printed: the time of building the history; the catch-up of 24 missed hours (one call of the job); the job
 for one hour as the worker runs it every hour (median of --runs consecutive hours, after a day of them),
