@@ -409,7 +409,7 @@ def case_decide(
     days = _check_days(action, days)
     ratelimit.check_write(actor=actor, action="moderate")
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("decided_by").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("decided_by").get(pk=case.pk)
         if not case.is_open:
             raise _decided(case)
         if case.is_appeal:
@@ -434,10 +434,10 @@ def case_decide(
 def _case_target(case: Case) -> Target:
     """The case's target as it stands, locked (deleted content included: a decision may still be owed)."""
     if case.kind == TargetKind.IDEA:
-        obj = Idea.objects.select_for_update().select_related("author").get(pk=case.idea_id)
+        obj = Idea.objects.select_for_update(of=("self",)).select_related("author").get(pk=case.idea_id)
         return Target(case.kind, case.target, obj, obj.author)
     if case.kind == TargetKind.COMMENT:
-        obj = Comment.objects.select_for_update().select_related("author", "idea").get(pk=case.comment_id)
+        obj = Comment.objects.select_for_update(of=("self",)).select_related("author", "idea").get(pk=case.comment_id)
         return Target(case.kind, case.target, obj, obj.author)
     obj = User.objects.select_for_update().get(pk=case.member_id)
     return Target(case.kind, case.target, obj, obj)
@@ -630,7 +630,7 @@ def alert_acknowledge(*, actor: User, alert: Alert) -> Alert:
     can_moderate(user=actor).check()
     ratelimit.check_write(actor=actor, action="moderate")
     with transaction.atomic():
-        alert = Alert.objects.select_for_update().select_related("acknowledged_by").get(pk=alert.pk)
+        alert = Alert.objects.select_for_update(of=("self",)).select_related("acknowledged_by").get(pk=alert.pk)
         if alert.is_acknowledged:
             who = alert.acknowledged_by.public_name if alert.acknowledged_by else _("a moderator")
             when = formats.date_format(timezone.localtime(alert.acknowledged_at), "DATETIME_FORMAT")
