@@ -1,11 +1,11 @@
 """The early warning in Chromium, with the real worker process beside daphne: Mo has the alerts open (the
 region the queue shows at its top) when the worker's hourly job finds a spike of downvotes; the alert
-arrives without a reload, is said in the live region, and leaves once Mo acknowledges it."""
+arrives without a reload, is said in the live region, passes axe-core, and leaves once Mo acknowledges it."""
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import expect_announced, log_in, record_announcements, wait_subscribed
+from tests.browser.pages import assert_accessible, expect_announced, log_in, record_announcements, wait_subscribed
 from tests.moderation.helpers import HOUR, downvotes, members, scheduled, warmed_up
 
 pytestmark = pytest.mark.browser
@@ -32,6 +32,7 @@ def test_mo_sees_an_alert_arrive_live_and_acknowledges_it(own_daphne, settings, 
     )
     expect_announced(page, "Downvotes rose on an idea: 12 downvotes in an hour")
     assert page.evaluate("window.notReloaded") is True
+    assert_accessible(page)
 
     item.get_by_role("button", name="Acknowledge").click()
     expect(page.locator("#messages")).to_contain_text("Alert acknowledged")
