@@ -91,6 +91,8 @@ class Comment(models.Model):
             models.Index(fields=["idea", "path"], name="discussion_comment_thread"),
             models.Index(fields=["idea", "path_newest"], name="discussion_comment_newest"),
             models.Index(fields=["author", "-created_at"], name="discussion_comment_author"),
+            # The early warning's hourly count of new comments (moderation/warning.py).
+            models.Index(fields=["created_at"], name="discussion_comment_created"),
         ]
         constraints = [
             models.CheckConstraint(

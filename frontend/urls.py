@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from frontend.views import comments, ideas, members, moderation, moderation_log, notifications, pipeline
+from frontend.views import (
+    comments,
+    ideas,
+    members,
+    moderation,
+    moderation_alerts,
+    moderation_log,
+    notifications,
+    pipeline,
+)
 
 urlpatterns = [
     path("", ideas.idea_list, name="idea_list"),
@@ -25,6 +34,12 @@ urlpatterns = [
     path("moderation/mine/", moderation.my_actions, name="moderation_mine"),
     path("moderation/actions/<int:pk>/", moderation.moderation_action, name="moderation_action"),
     path("moderation/log/", moderation_log.moderation_log, name="moderation_log"),
+    path("moderation/alerts/", moderation_alerts.moderation_alerts, name="moderation_alerts"),
+    path(
+        "moderation/alerts/<int:pk>/acknowledge/",
+        moderation_alerts.moderation_alert_acknowledge,
+        name="moderation_alert_acknowledge",
+    ),
     path("roadmap/", pipeline.roadmap, name="roadmap"),
     path("launched/", pipeline.launched, name="launched"),
     path("triage/", pipeline.triage, name="triage"),

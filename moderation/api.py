@@ -30,11 +30,13 @@ from moderation.models import (
     REASON_MAX,
     Action,
     ActionKind,
+    AlertScope,
     AppealStatus,
     Case,
     CaseStatus,
     FlagReason,
     FlagStatus,
+    Series,
     TargetKind,
 )
 from moderation.permissions import can_moderate, can_see_moderation
@@ -588,3 +590,83 @@ class AuditLogCsvView(APIView):
         response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="moderation-log.csv"'
         return response
+
+
+# Early warning: the alerts, and a moderator acknowledging one.
+
+
+class AlertIdeaSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, idea) -> str:
+        return self.context["request"].build_absolute_uri(idea.get_absolute_url())
+
+
+class AlertMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="public_name")
+
+
+class AlertSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    scope = serializers.ChoiceField(choices=AlertScope.choices, help_text=_("One idea, or the whole site."))
+    series = serializers.ChoiceField(choices=Series.choices, help_text=_("What rose."))
+    hour = serializers.DateTimeField(help_text=_("The start of the hour it rose in."))
+    count = serializers.IntegerField(help_text=_("How many in that hour."))
+    mean = serializers.FloatField(help_text=_("How many an hour usually (the baseline's mean)."))
+    factor = serializers.FloatField(help_text=_("The count over the usual (at least 1)."))
+    what = serializers.CharField(source="what_rose", help_text=_("What rose and by how much, in words."))
+    idea = AlertIdeaSerializer(allow_null=True)
+    raised_at = serializers.DateTimeField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    acknowledged_by = AlertMemberSerializer(allow_null=True)
+
+
+class AlertPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = AlertSerializer(many=True)
+
+
+class AlertQuerySerializer(serializers.Serializer):
+    acknowledged = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text=_("1: only acknowledged ones; 0: only open ones.")
+    )
+    cursor = serializers.CharField(required=False, max_length=200)
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=selectors.ALERT_PAGE_MAX, default=selectors.ALERT_PAGE_SIZE
+    )
+
+
+class AlertListView(APIView):
+    """Moderators and staff: the early warning's alerts, newest hour first, paged by cursor (`next`)."""
+
+    permission_classes = [ModerationStaffOnly]
+
+    @extend_schema(parameters=[AlertQuerySerializer], responses={200: AlertPageSerializer, 403: error_response(403)})
+    def get(self, request):
+        query = AlertQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page = selectors.alerts(
+            viewer=request.user,
+            acknowledged=query.validated_data["acknowledged"],
+            cursor=query.validated_data.get("cursor"),
+            size=query.validated_data["page_size"],
+        )
+        following = page.next_cursor and replace_query_param(request.build_absolute_uri(), "cursor", page.next_cursor)
+        results = AlertSerializer(page.rows, many=True, context={"request": request}).data
+        return Response({"next": following or None, "results": results})
+
+
+class AlertAcknowledgeView(APIView):
+    """A moderator acknowledges an alert: it leaves the top of the queue. Once: a second time is 409."""
+
+    permission_classes = [ModeratorOnly]
+
+    @extend_schema(request=None, responses={200: AlertSerializer, 409: error_response(409)})
+    def post(self, request, pk: int):
+        if not is_id(pk):
+            raise NotFound(_("No such alert."))
+        alert = services.alert_acknowledge(actor=request.user, alert=selectors.alert_get(pk=pk, viewer=request.user))
+        return Response(AlertSerializer(alert, context={"request": request}).data)

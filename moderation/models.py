@@ -7,6 +7,7 @@ key, so one open case per target is a plain unique constraint and the queue read
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 NOTE_MAX = 1000
@@ -268,3 +269,122 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"appeal of {self.member_id} against action {self.action_id}"
+
+
+# Early warning (moderation/warning.py): hourly series, their baselines, and the alerts a spike raises.
+
+
+class AlertScope(models.TextChoices):
+    IDEA = "idea", _("Idea")
+    SITE = "site", _("Whole site")
+
+
+class Series(models.TextChoices):
+    FLAGS = "flags", _("Flags")
+    DOWNVOTES = "downvotes", _("Downvotes")
+    COMMENTS = "comments", _("New comments")
+
+
+def _one_scope(prefix: str) -> list[models.BaseConstraint]:
+    """An idea's row names its idea, the site's names none."""
+    return [
+        models.CheckConstraint(
+            condition=Q(scope=AlertScope.IDEA, idea__isnull=False) | Q(scope=AlertScope.SITE, idea__isnull=True),
+            name=f"{prefix}_idea_when_scope_is_idea",
+        ),
+    ]
+
+
+class Baseline(models.Model):
+    """One series' recent normal: the exponentially weighted mean and variance of its hourly counts, as of
+    the last hour folded in. A row exists from a series' first event until it has decayed to nothing."""
+
+    scope = models.CharField(_("scope"), max_length=10, choices=AlertScope.choices)
+    idea = models.ForeignKey(
+        "ideas.Idea", verbose_name=_("idea"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    series = models.CharField(_("series"), max_length=12, choices=Series.choices)
+    mean = models.FloatField(_("mean per hour"), default=0.0)
+    variance = models.FloatField(_("variance"), default=0.0)
+    hours = models.PositiveIntegerField(_("hours seen"), default=0)
+    hour = models.DateTimeField(_("last hour folded in"))
+
+    class Meta:
+        verbose_name = _("baseline")
+        verbose_name_plural = _("baselines")
+        # No index on `hour`: each hour's decay reads and writes nearly every row anyway, and the site's three
+        # rows (the job's clock) are found through the partial unique index on series where idea is null.
+        constraints = [
+            *_one_scope("moderation_baseline"),
+            models.UniqueConstraint(
+                fields=["idea", "series"], condition=Q(idea__isnull=False), name="moderation_baseline_one_per_idea"
+            ),
+            models.UniqueConstraint(
+                fields=["series"], condition=Q(idea__isnull=True), name="moderation_baseline_one_per_site_series"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} of {self.idea_id or 'the site'}: {self.mean:.2f}/h"
+
+
+class Alert(models.Model):
+    """A sudden rise of one series in one hour, raised once, shown to moderators until one acknowledges it."""
+
+    scope = models.CharField(_("scope"), max_length=10, choices=AlertScope.choices)
+    idea = models.ForeignKey(
+        "ideas.Idea", verbose_name=_("idea"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    series = models.CharField(_("series"), max_length=12, choices=Series.choices)
+    hour = models.DateTimeField(_("hour"))
+    count = models.PositiveIntegerField(_("count in the hour"))
+    mean = models.FloatField(_("usual per hour"))
+    deviation = models.FloatField(_("deviation"))
+    factor = models.FloatField(_("times the usual"))
+    raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        indexes = [models.Index(fields=["acknowledged_at", "-hour", "-id"], name="moderation_alert_open")]
+        constraints = [
+            *_one_scope("moderation_alert"),
+            models.UniqueConstraint(
+                fields=["idea", "series", "hour"],
+                condition=Q(idea__isnull=False),
+                name="moderation_alert_once_per_idea_hour",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "hour"], condition=Q(idea__isnull=True), name="moderation_alert_once_per_site_hour"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} alert on {self.idea_id or 'the site'} at {self.hour:%Y-%m-%d %H:00}"
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    @property
+    def what_rose(self) -> str:
+        """What rose and by how much, in words: "14 downvotes in an hour, against 1.2 an hour usually (12×)"."""
+        counts = {
+            Series.FLAGS: ngettext("%(n)s flag in an hour", "%(n)s flags in an hour", self.count),
+            Series.DOWNVOTES: ngettext("%(n)s downvote in an hour", "%(n)s downvotes in an hour", self.count),
+            Series.COMMENTS: ngettext("%(n)s new comment in an hour", "%(n)s new comments in an hour", self.count),
+        }
+        return gettext("%(count)s, against %(mean).1f an hour usually (%(factor)s×)") % {
+            "count": counts[self.series] % {"n": self.count},
+            "mean": self.mean,
+            "factor": f"{self.factor:.1f}" if self.factor < 10 else f"{self.factor:.0f}",
+        }

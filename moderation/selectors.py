@@ -16,7 +16,7 @@ from core.paging import Page, keyset_page
 from discussion.models import Comment, CommentRevision
 from ideas.models import Idea, IdeaRevision
 from ideas.selectors import BadListParameter, list_cursor, page_size
-from moderation.models import Action, ActionKind, Appeal, Case, CaseStatus, Flag, FlagStatus, TargetKind
+from moderation.models import Action, ActionKind, Alert, Appeal, Case, CaseStatus, Flag, FlagStatus, TargetKind
 from moderation.permissions import can_see_moderation
 
 QUEUE_PAGE_SIZE = 50
@@ -347,3 +347,33 @@ def audit_log_all(*, viewer, params: LogParams, batch: int = LOG_EXPORT_BATCH) -
             cursor = page.next_cursor
 
     return batches(params.cursor)
+
+
+# Early warning: the alerts moderation/warning.py raises.
+
+ALERTS_SHOWN = 20
+ALERT_PAGE_SIZE = 50
+ALERT_PAGE_MAX = 200
+
+
+def _alerts(viewer) -> QuerySet[Alert]:
+    can_see_moderation(user=viewer).check()
+    return Alert.objects.select_related("idea", "acknowledged_by")
+
+
+def open_alerts(*, viewer) -> list[Alert]:
+    """The alerts nobody has acknowledged yet, newest hour first, with their ideas: the top of the queue."""
+    return list(_alerts(viewer).filter(acknowledged_at__isnull=True).order_by("-hour", "-id")[:ALERTS_SHOWN])
+
+
+def alerts(*, viewer, acknowledged: bool | None = None, cursor: str | None = None, size: int = ALERT_PAGE_SIZE) -> Page:
+    """Alerts newest hour first, all or only the (un)acknowledged ones, a page at a time."""
+    rows = _alerts(viewer)
+    if acknowledged is not None:
+        rows = rows.filter(acknowledged_at__isnull=not acknowledged)
+    return keyset_page(rows, field="hour", cursor=cursor, size=size)
+
+
+def alert_get(*, pk: int, viewer) -> Alert:
+    """One alert; Alert.DoesNotExist if there is none."""
+    return _alerts(viewer).get(pk=pk)

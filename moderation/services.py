@@ -59,6 +59,7 @@ from moderation.models import (
     REASON_MAX,
     Action,
     ActionKind,
+    Alert,
     Appeal,
     AppealStatus,
     Case,
@@ -622,3 +623,36 @@ def _undo(action: Action, target: Target) -> None:
         member_unsuspend(member=User.objects.select_for_update().get(pk=action.subject_id))
     elif kind == ActionKind.BAN and action.subject is not None:
         member_unban(member=User.objects.select_for_update().get(pk=action.subject_id))
+
+
+# Early warning: a moderator acknowledges an alert (moderation/warning.py raises them).
+
+
+class AlreadyAcknowledged(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "already_acknowledged"
+
+
+def alert_acknowledge(*, actor: User, alert: Alert) -> Alert:
+    """A moderator has seen the alert and is on it: it leaves the top of the queue, for every moderator at
+    once. Acknowledged once: a second is a conflict naming who did it first."""
+    can_moderate(user=actor).check()
+    ratelimit.check_write(actor=actor, action="moderate")
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update(of=("self",)).select_related("acknowledged_by").get(pk=alert.pk)
+        if alert.is_acknowledged:
+            who = alert.acknowledged_by.public_name if alert.acknowledged_by else _("a moderator")
+            when = formats.date_format(timezone.localtime(alert.acknowledged_at), "DATETIME_FORMAT")
+            raise AlreadyAcknowledged(
+                _("%(who)s acknowledged this alert already, at %(when)s.") % {"who": who, "when": when}
+            )
+        alert.acknowledged_at, alert.acknowledged_by = timezone.now(), actor
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        audit.record(
+            actor=actor,
+            verb="moderation.alert_acknowledge",
+            target=alert,
+            data={"series": alert.series, "scope": alert.scope, "idea": alert.idea_id, "hour": alert.hour.isoformat()},
+        )
+    publish(events.alert_acknowledged(alert))
+    return alert

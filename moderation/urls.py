@@ -5,6 +5,8 @@ from django.urls import path
 from moderation.api import (
     ActionsView,
     ActionView,
+    AlertAcknowledgeView,
+    AlertListView,
     AppealView,
     AuditLogCsvView,
     AuditLogView,
@@ -25,4 +27,9 @@ urlpatterns = [
     # The audit log.
     path("moderation/log/", AuditLogView.as_view(), name="moderation-log"),
     path("moderation/log.csv", AuditLogCsvView.as_view(), name="moderation-log-csv"),
+    # Early warning.
+    path("moderation/alerts/", AlertListView.as_view(), name="moderation-alerts"),
+    path(
+        "moderation/alerts/<int:pk>/acknowledge/", AlertAcknowledgeView.as_view(), name="moderation-alert-acknowledge"
+    ),
 ]

@@ -25,7 +25,11 @@ class Vote(models.Model):
             models.UniqueConstraint(fields=["voter", "idea"], name="voting_vote_one_per_member_and_idea"),
             models.CheckConstraint(condition=models.Q(value__in=[1, -1]), name="voting_vote_value_up_or_down"),
         ]
-        indexes = [models.Index(fields=["idea", "value"], name="voting_vote_idea_value")]
+        indexes = [
+            models.Index(fields=["idea", "value"], name="voting_vote_idea_value"),
+            # The early warning's hourly count of downvotes cast or changed to down (moderation/warning.py).
+            models.Index(fields=["value", "updated_at"], name="voting_vote_value_changed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.voter_id} {self.value:+d} on {self.idea_id}"

@@ -276,6 +276,18 @@ SUSPENSION_DAYS = env_json("SUSPENSION_DAYS", [1, 3, 7, 30])
 # New accounts: in their first NEW_ACCOUNT_HOURS, at most so many ideas and comments, and links per post.
 NEW_ACCOUNT_HOURS = env_int("NEW_ACCOUNT_HOURS", 24, minimum=0)
 NEW_ACCOUNT_LIMITS = env_json("NEW_ACCOUNT_LIMITS", {"ideas": 3, "comments": 10, "links": 2})
+# Early warning (moderation/warning.py explains the method): each hour's count of flags, downvotes and new
+# comments, per idea and site-wide, against its exponentially weighted baseline (weight ALPHA for the newest
+# hour); a spike is at least MIN_COUNT and more than K deviations above the mean. Nothing alerts until the
+# site's series have WARMUP_HOURS of history; missed hours are caught up, CATCH_UP_HOURS at most.
+EARLY_WARNING_ALPHA = env_json("EARLY_WARNING_ALPHA", 0.1)
+EARLY_WARNING_K = env_json("EARLY_WARNING_K", 4)
+EARLY_WARNING_WARMUP_HOURS = env_int("EARLY_WARNING_WARMUP_HOURS", 24, minimum=0)
+EARLY_WARNING_CATCH_UP_HOURS = env_int("EARLY_WARNING_CATCH_UP_HOURS", 24, minimum=1)
+EARLY_WARNING_MIN_COUNT = env_json(
+    "EARLY_WARNING_MIN_COUNT",
+    {"idea": {"flags": 3, "downvotes": 10, "comments": 10}, "site": {"flags": 10, "downvotes": 50, "comments": 50}},
+)
 API_WRITE_RATE = env_str("API_WRITE_RATE", "120/min") or None
 
 REST_FRAMEWORK = {

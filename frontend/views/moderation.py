@@ -192,6 +192,7 @@ def queue(request):
         page = selectors.queue(viewer=request.user)
     cases = [_case_view(case, request.user) for case in page.rows]
     context = {
+        "alerts": selectors.open_alerts(viewer=request.user),
         "cases": cases,
         "next_cursor": page.next_cursor,
         "first_page": not cursor or bool(problems),

@@ -140,8 +140,9 @@ def test_the_queue_runs_a_fixed_number_of_queries(signed_in, mo, drinks, cases, 
         idea = IdeaFactory(category=drinks)
         flagged(f"idea:{idea.pk}", UserFactory())
     client = signed_in(mo)
-    # session, member, their roles; the cases, their flags, ideas' and comments' versions; the header's count
-    with django_assert_num_queries(8):
+    # session, member, their roles; the alerts; the cases, their flags, ideas' and comments' versions; the
+    # header's count
+    with django_assert_num_queries(9):
         assert len(client.get(QUEUE).context["cases"]) == cases
 
 

@@ -7,6 +7,7 @@ import { scorePhrase, showCounts, startLive, votingOn } from "./live.js";
 import "./comments.js";
 import "./moderation.js";
 import "./pipeline.js";
+import "./alerts.js";
 
 const debounce = (fn, ms) => {
   let timer;

@@ -1,0 +1,52 @@
+"""Early warning pages: the open alerts, and a moderator acknowledging one (the form in moderation/_alerts.html)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.errors import DomainError
+from frontend.views.common import refused
+from moderation import selectors, services
+from moderation.events import MODERATION
+from moderation.models import Alert
+from moderation.permissions import can_see_moderation
+
+
+@login_required
+@require_GET
+def moderation_alerts(request):
+    """Moderators and staff: the alerts nobody has acknowledged yet, live."""
+    verdict = can_see_moderation(user=request.user)
+    if not verdict:
+        return refused(request, verdict.error)
+    context = {"alerts": selectors.open_alerts(viewer=request.user), "live_topics": [MODERATION]}
+    return render(request, "moderation/alerts.html", context)
+
+
+@login_required
+@require_POST
+def moderation_alert_acknowledge(request, pk: int):
+    """A moderator acknowledges an alert; back to the page the form was on (the queue, or the alerts)."""
+    verdict = can_see_moderation(user=request.user)
+    if not verdict:
+        return refused(request, verdict.error)
+    try:
+        alert = selectors.alert_get(pk=pk, viewer=request.user)
+    except Alert.DoesNotExist:
+        raise Http404(_("No such alert.")) from None
+    try:
+        services.alert_acknowledge(actor=request.user, alert=alert)
+    except services.AlreadyAcknowledged as error:
+        messages.info(request, error.message)
+    except DomainError as error:
+        return refused(request, error)
+    else:
+        messages.success(request, _("Alert acknowledged: it is off the queue for every moderator."))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("moderation_alerts")
