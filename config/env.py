@@ -1,7 +1,9 @@
 """The one place settings read the environment; a bad value stops start-up with a clear message."""
 
 import json
+import math
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,21 @@ def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int
     return number
 
 
+def env_float(name: str, default: float, *, above: float, at_most: float | None = None) -> float:
+    """A finite number greater than `above` and, where given, at most `at_most`."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+    if not math.isfinite(number) or number <= above or (at_most is not None and number > at_most):
+        bound = f" and at most {at_most}" if at_most is not None else ""
+        raise ImproperlyConfigured(f"{name} must be more than {above}{bound}, not {value!r}.")
+    return number
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     """A comma-separated list."""
     value = os.environ.get(name)
@@ -56,15 +73,28 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def env_json(name: str, default: Any) -> Any:
-    """A JSON value; unset or blank gives the default."""
+def env_json(name: str, default: Any, *, valid: Callable[[Any], bool] | None = None, shape: str = "") -> Any:
+    """A JSON value; unset or blank gives the default. With `valid`, a value it refuses stops start-up, saying
+    the `shape` expected."""
     value = os.environ.get(name, "")
     if not value.strip():
         return default
     try:
-        return json.loads(value)
+        parsed = json.loads(value)
     except ValueError as error:
         raise ImproperlyConfigured(f"{name} is not valid JSON: {error}") from None
+    if valid is not None and not valid(parsed):
+        raise ImproperlyConfigured(f"{name} must be {shape}, not {value!r}.")
+    return parsed
+
+
+def counts(value: Any, keys: Iterable[str], *, minimum: int = 0) -> bool:
+    """Whether `value` is a JSON object of exactly these keys, each a whole number of at least `minimum`."""
+    return (
+        isinstance(value, dict)
+        and set(value) == set(keys)
+        and all(type(number) is int and number >= minimum for number in value.values())
+    )
 
 
 def env_database(name: str, default: str) -> dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_database, env_int, env_json, env_list, env_str
+from config.env import counts, env_bool, env_database, env_float, env_int, env_json, env_list, env_str
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -180,3 +180,53 @@ def test_debug_true_shows_djangos_debug_404_page(tmp_path):
     status, page = dev_request(tmp_path, "/ideas/999999/", migrate=True, DEBUG="true")
     assert status == 404
     assert "DEBUG = True" in page and "There is nothing here" not in page
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "1.5", "nan", "inf", "a lot"])
+def test_a_fraction_outside_its_bounds_or_not_a_number_is_refused(monkeypatch, raw):
+    monkeypatch.setenv("ALPHA", raw)
+    with pytest.raises(ImproperlyConfigured, match="ALPHA"):
+        env_float("ALPHA", 0.1, above=0, at_most=1)
+
+
+def test_a_number_within_its_bounds_is_taken(monkeypatch):
+    monkeypatch.setenv("ALPHA", "0.25")
+    assert env_float("ALPHA", 0.1, above=0, at_most=1) == 0.25
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"ideas": 3}',
+        '{"ideas": 3, "comments": 10, "links": -1}',
+        '{"ideas": 3, "comments": "10", "links": 2}',
+        "[3, 10, 2]",
+    ],
+)
+def test_json_of_the_wrong_shape_is_refused_saying_the_shape(monkeypatch, raw):
+    monkeypatch.setenv("LIMITS", raw)
+    with pytest.raises(ImproperlyConfigured, match="LIMITS must be an object of three counts"):
+        env_json(
+            "LIMITS", {}, valid=lambda v: counts(v, ["ideas", "comments", "links"]), shape="an object of three counts"
+        )
+
+
+def test_json_of_the_right_shape_is_taken(monkeypatch):
+    monkeypatch.setenv("LIMITS", '{"ideas": 1, "comments": 2, "links": 0}')
+    assert env_json("LIMITS", {}, valid=lambda v: counts(v, ["ideas", "comments", "links"])) == {
+        "ideas": 1,
+        "comments": 2,
+        "links": 0,
+    }
+
+
+@pytest.mark.parametrize("raw", ["[]", "[0, 3]", "[1, 2.5]", '"7"'])
+def test_bad_suspension_ladders_stop_the_settings_loading(raw):
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings.dev"],
+        cwd=ROOT,
+        env={**os.environ, "SUSPENSION_DAYS": raw},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0 and "SUSPENSION_DAYS must be a JSON list of whole days" in result.stderr

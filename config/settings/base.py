@@ -6,7 +6,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from config.env import env_bool, env_database, env_int, env_json, env_list, env_str
+from config.env import counts, env_bool, env_database, env_float, env_int, env_json, env_list, env_str
 from config.social import social_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -263,7 +263,7 @@ WRITE_RATE_LIMITS = env_json(
     },
 )
 
-# Moderation (PRODUCT section 6; moderation/rules.py reads these). A target is hidden pending review when
+# Moderation (PRODUCT section 6; moderation.services reads these). A target is hidden pending review when
 # its open flags weigh FLAG_HIDE_WEIGHT: a member's flag weighs 1, a member with a good record (at least
 # FLAG_GOOD_UPHELD upheld and at most FLAG_GOOD_MAX_DISMISSED_PERCENT dismissed) 2, moderators and staff 3.
 FLAG_HIDE_WEIGHT = env_int("FLAG_HIDE_WEIGHT", 3, minimum=1)
@@ -272,21 +272,37 @@ FLAG_GOOD_MAX_DISMISSED_PERCENT = env_int("FLAG_GOOD_MAX_DISMISSED_PERCENT", 20,
 # A member whose flag was dismissed flags the same target again only after this many hours.
 FLAG_AGAIN_AFTER_HOURS = env_int("FLAG_AGAIN_AFTER_HOURS", 24, minimum=0)
 # A member's suspensions, in days: the first lasts the first, each later one the next (the last repeats).
-SUSPENSION_DAYS = env_json("SUSPENSION_DAYS", [1, 3, 7, 30])
+SUSPENSION_DAYS = env_json(
+    "SUSPENSION_DAYS",
+    [1, 3, 7, 30],
+    valid=lambda days: isinstance(days, list) and days and all(type(d) is int and 0 < d <= 3650 for d in days),
+    shape="a JSON list of whole days from 1 to 3650, such as [1, 3, 7, 30]",
+)
 # New accounts: in their first NEW_ACCOUNT_HOURS, at most so many ideas and comments, and links per post.
 NEW_ACCOUNT_HOURS = env_int("NEW_ACCOUNT_HOURS", 24, minimum=0)
-NEW_ACCOUNT_LIMITS = env_json("NEW_ACCOUNT_LIMITS", {"ideas": 3, "comments": 10, "links": 2})
+NEW_ACCOUNT_LIMITS = env_json(
+    "NEW_ACCOUNT_LIMITS",
+    {"ideas": 3, "comments": 10, "links": 2},
+    valid=lambda limits: counts(limits, ["ideas", "comments", "links"]),
+    shape='a JSON object of whole numbers, such as {"ideas": 3, "comments": 10, "links": 2}',
+)
 # Early warning (moderation/warning.py explains the method): each hour's count of flags, downvotes and new
 # comments, per idea and site-wide, against its exponentially weighted baseline (weight ALPHA for the newest
 # hour); a spike is at least MIN_COUNT and more than K deviations above the mean. Nothing alerts until the
 # site's series have WARMUP_HOURS of history; missed hours are caught up, CATCH_UP_HOURS at most.
-EARLY_WARNING_ALPHA = env_json("EARLY_WARNING_ALPHA", 0.1)
-EARLY_WARNING_K = env_json("EARLY_WARNING_K", 4)
+EARLY_WARNING_ALPHA = env_float("EARLY_WARNING_ALPHA", 0.1, above=0, at_most=1)
+EARLY_WARNING_K = env_float("EARLY_WARNING_K", 4, above=0)
 EARLY_WARNING_WARMUP_HOURS = env_int("EARLY_WARNING_WARMUP_HOURS", 24, minimum=0)
 EARLY_WARNING_CATCH_UP_HOURS = env_int("EARLY_WARNING_CATCH_UP_HOURS", 24, minimum=1)
 EARLY_WARNING_MIN_COUNT = env_json(
     "EARLY_WARNING_MIN_COUNT",
     {"idea": {"flags": 3, "downvotes": 10, "comments": 10}, "site": {"flags": 10, "downvotes": 50, "comments": 50}},
+    valid=lambda scopes: (
+        isinstance(scopes, dict)
+        and set(scopes) == {"idea", "site"}
+        and all(counts(series, ["flags", "downvotes", "comments"], minimum=1) for series in scopes.values())
+    ),
+    shape='{"idea": {"flags": n, "downvotes": n, "comments": n}, "site": {...}} with whole numbers of at least 1',
 )
 API_WRITE_RATE = env_str("API_WRITE_RATE", "120/min") or None
 
