@@ -75,6 +75,14 @@ def mo(db):
 
 
 @pytest.fixture
+def mia(db):
+    """A second moderator, who decides appeals against Mo's actions."""
+    user = UserFactory(email="mia@example.com", display_name="Mia")
+    role_grant(actor=None, user=user, role=Role.MODERATOR)
+    return user
+
+
+@pytest.fixture
 def pat(db):
     """A member of the product team."""
     user = UserFactory(email="pat@example.com", display_name="Pat")

@@ -20,15 +20,6 @@ from tests.factories import IdeaFactory, comment
 
 
 @pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
 def alices_comment(alice, alices_idea):
     return comment(alice, alices_idea, "Cinnamon on top, **please**.")
 

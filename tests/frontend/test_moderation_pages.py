@@ -5,8 +5,6 @@ import re
 
 import pytest
 
-from accounts.models import Role
-from accounts.services import role_grant
 from core.hiding import Hidden
 from ideas.models import Idea, Status
 from ideas.services import idea_edit
@@ -20,23 +18,6 @@ from tests.moderation.helpers import flagged
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/moderation/"
-
-
-@pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
-def mia(db):
-    """A second moderator, who decides appeals against mo's actions."""
-    user = UserFactory(email="mia@example.com", display_name="Mia")
-    role_grant(actor=None, user=user, role=Role.MODERATOR)
-    return user
 
 
 def _case(idea) -> Case:

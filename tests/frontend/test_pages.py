@@ -10,15 +10,6 @@ from ideas.models import Idea
 from tests.factories import IdeaFactory
 
 
-@pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
 def test_list_page_shows_ideas_with_their_rendered_excerpt(client, alices_idea):
     page = client.get("/").content.decode()
     assert "Oat milk at no extra charge" in page

@@ -16,15 +16,6 @@ from pipeline.services import idea_merge, idea_transition, internal_note_add
 from tests.factories import IdeaFactory, UserFactory, comment
 
 
-@pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
 def _move(client, idea, to, note="", from_status=None, **extra):
     data = {"status": to, "note": note, "from_status": from_status or idea.status, **extra}
     return client.post(f"/ideas/{idea.pk}/move/", data)

@@ -24,14 +24,6 @@ def post(client, path: str, body: dict):
     return client.post(path, body, format="json")
 
 
-@pytest.fixture
-def moe(mo):
-    """A second moderator, to decide appeals against Mo's actions."""
-    other = UserFactory(display_name="Moe")
-    other.groups.add(*mo.groups.all())
-    return other
-
-
 # Flagging
 
 
@@ -200,12 +192,12 @@ def test_bad_queue_parameters_are_400(api_as, mo, param, value):
     assert response.status_code == 400 and param in response.json()["fields"]
 
 
-def test_an_appeal_in_the_queue_shows_the_text_the_action_and_who_acted(api_as, mo, moe, alice, alices_idea):
+def test_an_appeal_in_the_queue_shows_the_text_the_action_and_who_acted(api_as, mo, mia, alice, alices_idea):
     from moderation.services import appeal_create
 
     action = decide(mo, flag(mo, alices_idea).case, ActionKind.HIDE, "Rude.")
     appeal_create(actor=alice, action=action, text="It was a quote.")
-    [case] = api_as(moe).get(QUEUE).json()["results"]
+    [case] = api_as(mia).get(QUEUE).json()["results"]
     assert case["appeal"]["text"] == "It was a quote."
     assert (case["appeal"]["action"]["action"], case["appeal"]["action"]["actor"]["name"]) == ("hide", "Mo")
     assert case["actions"] == ["uphold", "overturn"]
@@ -275,16 +267,16 @@ def test_bad_decisions_are_400_and_leave_the_case_open(api_as, mo, alices_idea, 
     assert case.is_open and not Action.objects.exists()
 
 
-def test_a_moderator_suspending_a_moderator_is_403(api_as, mo, moe, drinks):
-    case = flag(mo, IdeaFactory(author=moe, category=drinks)).case
+def test_a_moderator_suspending_a_moderator_is_403(api_as, mo, mia, drinks):
+    case = flag(mo, IdeaFactory(author=mia, category=drinks)).case
     response = post(api_as(mo), case_url(case, "decide/"), {"action": "suspend", "reason": "x"})
     assert (response.status_code, response.json()["code"]) == (403, "staff_member")
-    moe.refresh_from_db()
-    assert moe.suspended_until is None
+    mia.refresh_from_db()
+    assert mia.suspended_until is None
 
 
-def test_an_admin_suspends_a_moderator(api_as, ada, moe, drinks):
-    case = flag(ada, IdeaFactory(author=moe, category=drinks)).case
+def test_an_admin_suspends_a_moderator(api_as, ada, mia, drinks):
+    case = flag(ada, IdeaFactory(author=mia, category=drinks)).case
     response = post(api_as(ada), case_url(case, "decide/"), {"action": "suspend", "reason": "x", "days": 3})
     assert (response.status_code, response.json()["days"]) == (200, 3)
 
@@ -328,14 +320,14 @@ def test_bad_appeals_are_400(api_as, alice, body):
     assert post(api_as(alice), APPEALS, body).status_code == 400
 
 
-def test_the_moderator_who_acted_cannot_decide_the_appeal_but_another_can(api_as, mo, moe, alice, alices_idea):
+def test_the_moderator_who_acted_cannot_decide_the_appeal_but_another_can(api_as, mo, mia, alice, alices_idea):
     from moderation.services import appeal_create
 
     action = decide(mo, flag(mo, alices_idea).case, ActionKind.HIDE)
     case = appeal_create(actor=alice, action=action, text="It was a quote.").case
     refused = post(api_as(mo), case_url(case, "decide/"), {"action": "overturn", "reason": "Mine."})
     assert (refused.status_code, refused.json()["code"]) == (403, "same_moderator")
-    granted = post(api_as(moe), case_url(case, "decide/"), {"action": "overturn", "reason": "A quote."})
+    granted = post(api_as(mia), case_url(case, "decide/"), {"action": "overturn", "reason": "A quote."})
     assert granted.status_code == 200
     alices_idea.refresh_from_db()
     assert alices_idea.hidden == Hidden.NO

@@ -309,14 +309,12 @@ def test_the_product_team_cannot_decide(pat, mo, alices_idea):
         decide(pat, flag(mo, alices_idea).case, ActionKind.DISMISS)
 
 
-def test_a_moderator_cannot_suspend_a_moderator(mo, drinks):
-    other = UserFactory(display_name="Moe")
-    other.groups.add(*mo.groups.all())
-    case = flag(mo, IdeaFactory(author=other, category=drinks)).case
+def test_a_moderator_cannot_suspend_a_moderator(mo, mia, drinks):
+    case = flag(mo, IdeaFactory(author=mia, category=drinks)).case
     with pytest.raises(NotAnAdminForStaff):
         decide(mo, case, ActionKind.SUSPEND)
-    other.refresh_from_db()
-    assert other.suspended_until is None and not Action.objects.exists()
+    mia.refresh_from_db()
+    assert mia.suspended_until is None and not Action.objects.exists()
 
 
 def test_a_moderator_cannot_ban_the_product_team(mo, pat, drinks):
@@ -354,14 +352,6 @@ def test_the_author_hears_of_every_action_with_the_reason(mo, alice, alices_idea
 
 
 # Appeals
-
-
-@pytest.fixture
-def moe(mo):
-    """A second moderator, to decide appeals against Mo's actions."""
-    other = UserFactory(display_name="Moe")
-    other.groups.add(*mo.groups.all())
-    return other
 
 
 def test_alice_appeals_once(mo, alice, alices_idea):
@@ -402,17 +392,17 @@ def test_the_moderator_who_acted_cannot_decide_the_appeal(mo, alice, alices_idea
     assert case.is_open
 
 
-def test_an_appeal_takes_only_uphold_or_overturn(mo, moe, alice, alices_idea):
+def test_an_appeal_takes_only_uphold_or_overturn(mo, mia, alice, alices_idea):
     action = decide(mo, flag(mo, alices_idea).case, ActionKind.HIDE)
     case = appeal_create(actor=alice, action=action, text="It was a quote.").case
     with pytest.raises(ValidationError):
-        decide(moe, case, ActionKind.DELETE)
+        decide(mia, case, ActionKind.DELETE)
 
 
-def test_upholding_keeps_the_action_and_tells_the_author(mo, moe, alice, alices_idea):
+def test_upholding_keeps_the_action_and_tells_the_author(mo, mia, alice, alices_idea):
     action = decide(mo, flag(mo, alices_idea).case, ActionKind.HIDE)
     case = appeal_create(actor=alice, action=action, text="It was a quote.").case
-    decide(moe, case, ActionKind.UPHOLD, "Still rude.")
+    decide(mia, case, ActionKind.UPHOLD, "Still rude.")
     alices_idea.refresh_from_db()
     assert alices_idea.hidden == Hidden.BY_MODERATOR
     assert Notification.objects.get(recipient=alice, action="appeal_upheld").excerpt == "Still rude."
@@ -427,23 +417,23 @@ def _state(idea: Idea, author: User) -> tuple:
 @pytest.mark.parametrize(
     "action", [ActionKind.HIDE, ActionKind.DELETE, ActionKind.EDIT, ActionKind.LOCK, ActionKind.SUSPEND]
 )
-def test_overturning_undoes_each_kind_of_action(mo, moe, alice, alices_idea, action):
+def test_overturning_undoes_each_kind_of_action(mo, mia, alice, alices_idea, action):
     before = _state(alices_idea, alice)
     done = decide(mo, flag(mo, alices_idea).case, action, body="Edited." if action == ActionKind.EDIT else None)
     assert _state(alices_idea, alice) != before
     case = appeal_create(actor=alice, action=done, text="Please look again.").case
-    decide(moe, case, ActionKind.OVERTURN, "Fair point.")
+    decide(mia, case, ActionKind.OVERTURN, "Fair point.")
     assert _state(alices_idea, alice) == before
     done.refresh_from_db()
     assert done.undone_at is not None
-    assert AuditEntry.objects.filter(verb="moderation.appeal_overturned", actor_id=moe.pk).exists()
+    assert AuditEntry.objects.filter(verb="moderation.appeal_overturned", actor_id=mia.pk).exists()
 
 
-def test_overturning_a_ban_lets_the_member_sign_in_again(mo, moe, ada, alice, alices_idea):
+def test_overturning_a_ban_lets_the_member_sign_in_again(mo, mia, ada, alice, alices_idea):
     done = decide(mo, flag(mo, alices_idea).case, ActionKind.BAN)
     appeal = Appeal.objects.create(action=done, member=alice, text="Wrong person.")
     case = Case.objects.create(kind=done.kind, target=done.target, idea=alices_idea, author=alice, appeal=appeal)
-    decide(moe, case, ActionKind.OVERTURN, "Wrong person indeed.")
+    decide(mia, case, ActionKind.OVERTURN, "Wrong person indeed.")
     alice.refresh_from_db()
     assert alice.is_active and not alice.is_banned
 
