@@ -143,6 +143,16 @@ def _locked_comment(comment: Comment, actor: User) -> tuple[Idea, Comment]:
     return idea, Comment.objects.select_for_update().get(pk=comment.pk, idea=idea, deleted_at__isnull=True)
 
 
+def _keep_revision(comment: Comment) -> CommentRevision:
+    """Keep the comment as it was before an edit: moderators and staff read the earlier versions."""
+    return CommentRevision.objects.create(
+        comment=comment,
+        body=comment.body,
+        body_html=comment.body_html,
+        created_at=comment.edited_at or comment.created_at,
+    )
+
+
 def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
     """The author changes their comment: the earlier version is kept (moderators and staff read it),
     the comment shows "edited", and members newly mentioned are told."""
@@ -158,12 +168,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
         can_edit_comment(user=actor, comment=comment).check()
         if rendered.body == comment.body:
             return comment
-        revision = CommentRevision.objects.create(
-            comment=comment,
-            body=comment.body,
-            body_html=comment.body_html,
-            created_at=comment.edited_at or comment.created_at,
-        )
+        revision = _keep_revision(comment)
         comment.body, comment.body_html, comment.edited_at = rendered.body, rendered.html, timezone.now()
         comment.save(update_fields=["body", "body_html", "edited_at"])
         before = set(comment.mentions.values_list("member_id", flat=True))
@@ -312,12 +317,7 @@ def comment_moderate_edit(*, comment: Comment, body: str) -> Comment:
     Nobody is told of the mentions it adds: a moderator's edit mentions no one."""
     rendered = _Rendered(body)
     idea, comment = _for_moderation(comment)
-    CommentRevision.objects.create(
-        comment=comment,
-        body=comment.body,
-        body_html=comment.body_html,
-        created_at=comment.edited_at or comment.created_at,
-    )
+    _keep_revision(comment)
     comment.body, comment.body_html = rendered.body, rendered.html
     comment.edited_at = comment.moderated_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at", "moderated_at"])
@@ -330,12 +330,7 @@ def comment_restore_version(*, comment: Comment, body: str) -> Comment:
     """Undo a moderator's edit (an appeal granted): the author's words are back, the edit mark goes."""
     rendered = _Rendered(body)
     idea, comment = _for_moderation(comment)
-    CommentRevision.objects.create(
-        comment=comment,
-        body=comment.body,
-        body_html=comment.body_html,
-        created_at=comment.edited_at or comment.created_at,
-    )
+    _keep_revision(comment)
     comment.body, comment.body_html, comment.moderated_at = rendered.body, rendered.html, None
     comment.save(update_fields=["body", "body_html", "moderated_at"])
     notifications_reword(subject=f"comment:{comment.pk}", excerpt=tasks.excerpt(comment))
