@@ -28,7 +28,7 @@ from confusable_homoglyphs.categories import alias
 from confusable_homoglyphs.confusables import confusables_data
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +37,7 @@ from core.content import link_count
 from core.errors import DomainError, NotAllowed
 from core.permissions import ALLOWED, Verdict, refuse
 from core.ratelimit import RateLimited, unlimited
-from core.text import strip_invisible
+from core.text import moment, strip_invisible
 
 # Digits and signs that readers take for a Latin letter. "l", "1", "|" and "!" all read as "i", on
 # both sides of a comparison, so "Officia1" and "0ffic1al" fold like "Official".
@@ -284,7 +284,7 @@ class Suspended(NotAllowed):
     code = "suspended"
 
     def __init__(self, user: User):
-        until = formats.date_format(timezone.localtime(user.suspended_until), "DATETIME_FORMAT")
+        until = moment(user.suspended_until)
         super().__init__(
             _("Your account is suspended until %(until)s, so you can read but not write. The reason: %(reason)s")
             % {"until": until, "reason": user.suspension_reason}
@@ -336,10 +336,6 @@ def new_account_until(user) -> datetime | None:
     return until if until > timezone.now() else None
 
 
-def _when(until: datetime) -> str:
-    return formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")
-
-
 def new_account_allows(*, user, kind: str, posts: QuerySet) -> Verdict:
     """May a new account post one more of `kind` ("ideas" or "comments"), of which `posts` are theirs
     (deleted and hidden ones too, so deleting does not make room)? NEW_ACCOUNT_LIMITS[kind] in their first
@@ -352,7 +348,7 @@ def new_account_allows(*, user, kind: str, posts: QuerySet) -> Verdict:
     limit = settings.NEW_ACCOUNT_LIMITS[kind]
     if posts.filter(created_at__gte=user.date_joined).count() < limit:
         return ALLOWED
-    values = {"n": limit, "hours": settings.NEW_ACCOUNT_HOURS, "when": _when(until)}
+    values = {"n": limit, "hours": settings.NEW_ACCOUNT_HOURS, "when": moment(until)}
     if kind == "ideas":
         message = ngettext(
             "New accounts may post %(n)d idea in their first %(hours)d hours. You can post more from %(when)s.",
@@ -382,5 +378,5 @@ def new_account_links_allow(*, user, html: str) -> Verdict:
         "them from %(when)s.",
         limit,
     )
-    values = {"n": limit, "hours": settings.NEW_ACCOUNT_HOURS, "when": _when(until)}
+    values = {"n": limit, "hours": settings.NEW_ACCOUNT_HOURS, "when": moment(until)}
     return refuse(NewAccountLimit(message % values, until=until))

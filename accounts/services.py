@@ -1,6 +1,6 @@
 """Writes on members: profiles, roles, passwords, API tokens, and deleting an account."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -73,6 +73,9 @@ def role_revoke(*, actor: User | None, user: User, role: Role) -> None:
         if groups:
             user.groups.remove(*groups)
             audit.record(actor=actor, verb="role.revoked", target=user, data={"role": role.value})
+            # The role's live topics (the moderation queue) were allowed on their open sockets: those close,
+            # and the page's reconnection is checked afresh.
+            close_member_sockets(user.pk)
     user.__dict__.pop("role_names", None)
 
 
@@ -93,8 +96,10 @@ def member_flags_update(*, actor: User, user: User, **flags: bool) -> None:
             setattr(user, name, value)
         user.save(update_fields=list(changed))
         audit.record(actor=actor, verb="member.flags_changed", target=user, data=changed)
-        if changed.get("is_active") is False:
-            close_member_sockets(user.pk)  # signed out, as by a ban: their open sockets go too
+        if changed.get("is_active") is False or changed.get("is_superuser") is False:
+            # Signed out (as by a ban), or powers taken back: their open sockets go too, and the page's
+            # reconnection is checked afresh (no staff topic for someone who is no longer staff).
+            close_member_sockets(user.pk)
     user.__dict__.pop("role_names", None)
 
 
@@ -192,18 +197,24 @@ def suspension_days(member: User) -> int:
     return ladder[min(member.suspension_count, len(ladder) - 1)]
 
 
-def member_suspend(*, member: User, days: int, reason: str) -> None:
-    """The member reads but writes nothing for `days` (accounts.permissions.can_write)."""
-    member.suspended_until = timezone.now() + timedelta(days=days)
+def member_suspend(*, member: User, days: int, reason: str) -> datetime:
+    """The member reads but writes nothing for `days` (accounts.permissions.can_write); a suspension already
+    running longer is never shortened by a new one. When this one ends."""
+    until = timezone.now() + timedelta(days=days)
+    if member.suspended_until is None or member.suspended_until < until:
+        member.suspended_until = until
     member.suspension_reason = reason
     member.suspension_count += 1
     member.save(update_fields=["suspended_until", "suspension_reason", "suspension_count"])
+    return until
 
 
-def member_unsuspend(*, member: User) -> None:
-    """An appeal granted: the suspension ends now, and does not count toward the next one's length."""
-    member.suspended_until = None
-    member.suspension_reason = ""
+def member_unsuspend(*, member: User, until: datetime) -> None:
+    """An appeal granted against the suspension that ran (or runs) until `until`: it does not count toward
+    the next one's length, and ends now if it is the one in force (a later one stays)."""
+    if member.suspended_until is not None and member.suspended_until <= until:
+        member.suspended_until = None
+        member.suspension_reason = ""
     member.suspension_count = max(member.suspension_count - 1, 0)
     member.save(update_fields=["suspended_until", "suspension_reason", "suspension_count"])
 

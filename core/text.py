@@ -16,6 +16,8 @@ breaks are content and stay.
 import re
 import unicodedata
 
+from django.utils import formats, timezone
+
 _FILLERS = "\u115f\u1160\u3164\uffa0"
 _JOINERS = "\u200c\u200d"
 # Unicode's Default_Ignorable_Code_Point outside category Cf (DerivedCoreProperties.txt), and the
@@ -85,3 +87,9 @@ def has_visible_text(text: str) -> bool:
     """Whether `text` shows a reader anything: a letter, digit, symbol or punctuation mark that is
     not one of the invisible characters (spaces and marks alone are blank)."""
     return any(unicodedata.category(c)[0] in "LNSP" for c in strip_invisible(text))
+
+
+def moment(at) -> str:
+    """A moment for the middle or end of a sentence, in the site's time: "26 November 2026, 20:30" (the locale's
+    own date-time formats may end in a full stop, "8:30 p.m.", which a sentence then doubles)."""
+    return formats.date_format(timezone.localtime(at), "j F Y, H:i")

@@ -66,9 +66,11 @@ def thread(
 
 
 def official_response(*, idea: Idea, viewer) -> Comment | None:
-    """The comment the product team marked as the official response of the idea, if any."""
+    """The comment the product team marked as the official response of the idea, if any the viewer may read
+    (a hidden one is pinned for its author and staff only)."""
     found = list(_with_relations(Comment.objects.visible_to(viewer).filter(idea=idea, official_at__isnull=False)))
-    return _for_viewer(found, viewer)[0] if found else None
+    shown = [comment for comment in _for_viewer(found, viewer) if not comment.concealed]
+    return shown[0] if shown else None
 
 
 def comment_get(*, pk: int, viewer) -> Comment:

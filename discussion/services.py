@@ -187,7 +187,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
     return comment
 
 
-def comment_delete(*, actor: User, comment: Comment, reason: str = "") -> None:
+def comment_delete(*, actor: User, comment: Comment, reason: str = "", recorded_by_caller: bool = False) -> None:
     """The author, or staff with a reason for the audit trail, deletes a comment: a placeholder keeps
     the thread and its replies; the count and trending take it back; notifications lose its words.
     A comment deleted meanwhile raises Comment.DoesNotExist: it is deleted once."""
@@ -206,7 +206,7 @@ def comment_delete(*, actor: User, comment: Comment, reason: str = "") -> None:
         comment.official_at, comment.official_by = None, None
         comment.save(update_fields=["deleted_at", "official_at", "official_by"])
         count = _counted(idea.pk, -1, comment.created_at, taking_back=True)
-        if is_staff_deletion(user=actor, comment=comment):
+        if is_staff_deletion(user=actor, comment=comment) and not recorded_by_caller:
             audit.record(actor=actor, verb="comment.deleted", target=comment, reason=reason, data={"idea": idea.pk})
         notifications_forget(subject=f"comment:{comment.pk}")
     publish(*events.comment_changed(comment, idea=idea, comment_count=count, count_changed=True))

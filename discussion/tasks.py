@@ -16,9 +16,10 @@ def excerpt(comment: Comment) -> str:
 
 
 def _live_comment(comment_id: int) -> Comment | None:
-    """The comment, unless it (or its idea) was deleted before the worker came to it."""
+    """The comment, unless it (or its idea) was deleted, or moderation hid it, before the worker came to it: a
+    hidden comment tells nobody its words."""
     comment = Comment.objects.select_related("idea", "reply_to").filter(pk=comment_id).first()
-    if comment is None or comment.is_deleted or comment.idea.is_deleted:
+    if comment is None or comment.is_deleted or comment.is_hidden or comment.idea.is_deleted:
         return None
     return comment
 

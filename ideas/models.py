@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from core.hiding import Hidden, hidden_fields
+from core.hiding import Hidden, hidden_fields, sees_hidden
 
 TITLE_MIN = 5
 TITLE_MAX = 120
@@ -208,6 +208,11 @@ class Idea(models.Model):
     def is_public(self) -> bool:
         """Whether everyone may see it: what the public live topics may tell of it."""
         return not self.is_deleted and not self.is_hidden
+
+    def seen_by(self, user) -> bool:
+        """The visibility rule (IdeaQuerySet.visible_to) for one idea already read: whether this person may
+        see it, so a page that names it (a merge's target, an action's idea) names it only to them."""
+        return self.is_public or (not self.is_deleted and sees_hidden(user, self.author_id))
 
     @property
     def is_deleted(self) -> bool:

@@ -188,10 +188,18 @@ class MergedHere(DomainError):
     )
 
 
-def idea_delete(*, idea: Idea, actor: User, reason: str = "", if_match: Collection[str] | None = None) -> None:
+def idea_delete(
+    *,
+    idea: Idea,
+    actor: User,
+    reason: str = "",
+    if_match: Collection[str] | None = None,
+    recorded_by_caller: bool = False,
+) -> None:
     """The author or staff removes an idea; it disappears from every list and page. Staff removing
-    someone else's idea is written to the audit trail with their reason. An idea deleted meanwhile
-    raises Idea.DoesNotExist: it is deleted once, recorded once and announced once."""
+    someone else's idea is written to the audit trail with their reason (unless the caller, moderation,
+    records its own action). An idea deleted meanwhile raises Idea.DoesNotExist: it is deleted once,
+    recorded once and announced once."""
     can_write(user=actor).check()
     can_delete(user=actor, idea=idea).check()
     reason = reason.strip()
@@ -205,7 +213,7 @@ def idea_delete(*, idea: Idea, actor: User, reason: str = "", if_match: Collecti
             raise MergedHere()
         idea.deleted_at = timezone.now()
         idea.save(update_fields=["deleted_at", "updated_at"])
-        if is_staff_action(user=actor, idea=idea):
+        if is_staff_action(user=actor, idea=idea) and not recorded_by_caller:
             audit.record(actor=actor, verb="idea.deleted", target=idea, reason=reason)
     publish(*events.idea_changed(idea))
     recheck(events.idea_topic(idea.pk))  # its readers are told it is gone, then dropped from its topic

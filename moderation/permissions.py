@@ -39,6 +39,11 @@ class NotAppealable(NotAllowed):
     default_message = _("This action cannot be appealed.")
 
 
+class OwnCase(NotAllowed):
+    code = "own_case"
+    default_message = _("Another moderator decides what happens to what you wrote, and to your appeals.")
+
+
 class SameModerator(NotAllowed):
     code = "same_moderator"
     default_message = _("Another moderator decides an appeal against your own action.")
@@ -99,9 +104,19 @@ def can_appeal(*, user, action: Action) -> Verdict:
     return ALLOWED
 
 
-def can_decide_appeal(*, user, appeal: Appeal) -> Verdict:
-    """A moderator other than the one who acted decides the appeal."""
+def can_decide(*, user, author_id: int | None) -> Verdict:
+    """A moderator decides cases, but not those about what they wrote (or about themselves)."""
     verdict = can_moderate(user=user)
+    if not verdict:
+        return verdict
+    if author_id is not None and author_id == user.pk:
+        return refuse(OwnCase())
+    return ALLOWED
+
+
+def can_decide_appeal(*, user, appeal: Appeal) -> Verdict:
+    """A moderator other than the one who acted, and other than the one appealing, decides the appeal."""
+    verdict = can_decide(user=user, author_id=appeal.member_id)
     if not verdict:
         return verdict
     if appeal.action.actor_id == user.pk:

@@ -53,12 +53,17 @@ def _cases(viewer) -> QuerySet[Case]:
         .annotate(
             author_warnings=Count(
                 "author__moderation_actions_received",
-                filter=Q(author__moderation_actions_received__action=ActionKind.WARN),
+                filter=Q(
+                    author__moderation_actions_received__action=ActionKind.WARN,
+                    author__moderation_actions_received__undone_at__isnull=True,
+                ),
                 distinct=True,
             ),
             author_actions=Count(
                 "author__moderation_actions_received",
-                filter=~Q(
+                # Actions against them still standing: not a dismissal, an appeal's decision or one undone.
+                filter=Q(author__moderation_actions_received__undone_at__isnull=True)
+                & ~Q(
                     author__moderation_actions_received__action__in=[
                         ActionKind.DISMISS,
                         ActionKind.OVERTURN,
@@ -188,6 +193,7 @@ LOG_VERBS = {
     "moderation.ban": _lazy("Banned the author"),
     "moderation.appeal_upheld": _lazy("Turned an appeal down"),
     "moderation.appeal_overturned": _lazy("Granted an appeal"),
+    "moderation.alert_acknowledge": _lazy("Acknowledged an early-warning alert"),
     "idea.transition": _lazy("Moved the idea"),
     "idea.merged": _lazy("Merged the idea"),
     "idea.internal_note": _lazy("Wrote an internal note"),

@@ -7,14 +7,14 @@ transaction) and announce (`queue.changed` on `moderation` after commit; the aut
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import status
@@ -34,7 +34,7 @@ from core.errors import DomainError
 from core.hiding import Hidden, sees_hidden
 from core.ids import id_from
 from core.live import publish
-from core.text import has_visible_text
+from core.text import has_visible_text, moment
 from discussion.models import Comment
 from discussion.services import (
     comment_delete,
@@ -69,7 +69,14 @@ from moderation.models import (
     FlagStatus,
     TargetKind,
 )
-from moderation.permissions import can_appeal, can_decide_appeal, can_flag, can_moderate, can_sanction
+from moderation.permissions import (
+    can_appeal,
+    can_decide,
+    can_decide_appeal,
+    can_flag,
+    can_moderate,
+    can_sanction,
+)
 from notifications.models import Kind
 from notifications.services import Notice, notify
 from pipeline.services import internal_note_add
@@ -322,7 +329,7 @@ def flag_create(*, actor: User, target: str, reason: str, note: str = "", origin
             again = dismissed.decided_at + timedelta(hours=settings.FLAG_AGAIN_AFTER_HOURS)
             raise FlaggedRecently(
                 _("Moderators dismissed your flag on this; you can flag it again after %(when)s.")
-                % {"when": formats.date_format(timezone.localtime(again), "DATETIME_FORMAT")}
+                % {"when": moment(again)}
             )
         case = Case.objects.select_for_update().filter(target=found.key, status=CaseStatus.OPEN, appeal=None).first()
         if case is None:
@@ -369,8 +376,7 @@ def _content_link(target: Target) -> str:
 def _decided(case: Case) -> AlreadyDecided:
     who = case.decided_by.public_name if case.decided_by else _("a moderator")
     return AlreadyDecided(
-        _("%(who)s decided this already, at %(when)s.")
-        % {"who": who, "when": formats.date_format(timezone.localtime(case.decided_at), "DATETIME_FORMAT")}
+        _("%(who)s decided this already, at %(when)s.") % {"who": who, "when": moment(case.decided_at)}
     )
 
 
@@ -402,7 +408,7 @@ def case_decide(
     dismissed), the content's app changes its state, the action and the audit entry are written, the
     author is told, and the queue hears of it. A case is decided once: a second decision is a conflict."""
     can_write(user=actor).check()
-    can_moderate(user=actor).check()
+    can_decide(user=actor, author_id=case.author_id).check()
     reason = _clean_text(reason, field="reason", limit=REASON_MAX, required=_("Give a reason: the author reads it."))
     choices = APPEAL_ACTIONS if case.is_appeal else ACTIONS[case.kind]
     if action not in choices:
@@ -410,15 +416,18 @@ def case_decide(
     days = _check_days(action, days)
     ratelimit.check_write(actor=actor, action="moderate")
     with transaction.atomic():
+        # The target first, then the case: flag_create locks in the same order, so the two never deadlock.
+        target = _case_target(case)
         case = Case.objects.select_for_update(of=("self",)).select_related("decided_by").get(pk=case.pk)
         if not case.is_open:
             raise _decided(case)
         if case.is_appeal:
-            done = _decide_appeal(actor=actor, case=case, action=action, reason=reason)
+            done = _decide_appeal(actor=actor, case=case, target=target, action=action, reason=reason)
         else:
             done = _decide_flags(
                 actor=actor,
                 case=case,
+                target=target,
                 action=action,
                 reason=reason,
                 days=days,
@@ -450,8 +459,7 @@ def _case_target(case: Case) -> Target:
     return Target(case.kind, case.target, obj, obj)
 
 
-def _decide_flags(*, actor, case, action, reason, days, original, title, body) -> Action:
-    target = _case_target(case)
+def _decide_flags(*, actor, case, target, action, reason, days, original, title, body) -> Action:
     subject = target.author
     data: dict = {}
     if action in SANCTIONS:
@@ -483,8 +491,7 @@ def _decide_flags(*, actor, case, action, reason, days, original, title, body) -
         data = {"original": duplicate_of.pk}
     elif action == ActionKind.SUSPEND:
         days = days or suspension_days(subject)
-        member_suspend(member=subject, days=days, reason=reason)
-        data = {"until": subject.suspended_until.isoformat()}
+        data = {"until": member_suspend(member=subject, days=days, reason=reason).isoformat()}
     decided = FlagStatus.DISMISSED if action == ActionKind.DISMISS else FlagStatus.UPHELD
     case.flags.filter(status=FlagStatus.OPEN).update(status=decided, decided_at=timezone.now())
     done = Action.objects.create(
@@ -499,10 +506,12 @@ def _decide_flags(*, actor, case, action, reason, days, original, title, body) -
         data=data,
         **target.fields,
     )
+    # A sanction is recorded on the member it is about (the log finds it under member:<id>), the rest on the
+    # content; each names the case's target.
     audit.record(
         actor=actor,
         verb=f"moderation.{action}",
-        target=target.obj,
+        target=subject if action in SANCTIONS else target.obj,
         reason=reason,
         data={"case": case.pk, "action": done.pk, "target": case.target, **data},
     )
@@ -516,10 +525,10 @@ def _decide_flags(*, actor, case, action, reason, days, original, title, body) -
 def _delete(actor: User, target: Target, reason: str) -> None:
     if target.kind == TargetKind.IDEA:
         if not target.obj.is_deleted:
-            idea_delete(idea=target.obj, actor=actor, reason=reason)
+            idea_delete(idea=target.obj, actor=actor, reason=reason, recorded_by_caller=True)
     elif target.kind == TargetKind.COMMENT:
         if not target.obj.is_deleted:
-            comment_delete(actor=actor, comment=target.obj, reason=reason)
+            comment_delete(actor=actor, comment=target.obj, reason=reason, recorded_by_caller=True)
     else:
         raise _field_error("action", _("A member is not deleted here: suspend or ban them."))
 
@@ -567,13 +576,12 @@ def appeal_create(*, actor: User, action: Action, text: str) -> Appeal:
     return appeal
 
 
-def _decide_appeal(*, actor: User, case: Case, action: str, reason: str) -> Action:
+def _decide_appeal(*, actor: User, case: Case, target: Target, action: str, reason: str) -> Action:
     appeal = Appeal.objects.select_for_update(of=("self",)).select_related("action").get(pk=case.appeal_id)
     can_decide_appeal(user=actor, appeal=appeal).check()
     appealed = appeal.action
-    target = _case_target(case)
     if action == ActionKind.OVERTURN:
-        _undo(appealed, target)
+        _undo(appealed, target, moderator=actor, reason=reason)
         appealed.undone_at = timezone.now()
         appealed.save(update_fields=["undone_at"])
     appeal.status = AppealStatus.OVERTURNED if action == ActionKind.OVERTURN else AppealStatus.UPHELD
@@ -600,7 +608,7 @@ def _decide_appeal(*, actor: User, case: Case, action: str, reason: str) -> Acti
     return done
 
 
-def _undo(action: Action, target: Target) -> None:
+def _undo(action: Action, target: Target, *, moderator: User, reason: str) -> None:
     """Put back what the action changed (an appeal granted)."""
     kind = action.action
     if kind == ActionKind.HIDE or (kind in KEEP_HIDDEN and target.hidden == Hidden.BY_MODERATOR):
@@ -619,8 +627,16 @@ def _undo(action: Action, target: Target) -> None:
             comment_restore_version(comment=target.obj, body=action.data["body"])
     elif kind == ActionKind.LOCK:
         idea_lock_comments(idea=Idea(pk=action.data["idea"]), locked=False)
+    elif kind == ActionKind.DUPLICATE and not target.obj.is_deleted:
+        internal_note_add(
+            actor=moderator,
+            idea=target.obj,
+            body=_("On appeal, a moderator withdrew the marking of this idea as a duplicate: %(reason)s")
+            % {"reason": reason},
+        )
     elif kind == ActionKind.SUSPEND and action.subject is not None:
-        member_unsuspend(member=User.objects.select_for_update().get(pk=action.subject_id))
+        until = datetime.fromisoformat(action.data["until"])
+        member_unsuspend(member=User.objects.select_for_update().get(pk=action.subject_id), until=until)
     elif kind == ActionKind.BAN and action.subject is not None:
         member_unban(member=User.objects.select_for_update().get(pk=action.subject_id))
 
@@ -642,7 +658,7 @@ def alert_acknowledge(*, actor: User, alert: Alert) -> Alert:
         alert = Alert.objects.select_for_update(of=("self",)).select_related("acknowledged_by").get(pk=alert.pk)
         if alert.is_acknowledged:
             who = alert.acknowledged_by.public_name if alert.acknowledged_by else _("a moderator")
-            when = formats.date_format(timezone.localtime(alert.acknowledged_at), "DATETIME_FORMAT")
+            when = moment(alert.acknowledged_at)
             raise AlreadyAcknowledged(
                 _("%(who)s acknowledged this alert already, at %(when)s.") % {"who": who, "when": when}
             )

@@ -62,15 +62,15 @@ HEADLINES = {
 # A moderator's action on the member's content (Notification.action), said to its author.
 MODERATION_HEADLINES = {
     "dismiss": _("Moderators reviewed the flags on what you wrote and left it as it is"),
-    "hide": _("A moderator hid what you wrote on “%(title)s”"),
-    "delete": _("A moderator deleted what you wrote on “%(title)s”"),
-    "edit": _("A moderator edited what you wrote on “%(title)s”"),
-    "lock": _("A moderator locked the comments on “%(title)s”"),
+    "hide": _("A moderator hid what you wrote on %(on)s"),
+    "delete": _("A moderator deleted what you wrote on %(on)s"),
+    "edit": _("A moderator edited what you wrote on %(on)s"),
+    "lock": _("A moderator locked the comments on %(on)s"),
     "duplicate": _("A moderator marked “%(title)s” as a duplicate"),
     "warn": _("A moderator warned you"),
     "suspend": _("A moderator suspended your account"),
     "ban": _("A moderator banned your account"),
-    "pending": _("What you wrote on “%(title)s” is hidden until a moderator reviews it"),
+    "pending": _("What you wrote on %(on)s is hidden until a moderator reviews it"),
     "hide_profile": _("A moderator hid your profile"),
     "appeal_upheld": _("Your appeal was turned down"),
     "appeal_overturned": _("Your appeal was granted: the action was undone"),
@@ -192,11 +192,16 @@ class Notification(models.Model):
             "status": Status(self.status).label if self.status in Status.values else "",
         }
         if self.kind == Kind.STATUS_CHANGE and self.status == Status.MERGED and self.idea and self.idea.merged_into:
+            if not self.idea.merged_into.is_public:  # hidden by moderation (or gone): not named
+                return gettext("“%(title)s” was merged into another idea") % values
             return gettext("“%(title)s” was merged into “%(target)s”") % {
                 **values,
                 "target": self.idea.merged_into.title,
             }
         if self.kind == Kind.MODERATION and self.action in MODERATION_HEADLINES:
+            # The idea is named to the member only if they may see it (their own, or one everyone may see).
+            named = self.idea is not None and (self.idea.is_public or self.idea.author_id == self.recipient_id)
+            values["on"] = f"“{self.idea.title}”" if named else gettext("an idea under review")
             return str(MODERATION_HEADLINES[self.action]) % values
         if self.kind == Kind.FOLLOWED_IDEA and self.count > 1:
             return (

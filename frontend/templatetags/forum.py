@@ -88,3 +88,9 @@ def first_visible_field(form):
 def moderation_open_count(context) -> int:
     """The open cases beside the header's "Moderation" link, for staff (one query on their pages)."""
     return queue_count(viewer=context["user"])
+
+
+@register.filter
+def seen_by(idea, user) -> bool:
+    """`{% if idea.merged_into|seen_by:user %}`: whether the reader may see that idea (Idea.seen_by)."""
+    return idea is not None and idea.seen_by(user)

@@ -220,6 +220,9 @@ def comment_fragment(request, pk: int):
         "may_see_history": bool(can_see_history(user=request.user)),
     }
     if request.GET.get("pinned") == "1":
+        # Only a comment pinned as the official response, and only while the reader may read it.
+        if not comment.is_official or comment.concealed:
+            raise _no_such_comment()
         return render(request, "comments/_official.html", {**context, "official": comment})
     return render(request, "comments/_comment.html", context)
 

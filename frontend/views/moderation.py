@@ -21,7 +21,7 @@ from core.paging import BadCursor
 from frontend.views.common import answer, attempt, refused
 from moderation import selectors, services
 from moderation.models import APPEAL_MAX, NOTE_MAX, REASON_MAX, Action, ActionKind, Case, FlagReason, TargetKind
-from moderation.permissions import can_appeal, can_moderate, can_see_moderation
+from moderation.permissions import can_appeal, can_decide, can_moderate, can_see_moderation
 
 THANKS = gettext_lazy("Thanks: the moderators will look at it.")
 
@@ -173,7 +173,8 @@ def _queue_refusal(request):
 def _case_view(case: Case, viewer, form: DecideForm | None = None) -> Case:
     """The case with what the page shows of it: its decide form (for moderators), its target's text."""
     case.author_suspended = case.author is not None and is_suspended(case.author)
-    case.decide_form = form or (DecideForm(case=case) if case.is_open and can_moderate(user=viewer) else None)
+    may_decide = can_decide(user=viewer, author_id=case.author_id)
+    case.decide_form = form or (DecideForm(case=case) if case.is_open and may_decide else None)
     return case
 
 

@@ -4,16 +4,17 @@ told when they can post more, on pages and in the API alike. Staff, and older ac
 from datetime import timedelta
 
 import pytest
-from django.utils import formats, timezone
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.permissions import NewAccountLimit
+from core.text import moment
 from discussion.models import Comment
 from discussion.services import comment_edit, comment_post
 from ideas.models import Idea
 from ideas.services import idea_delete, idea_edit, idea_submit
 from tests.factories import IdeaFactory, UserFactory
-from tests.pipeline.test_concurrency import at_once
+from tests.net import at_once
 
 THREE_LINKS = "See https://a.example.com, https://b.example.com and https://c.example.com"
 TWO_LINKS = "See https://a.example.com and https://b.example.com"
@@ -38,7 +39,7 @@ def submit(member, drinks, n: int, body: str = "Tea, please.") -> Idea:
 
 def ends(member) -> str:
     """When the member's first hours end, as the refusals say it."""
-    return formats.date_format(timezone.localtime(member.date_joined + timedelta(hours=24)), "DATETIME_FORMAT")
+    return moment(member.date_joined + timedelta(hours=24))
 
 
 def test_a_new_account_posts_three_ideas_and_the_fourth_is_refused_saying_when(limits, nina, drinks):

@@ -85,10 +85,12 @@ def test_a_visitor_cannot_download_the_log(api):
 def test_each_action_on_an_idea_appears_with_actor_action_target_and_reason(mo, alices_idea, action, details):
     acted(mo, f"idea:{alices_idea.pk}", action, f"Because of {action}.", **details)
     row = rows(mo, action=f"moderation.{action}")[0]
+    # A sanction is about the author: the log names the member (the idea is in its details).
+    sanction = action in {ActionKind.WARN, ActionKind.SUSPEND, ActionKind.BAN}
     assert (row.actor_id, row.actor_name, row.target, row.reason) == (
         mo.pk,
         "Mo",
-        f"idea:{alices_idea.pk}",
+        f"member:{alices_idea.author_id}" if sanction else f"idea:{alices_idea.pk}",
         f"Because of {action}.",
     )
     assert row.label == str(selectors.LOG_VERBS[f"moderation.{action}"])

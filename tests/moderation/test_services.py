@@ -28,7 +28,7 @@ from moderation.services import (
 )
 from notifications.models import Kind, Notification
 from pipeline.models import InternalNote
-from tests.factories import IdeaFactory, UserFactory, comment
+from tests.factories import IdeaFactory, comment
 from tests.moderation.helpers import decide, flag, hide_by_members, key
 
 pytestmark = pytest.mark.django_db
