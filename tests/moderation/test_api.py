@@ -5,6 +5,7 @@ from rest_framework.authtoken.models import Token
 
 from core.hiding import Hidden
 from moderation.models import NOTE_MAX, Action, ActionKind, Appeal, Case, Flag, FlagReason
+from moderation.services import appeal_create
 from tests.factories import IdeaFactory, UserFactory, comment
 from tests.moderation.helpers import decide, flag, hide_by_members, key
 
@@ -165,6 +166,14 @@ def test_the_queue_shows_the_authors_earlier_actions(api_as, mo, alice, alices_i
     flag(mo, alices_idea)
     [case] = api_as(mo).get(QUEUE).json()["results"]
     assert (case["author"]["warnings"], case["author"]["actions"]) == (1, 1)
+
+
+def test_an_action_undone_on_appeal_leaves_the_authors_record(api_as, mo, mia, alice, alices_idea, drinks):
+    warned = decide(mo, flag(mo, IdeaFactory(author=alice, category=drinks)).case, ActionKind.WARN)
+    decide(mia, appeal_create(actor=alice, action=warned, text="Not me.").case, ActionKind.OVERTURN, "Right.")
+    flag(mo, alices_idea)
+    [case] = api_as(mo).get(QUEUE).json()["results"]
+    assert (case["author"]["warnings"], case["author"]["actions"]) == (0, 0)
 
 
 def test_the_queue_puts_the_heaviest_first_then_the_oldest(api_as, mo, bob, drinks):

@@ -4,6 +4,9 @@ of a hidden idea reaches `ideas` or `pipeline`; a socket that may no longer see 
 import pytest
 from channels.db import database_sync_to_async
 
+from accounts.models import Role
+from accounts.services import role_revoke
+from core.consumers import CLOSE_SIGNED_OUT
 from discussion.services import comment_post
 from ideas.events import idea_topic
 from moderation.events import MODERATION
@@ -149,5 +152,20 @@ def test_bob_cannot_subscribe_to_the_queue_and_mo_hears_a_new_flag(alice, bob, m
         await expect_nothing(member)
         for ws in (member, moderator):
             await ws.disconnect()
+
+    run(body)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_moderator_whose_role_is_taken_back_is_dropped_from_the_queue(ada, mo):
+    async def body():
+        ws = await connected(mo)
+        assert (await subscribe(ws, MODERATION))["type"] == "subscribed"
+        await database_sync_to_async(role_revoke)(actor=ada, user=mo, role=Role.MODERATOR)
+        assert await ws.receive_output(timeout=2) == {"type": "websocket.close", "code": CLOSE_SIGNED_OUT}
+        await ws.disconnect()
+        again = await connected(mo)  # the page reconnects: checked afresh, no longer a moderator
+        assert (await subscribe(again, MODERATION))["type"] == "error"
+        await again.disconnect()
 
     run(body)

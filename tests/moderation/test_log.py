@@ -14,11 +14,12 @@ from ideas.models import Status
 from ideas.services import idea_delete
 from moderation import selectors
 from moderation.api import csv_cell
-from moderation.models import ActionKind
-from moderation.services import appeal_create, case_decide
+from moderation.models import ActionKind, Series
+from moderation.services import alert_acknowledge, appeal_create, case_decide
 from pipeline.services import idea_transition
 from tests.factories import IdeaFactory, UserFactory, comment
 from tests.moderation.helpers import acted, log_entries, recorded
+from tests.moderation.history import raised
 
 pytestmark = pytest.mark.django_db
 
@@ -327,3 +328,14 @@ def test_the_csv_streams_through_the_asgi_handler(async_client, mo, alices_idea)
 
     response, body = async_to_sync(download)()
     assert response.is_async and "idea.deleted" in body.decode()
+
+
+def test_a_moderator_acknowledging_an_alert_is_in_the_log(mo, alices_idea):
+    alert = raised(alices_idea, series=Series.FLAGS)
+    alert_acknowledge(actor=mo, alert=alert)
+    assert [row.action for row in rows(mo, actor=str(mo.pk))] == ["moderation.alert_acknowledge"]
+
+
+def test_a_suspension_decided_on_an_idea_is_found_under_its_member(mo, alice, alices_idea):
+    acted(mo, f"idea:{alices_idea.pk}", ActionKind.SUSPEND, "Spam again.")
+    assert [row.action for row in rows(mo, target=f"member:{alice.pk}")] == ["moderation.suspend"]

@@ -1,12 +1,15 @@
 """The moderation services directly: bad input changes nothing, weights, each action, suspensions, appeals,
 the audit trail, the author's notifications and the member's data export."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from accounts.permissions import Suspended
+from accounts.permissions import Suspended, is_suspended
 from core.hiding import Hidden
 from core.models import AuditEntry
 from discussion.models import Comment, CommentRevision
@@ -14,7 +17,7 @@ from discussion.permissions import ThreadLocked
 from discussion.services import comment_post
 from ideas.models import Idea, IdeaRevision
 from moderation.models import NOTE_MAX, Action, ActionKind, Appeal, Case, Flag, FlagReason, FlagStatus
-from moderation.permissions import NotAnAdminForStaff, NotModerator, NotYourAction, SameModerator
+from moderation.permissions import NotAnAdminForStaff, NotModerator, NotYourAction, OwnCase, SameModerator
 from moderation.selectors import moderation_export
 from moderation.services import (
     AlreadyAppealed,
@@ -451,3 +454,71 @@ def test_the_export_holds_the_members_flags_appeals_and_the_actions_on_their_con
     actions = [(a["id"], a["action"], a["reason"]) for a in data["actions_on_my_content"]]
     assert actions == [(action.pk, "hide", "Rude.")]
     assert moderation_export(bob)["flags"] == []
+
+
+# Conflicts of interest, and records that stay true after appeals.
+
+
+def test_a_moderator_cannot_grant_their_own_appeal(mo, mia, drinks):
+    mias_idea = IdeaFactory(author=mia, category=drinks)
+    action = decide(mo, flag(mo, mias_idea).case, ActionKind.HIDE)
+    case = appeal_create(actor=mia, action=action, text="It is not spam.").case
+    with pytest.raises(OwnCase):
+        decide(mia, case, ActionKind.OVERTURN)
+    assert Idea.objects.get(pk=mias_idea.pk).hidden == Hidden.BY_MODERATOR
+
+
+def test_a_moderator_cannot_decide_the_flags_on_their_own_idea(mo, drinks):
+    case = hide_by_members(IdeaFactory(author=mo, category=drinks))
+    with pytest.raises(OwnCase):
+        decide(mo, case, ActionKind.DISMISS)
+    assert Case.objects.get(pk=case.pk).is_open
+
+
+def test_a_second_suspension_never_shortens_the_one_running(mo, alice, drinks):
+    decide(mo, flag(mo, IdeaFactory(author=alice, category=drinks)).case, ActionKind.SUSPEND, days=30)
+    alice.refresh_from_db()
+    running = alice.suspended_until
+    decide(mo, flag(mo, IdeaFactory(author=alice, category=drinks)).case, ActionKind.SUSPEND, days=1)
+    alice.refresh_from_db()
+    assert alice.suspended_until == running and alice.suspension_count == 2
+
+
+def test_granting_an_appeal_against_a_lapsed_suspension_keeps_the_one_running(mo, mia, alice, drinks):
+    first = decide(mo, flag(mo, IdeaFactory(author=alice, category=drinks)).case, ActionKind.SUSPEND)
+    User.objects.filter(pk=alice.pk).update(suspended_until=timezone.now() - timedelta(hours=1))
+    decide(mo, flag(mo, IdeaFactory(author=alice, category=drinks)).case, ActionKind.SUSPEND)
+    decide(mia, appeal_create(actor=alice, action=first, text="The first was wrong.").case, ActionKind.OVERTURN)
+    alice.refresh_from_db()
+    assert is_suspended(alice) and alice.suspension_count == 1
+
+
+def test_granting_an_appeal_against_the_running_suspension_ends_it(mo, mia, alice, drinks):
+    done = decide(mo, flag(mo, IdeaFactory(author=alice, category=drinks)).case, ActionKind.SUSPEND)
+    decide(mia, appeal_create(actor=alice, action=done, text="Wrong person.").case, ActionKind.OVERTURN)
+    alice.refresh_from_db()
+    assert not is_suspended(alice) and alice.suspension_count == 0
+
+
+def test_overturning_a_duplicate_tells_the_product_team(mo, mia, alice, bob, drinks):
+    idea, original = IdeaFactory(author=alice, category=drinks), IdeaFactory(author=bob, category=drinks)
+    done = decide(mo, flag(mo, idea).case, ActionKind.DUPLICATE, original=str(original.pk))
+    decide(mia, appeal_create(actor=alice, action=done, text="It is not.").case, ActionKind.OVERTURN, "Different.")
+    withdrawn = InternalNote.objects.filter(idea=idea).latest("created_at", "id")
+    assert "withdrew" in withdrawn.body and "Different." in withdrawn.body
+
+
+def test_a_moderators_deletion_is_one_audit_entry(mo, alices_idea):
+    decide(mo, flag(mo, alices_idea).case, ActionKind.DELETE)
+    about = AuditEntry.objects.filter(target_type="ideas.idea", target_id=str(alices_idea.pk))
+    assert list(about.values_list("verb", flat=True)) == ["moderation.delete"]
+
+
+def test_a_suspension_is_recorded_on_the_member_it_is_about(mo, alice, alices_idea):
+    decide(mo, flag(mo, alices_idea).case, ActionKind.SUSPEND)
+    entry = AuditEntry.objects.get(verb="moderation.suspend")
+    assert (entry.target_type, entry.target_id, entry.data["target"]) == (
+        "accounts.user",
+        str(alice.pk),
+        f"idea:{alices_idea.pk}",
+    )

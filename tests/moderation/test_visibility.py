@@ -3,10 +3,15 @@ notifications; shown to its author (and staff) with the state and the reason; mo
 
 import pytest
 
-from discussion.models import Comment
+from discussion.models import Comment, CommentRevision
+from discussion.services import comment_delete, comment_edit, comment_mark_official
+from discussion.tasks import comment_notify, mentions_notify
+from ideas.models import Idea
 from ideas.services import idea_submit
 from moderation.models import ActionKind
-from tests.factories import UserFactory, comment
+from notifications.models import Notification
+from pipeline.services import idea_merge
+from tests.factories import IdeaFactory, UserFactory, comment
 from tests.moderation.helpers import decide, flag, hide_by_members
 from tests.notifications.notices import run_worker
 
@@ -159,3 +164,67 @@ def test_a_suspension_shows_on_the_members_own_record(api_as, mo, alice, alices_
     alice.refresh_from_db()  # as a request loads it
     data = api_as(alice).get("/api/v1/me/").json()
     assert data["suspended_until"] is not None and data["suspension_reason"] == "Spam."
+
+
+# What a hidden comment or idea must not give away elsewhere.
+
+
+def test_the_pinned_form_of_a_hidden_comment_is_not_given_to_a_visitor(client, bob, mo, alices_idea):
+    said = comment(bob, alices_idea, "Buy cheap watches at example.net")
+    flag(mo, said)
+    response = client.get(f"/comments/{said.pk}/?pinned=1")
+    assert response.status_code == 404 and "cheap watches" not in response.content.decode()
+
+
+def test_the_pinned_form_of_a_deleted_comment_is_not_given(client, bob, alices_idea):
+    said = comment(bob, alices_idea, "Buy cheap watches")
+    comment_delete(actor=bob, comment=said)
+    response = client.get(f"/comments/{said.pk}/?pinned=1")
+    assert response.status_code == 404 and "cheap watches" not in response.content.decode()
+
+
+def test_a_hidden_official_response_is_not_pinned_for_a_visitor_but_is_for_its_author(
+    client, bob, mo, pat, alices_idea
+):
+    said = comment(bob, alices_idea, "Buy cheap watches at example.net")
+    comment_mark_official(actor=pat, comment=said)
+    flag(mo, Comment.objects.get(pk=said.pk))
+    assert "cheap watches" not in client.get(f"/ideas/{alices_idea.pk}/").content.decode()
+    client.force_login(bob)
+    assert 'class="official-response"' in client.get(f"/ideas/{alices_idea.pk}/").content.decode()
+
+
+def test_a_comment_hidden_before_the_worker_comes_to_it_tells_nobody_its_words(alice, bob, mo, alices_idea):
+    said = comment(bob, alices_idea, "Buy cheap watches")
+    flag(mo, said)
+    comment_notify.call(comment_id=said.pk)
+    assert not Notification.objects.filter(recipient=alice, subject=f"comment:{said.pk}").exists()
+
+
+def test_mentions_added_to_a_hidden_comment_tell_nobody_its_words(alice, bob, mo, alices_idea):
+    said = comment(bob, alices_idea, "Buy cheap watches")
+    flag(mo, said)
+    comment_edit(actor=bob, comment=Comment.objects.get(pk=said.pk), body=f"Cheap @[Alice](member:{alice.pk})")
+    revision = CommentRevision.objects.get(comment=said)
+    mentions_notify.call(comment_id=said.pk, member_ids=[alice.pk], revision_id=revision.pk)
+    assert not Notification.objects.filter(recipient=alice).exists()
+
+
+def test_an_idea_merged_into_a_hidden_one_does_not_name_it(client, alice, bob, pat, drinks):
+    target = IdeaFactory(author=alice, category=drinks, title="Secret spam title")
+    source = IdeaFactory(author=bob, category=drinks, title="Oat milk for all")
+    idea_merge(actor=pat, idea=source, into=target.pk, note="Same wish.")
+    hide_by_members(Idea.objects.get(pk=target.pk))
+    page = client.get(f"/ideas/{source.pk}/").content.decode()
+    assert "Secret spam title" not in page and "merged into another idea" in page
+
+
+def test_a_moderation_notice_does_not_name_an_idea_hidden_from_its_reader(api_as, bob, mo, alices_idea):
+    said = comment(bob, alices_idea, "Rude words")
+    hide_by_members(alices_idea)
+    decide(mo, flag(mo, Comment.objects.get(pk=said.pk)).case, ActionKind.HIDE, "Rude.")
+    results = api_as(bob).get("/api/v1/notifications/").json()["results"]
+    headlines = [row["headline"] for row in results if row["kind"] == "moderation"]
+    assert headlines and all(
+        alices_idea.title not in headline and "an idea under review" in headline for headline in headlines
+    )
