@@ -461,7 +461,7 @@ class ActionView(APIView):
 
 LOG_FILTERS = [
     OpenApiParameter("actor", OpenApiTypes.INT, description=_("The member number of whoever acted.")),
-    OpenApiParameter("action", str, enum=list(selectors.LOG_VERBS)),
+    OpenApiParameter("action", str, enum=selectors.LOG_ACTIONS),
     OpenApiParameter(
         "target", str, pattern=r"^(idea|comment|member):[0-9]+$", description=_("idea:12, comment:7 or member:3.")
     ),
@@ -479,7 +479,7 @@ class LogEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
     actor = LogActorSerializer(source="*")
-    action = serializers.ChoiceField(choices=list(selectors.LOG_VERBS))
+    action = serializers.ChoiceField(choices=selectors.LOG_ACTIONS)
     label = serializers.CharField(help_text=_("The action in words."))
     target = serializers.CharField(help_text=_("idea:12, comment:7 or member:3; empty if none."))
     target_name = serializers.CharField(help_text=_("Its title or name, or what it was once it is gone."))

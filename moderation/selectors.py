@@ -205,6 +205,8 @@ LOG_VERBS = {
     "role.revoked": _lazy("Took a role back"),
     "member.flags_changed": _lazy("Changed the account's access"),
 }
+# The log's actions, as the API's schema names them (config's ENUM_NAME_OVERRIDES).
+LOG_ACTIONS = list(LOG_VERBS)
 # How a log names a target ("idea:12") and how the audit trail stores it (core.audit.record).
 LOG_TARGETS = {"idea": "ideas.idea", "comment": "discussion.comment", "member": "accounts.user"}
 _TARGET_KINDS = {stored: kind for kind, stored in LOG_TARGETS.items()}

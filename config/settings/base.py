@@ -342,6 +342,8 @@ SPECTACULAR_SETTINGS = {
         "FlagStatusEnum": "moderation.models.FlagStatus",
         "CaseStatusEnum": "moderation.models.CaseStatus",
         "AppealStatusEnum": "moderation.models.AppealStatus",
+        "ActionKindEnum": "moderation.models.ActionKind",
+        "LogActionEnum": "moderation.selectors.LOG_ACTIONS",
     },
 }
 
