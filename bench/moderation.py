@@ -8,8 +8,11 @@
    API token on its own connection, each flagging 30 ideas (every idea flagged by three of them, so a third
    of the flags cross the hiding threshold): flags/s, p50/p95 latency, and no flag lost (rows in the
    database = answers 201).
+3. The time from the flag that crosses the threshold (the third member's) to the placeholder on a visitor's
+   idea page open in Chromium, with Redis as the channel layer (the flags come from another process), for
+   --hides ideas one after another: p50/p95.
 
-Run: .venv/bin/python bench/moderation.py [--clients 50] [--per-client 30] [--postgres]
+Run: .venv/bin/python bench/moderation.py [--clients 50] [--per-client 30] [--hides 20] [--postgres]
 SQLite in a temp dir; PostgreSQL with --postgres (DATABASE_URL if it points at one, else a throwaway
 cluster) or with DATABASE_URL set; everything on 127.0.0.1. An endpoint or page not on this branch yet is
 said so, not counted.
@@ -34,9 +37,11 @@ from common import (
     server_env,
     start,
     start_postgres,
+    start_redis,
     stop,
     wait_for_port,
 )
+from playwright.sync_api import sync_playwright
 
 SEED = """
 from django.core.management import call_command
@@ -226,6 +231,76 @@ def flag_storm(database_url: str, *, clients: int, per_client: int) -> dict | No
     return {"seconds": seconds, "latencies": latencies, "statuses": statuses, "stored": stored}
 
 
+# `COUNT` ideas, each flagged by two members already (weight 2: one more flag hides it).
+SEED_HIDES = """
+from accounts.models import User
+from ideas.models import Category, Idea
+from moderation.services import flag_create
+category = Category.objects.get(slug="bench")
+members = [User.objects.create_user(email=f"watcher-{n}@example.com", password="x", display_name=f"Watcher {n}")
+           for n in range(3)]
+author = User.objects.create_user(email="hidden-author@example.com", password="x", display_name="Author")
+ideas = []
+for n in range(COUNT):
+    idea = Idea.objects.create(
+        author=author, category=category, title=f"Soon hidden {n}", body="b", body_html="<p>b</p>"
+    )
+    for member in members[:2]:
+        flag_create(actor=member, target=f"idea:{idea.pk}", reason="spam")
+    ideas.append(idea.pk)
+print(json.dumps({"ideas": ideas}))
+"""
+
+# The third flag on idea IDEA: the moment before it is written, in seconds since the epoch.
+THIRD_FLAG = """
+import time
+from accounts.models import User
+from moderation.services import flag_create
+flagger = User.objects.get(email="watcher-2@example.com")
+at = time.time()
+flag_create(actor=flagger, target="idea:IDEA", reason="spam")
+print(json.dumps({"at": at}))
+"""
+
+
+def placeholder_latency(database_url: str, ideas: list[int]) -> list[float]:
+    """Milliseconds from each third flag to the placeholder on the idea's page, open in Chromium as a visitor."""
+    redis_url, redis = start_redis()
+    port = free_port()
+    server = start(daphne_command(port), server_env(database_url, redis_url))
+    latencies = []
+    try:
+        wait_for_port(port, server)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync"],
+            )  # fmt: skip
+            page = browser.new_page()
+            for pk in ideas:
+                page.goto(f"http://127.0.0.1:{port}/ideas/{pk}/")
+                page.wait_for_selector("html[data-live='subscribed']")
+                page.evaluate(PLACEHOLDER_WATCH)
+                at = django_script(database_url, THIRD_FLAG.replace("IDEA", str(pk)), redis_url)["at"]
+                page.wait_for_function("() => window.__placeholder !== undefined", timeout=10_000)
+                latencies.append(page.evaluate("() => window.__placeholder") - at * 1000)
+            browser.close()
+    finally:
+        stop(server)
+        stop(redis)
+    return sorted(latencies)
+
+
+# When the placeholder appears on the page, as milliseconds since the epoch (the flag's clock).
+PLACEHOLDER_WATCH = """() => {
+  const seen = () => document.querySelector("[data-hidden-placeholder]");
+  new MutationObserver((_, observer) => {
+    if (seen()) { window.__placeholder = Date.now(); observer.disconnect(); }
+  }).observe(document.body, {childList: true, subtree: true});
+}"""
+
+
 def percentile(ordered: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
@@ -234,6 +309,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--per-client", type=int, default=30)
+    parser.add_argument("--hides", type=int, default=20)
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
 
@@ -256,6 +332,9 @@ def main() -> None:
             print(f"  open cases shown: {counted[-1]['shown']}", flush=True)
         print(f"  {args.clients} clients flagging …", flush=True)
         storm = flag_storm(database_url, clients=args.clients, per_client=args.per_client)
+        print(f"  {args.hides} ideas hidden under an open visitor's page …", flush=True)
+        hidden = django_script(database_url, SEED_HIDES.replace("COUNT", str(args.hides)))["ideas"]
+        hides = placeholder_latency(database_url, hidden)
     finally:
         if stop_postgres:
             stop_postgres()
@@ -278,14 +357,18 @@ def main() -> None:
     print(f"2. flags through POST /api/v1/flags/ from {args.clients} concurrent clients, {args.per_client} each:")
     if storm is None:
         print("   POST /api/v1/flags/ is not on this branch")
-        return
-    answered = storm["statuses"].get(201, 0)
-    latencies = storm["latencies"]
-    print(f"   {len(latencies) / storm['seconds']:.0f} flags/s ({len(latencies)} in {storm['seconds']:.1f} s), "
-          f"latency p50 {percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, "
-          f"max {latencies[-1]:.0f} ms")  # fmt: skip
-    print(f"   answers {dict(sorted(storm['statuses'].items()))}; rows stored {storm['stored']}, "
-          f"answered 201 {answered}: {'none lost' if storm['stored'] == answered else 'MISMATCH'}")  # fmt: skip
+    else:
+        answered = storm["statuses"].get(201, 0)
+        latencies = storm["latencies"]
+        print(f"   {len(latencies) / storm['seconds']:.0f} flags/s ({len(latencies)} in {storm['seconds']:.1f} s), "
+              f"latency p50 {percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, "
+              f"max {latencies[-1]:.0f} ms")  # fmt: skip
+        print(f"   answers {dict(sorted(storm['statuses'].items()))}; rows stored {storm['stored']}, "
+              f"answered 201 {answered}: {'none lost' if storm['stored'] == answered else 'MISMATCH'}")  # fmt: skip
+    print(
+        f"3. from the flag that crosses the threshold to the placeholder on a visitor's open page ({len(hides)} ideas):"
+    )
+    print(f"   p50 {percentile(hides, 0.5):.0f} ms, p95 {percentile(hides, 0.95):.0f} ms, max {hides[-1]:.0f} ms")
 
 
 if __name__ == "__main__":
