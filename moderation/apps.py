@@ -14,10 +14,14 @@ class ModerationConfig(AppConfig):
         from core.live import register_topic
         from core.member_data import register_member_data
         from core.schedule import register_periodic
-        from moderation import events, selectors
+        from moderation import events, selectors, services
         from moderation.warning import early_warning
 
         register_topic(events.MODERATION, events.can_watch_moderation)
-        register_member_data("moderation", export=selectors.moderation_export)
+        register_member_data(
+            "moderation",
+            export=selectors.moderation_export,
+            erase=lambda user: services.flags_withdraw_all(member=user),
+        )
         # Every hour: the hour just ended against each series' baseline (moderation/warning.py).
         register_periodic("moderation.early_warning", early_warning, every=timedelta(hours=1))

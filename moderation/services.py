@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -548,6 +549,26 @@ def _edit(target: Target, *, title: str | None, body: str | None) -> dict:
     before = {"body": target.obj.body}
     comment_moderate_edit(comment=target.obj, body=body)
     return before
+
+
+def flags_withdraw_all(*, member: User) -> None:
+    """Before a member's account goes (the member-data registry): their open flags leave the queue, each case
+    weighing what its other flags weigh; a case left without flags goes, unless its flags had hidden the
+    content (a moderator still decides that). Their flags and appeals go with the account."""
+    mine = Flag.objects.filter(flagger=member, status=FlagStatus.OPEN, case=OuterRef("pk")).values("case")
+    cases = Case.objects.select_for_update().filter(
+        pk__in=Flag.objects.filter(flagger=member, status=FlagStatus.OPEN).values("case")
+    )
+    touched = list(cases.values_list("pk", flat=True))
+    if not touched:
+        return
+    Case.objects.filter(pk__in=touched).update(
+        weight=F("weight") - Coalesce(Subquery(mine.annotate(total=Sum("weight")).values("total")), 0),
+        flag_count=F("flag_count") - Coalesce(Subquery(mine.annotate(total=Count("pk")).values("total")), 0),
+    )
+    changed = list(Case.objects.filter(pk__in=touched))
+    Case.objects.filter(pk__in=touched, flag_count=0, hid_content=False).delete()
+    publish(*(events.queue_changed(case) for case in changed))
 
 
 def appeal_create(*, actor: User, action: Action, text: str) -> Appeal:

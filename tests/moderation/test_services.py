@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from accounts.permissions import Suspended, is_suspended
+from accounts.services import account_delete
 from core.hiding import Hidden
 from core.models import AuditEntry
 from discussion.models import Comment, CommentRevision
@@ -31,7 +32,7 @@ from moderation.services import (
 )
 from notifications.models import Kind, Notification
 from pipeline.models import InternalNote
-from tests.factories import IdeaFactory, comment
+from tests.factories import IdeaFactory, UserFactory, comment
 from tests.moderation.helpers import decide, flag, hide_by_members, key
 
 pytestmark = pytest.mark.django_db
@@ -522,3 +523,30 @@ def test_a_suspension_is_recorded_on_the_member_it_is_about(mo, alice, alices_id
         str(alice.pk),
         f"idea:{alices_idea.pk}",
     )
+
+
+# A flagger's account deleted.
+
+
+def test_a_deleted_flaggers_open_flags_leave_the_weight_of_the_case(alice, bob, alices_idea):
+    flag(bob, alices_idea)
+    case = flag(UserFactory(), alices_idea).case
+    account_delete(actor=bob, user=bob)
+    case.refresh_from_db()
+    assert (case.weight, case.flag_count) == (1, 1)
+
+
+def test_a_case_only_a_deleted_flagger_opened_leaves_the_queue(bob, alices_idea):
+    case = flag(bob, alices_idea).case
+    account_delete(actor=bob, user=bob)
+    assert not Case.objects.filter(pk=case.pk).exists()
+
+
+def test_a_case_whose_flags_hid_the_content_stays_for_a_moderator_when_its_flaggers_go(alices_idea):
+    flaggers = [UserFactory() for _ in range(3)]
+    for flagger in flaggers:
+        case = flag(flagger, alices_idea).case
+    for flagger in flaggers:
+        account_delete(actor=flagger, user=flagger)
+    case.refresh_from_db()
+    assert case.is_open and case.flag_count == 0 and Idea.objects.get(pk=alices_idea.pk).hidden == Hidden.PENDING
