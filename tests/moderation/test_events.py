@@ -5,12 +5,13 @@ import pytest
 from channels.db import database_sync_to_async
 
 from accounts.models import Role
-from accounts.services import role_revoke
+from accounts.services import account_delete, role_revoke
 from core.consumers import CLOSE_SIGNED_OUT
 from discussion.services import comment_post
-from ideas.events import idea_topic
+from ideas.events import ALL_IDEAS, idea_topic
 from moderation.events import MODERATION
 from moderation.models import ActionKind
+from moderation.services import appeal_create
 from pipeline.services import idea_transition
 from tests.core.test_live_socket import connected, expect_nothing, run, subscribe
 from tests.factories import UserFactory, comment
@@ -92,6 +93,42 @@ def test_a_decision_is_announced_to_the_queue(published, mo, alices_idea):
         decide(mo, case, ActionKind.DISMISS)
     [queue] = [e for e in events if e["topic"] == MODERATION]
     assert (queue["event"], queue["data"]["status"]) == ("queue.changed", "decided")
+
+
+def test_an_appeal_is_announced_to_the_queue_marked(published, mo, alice, alices_idea):
+    action = decide(mo, flag(mo, alices_idea).case, ActionKind.HIDE)
+    with published() as events:
+        appeal_create(actor=alice, action=action, text="It was a quote.")
+    [queue] = events
+    assert (queue["topic"], queue["event"], queue["data"]["appeal"]) == (MODERATION, "queue.changed", True)
+
+
+def test_locking_a_thread_tells_the_ideas_readers_it_is_locked(published, mo, alices_idea):
+    case = flag(mo, alices_idea).case
+    with published() as events:
+        decide(mo, case, ActionKind.LOCK)
+    # Shown again (Mo's flag had hidden it pending review), then locked: the last word on each topic says so.
+    last = {e["topic"]: e["data"] for e in events if e["event"] == "idea.changed"}
+    assert set(last) == {ALL_IDEAS, idea_topic(alices_idea.pk)}
+    assert all(data["comments_locked"] is True for data in last.values())
+
+
+def test_a_moderators_edit_of_a_comment_is_announced_without_either_text(published, mo, bob, alices_idea):
+    said = comment(bob, alices_idea, "Old rude words")
+    case = flag(mo, said).case
+    with published() as events:
+        decide(mo, case, ActionKind.EDIT, body="Kind new words")
+    changed = [e for e in events if e["event"] == "comment.changed"]
+    assert changed[-1]["data"]["edited"] is True and "words" not in str(events)
+
+
+def test_a_deleted_flaggers_withdrawn_flag_is_announced_to_the_queue(published, bob, alices_idea):
+    case = flag(bob, alices_idea).case
+    with published() as events:
+        account_delete(actor=bob, user=bob)
+    assert [(e["topic"], e["event"], e["data"]["case"]) for e in events if e["topic"] == MODERATION] == [
+        (MODERATION, "queue.changed", case.pk)
+    ]
 
 
 # Through the socket
