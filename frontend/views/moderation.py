@@ -178,6 +178,15 @@ def _case_view(case: Case, viewer, form: DecideForm | None = None) -> Case:
     return case
 
 
+def _paged(read, cursor: str | None):
+    """One page of a list read from `cursor`, and what was wrong with it: a bad cursor is named and the
+    first page shown instead."""
+    try:
+        return read(cursor), []
+    except BadCursor as error:
+        return read(None), [error.message]
+
+
 @login_required
 @require_GET
 def queue(request):
@@ -185,12 +194,8 @@ def queue(request):
     refusal = _queue_refusal(request)
     if refusal is not None:
         return refusal
-    cursor, problems = request.GET.get("cursor") or None, []
-    try:
-        page = selectors.queue(viewer=request.user, cursor=cursor)
-    except BadCursor as error:
-        problems.append(error.message)
-        page = selectors.queue(viewer=request.user)
+    cursor = request.GET.get("cursor") or None
+    page, problems = _paged(lambda cursor: selectors.queue(viewer=request.user, cursor=cursor), cursor)
     cases = [_case_view(case, request.user) for case in page.rows]
     context = {
         "alerts": selectors.open_alerts(viewer=request.user),
@@ -262,8 +267,15 @@ def case_decide(request, pk: int):
 @require_GET
 def my_actions(request):
     """What moderators did to the member's content, each linking to its reason and the appeal form."""
-    actions = selectors.actions_about(member=request.user)[:200]
-    return render(request, "moderation/mine.html", {"actions": actions})
+    cursor = request.GET.get("cursor") or None
+    page, problems = _paged(lambda cursor: selectors.actions_page(member=request.user, cursor=cursor), cursor)
+    context = {
+        "actions": page.rows,
+        "next_cursor": page.next_cursor,
+        "first_page": not cursor or bool(problems),
+        "list_errors": problems,
+    }
+    return render(request, "moderation/mine.html", context, status=400 if problems else 200)
 
 
 class AppealForm(forms.Form):

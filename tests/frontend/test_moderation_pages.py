@@ -481,3 +481,24 @@ def test_an_empty_appeal_keeps_the_form(signed_in, alice, mo, alices_idea):
 def test_bob_gets_404_for_an_action_on_alices_content(signed_in, bob, mo, alices_idea):
     action = _hidden_by(mo, alices_idea)
     assert signed_in(bob).get(f"/moderation/actions/{action.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_alices_actions_page_runs_a_fixed_number_of_queries(
+    signed_in, alice, mo, drinks, count, django_assert_num_queries
+):
+    for _ in range(count):
+        _hidden_by(mo, IdeaFactory(author=alice, category=drinks))
+    client = signed_in(alice)
+    with django_assert_num_queries(5):  # session, member, the actions with their ideas and appeals, bell, her roles
+        assert len(client.get("/moderation/mine/").context["actions"]) == count
+
+
+def test_alices_actions_page_on_with_its_cursor_and_a_bad_one_is_named(signed_in, alice, mo, drinks):
+    for _ in range(21):  # a page holds 20
+        _hidden_by(mo, IdeaFactory(author=alice, category=drinks))
+    client = signed_in(alice)
+    first = client.get("/moderation/mine/")
+    following = client.get("/moderation/mine/", {"cursor": first.context["next_cursor"]})
+    assert len(following.context["actions"]) == 1
+    assert client.get("/moderation/mine/", {"cursor": "garbage"}).status_code == 400
