@@ -25,7 +25,7 @@ from discussion.permissions import (
     is_staff_deletion,
 )
 from frontend.forms import CommentEditForm, CommentForm, DeleteReasonForm
-from frontend.views.common import answer, get_idea, no_such_idea, read_params, refused
+from frontend.views.common import answer, attempt, get_idea, no_such_idea, read_params, refused
 from frontend.views.moderation import FlagForm, hidden_notice
 from frontend.views.pipeline_panel import idea_pipeline
 from ideas import events
@@ -186,25 +186,21 @@ def comment_post(request, pk: int):
     form = CommentForm(request.POST)
     limited = None
     if form.is_valid():
-        try:
+
+        def post():
             parent = None
             if form.cleaned_data["parent"]:
                 parent = _replying_to(idea, request.user, form.cleaned_data["parent"])
                 if parent is None:
                     raise ValidationError({"parent": [_("The comment you replied to is no longer there.")]})
-            body = form.cleaned_data["body"]
-            comment = services.comment_post(actor=request.user, idea=idea, body=body, parent=parent)
-        except Idea.DoesNotExist:
-            raise no_such_idea() from None
-        except ValidationError as error:
-            form.add_error(None, error)
-        except (RateLimited, Suspended) as error:
-            form.add_error(None, error.message)
-            limited = error
-        except DomainError as error:
-            return refused(request, error)
-        else:
-            return _written(comment)
+            return services.comment_post(actor=request.user, idea=idea, body=form.cleaned_data["body"], parent=parent)
+
+        outcome = attempt(form, post)
+        if outcome.done:
+            return _written(outcome.result)
+        if outcome.refusal is not None:
+            return refused(request, outcome.refusal)
+        limited = outcome.limited
     return idea_page(request, idea, form=form, limited=limited)
 
 
@@ -227,6 +223,16 @@ def comment_fragment(request, pk: int):
     return render(request, "comments/_comment.html", context)
 
 
+def _attempt_on(form, action):
+    """attempt() on a comment: a comment (or its idea) deleted meanwhile is this page's 404."""
+    try:
+        return attempt(form, action)
+    except Http404:
+        raise _no_such_comment() from None
+    except Comment.DoesNotExist:
+        raise _no_such_comment() from None
+
+
 def _own_comment(request, pk: int, verdict_of) -> tuple[Comment, DomainError | None]:
     comment = _get_comment(pk, request.user)
     if comment.is_deleted:
@@ -244,20 +250,15 @@ def comment_edit(request, pk: int):
     form = CommentEditForm(request.POST if request.method == "POST" else None, initial={"body": comment.body})
     limited = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.comment_edit(actor=request.user, comment=comment, body=form.cleaned_data["body"])
-        except (Comment.DoesNotExist, Idea.DoesNotExist):
-            raise _no_such_comment() from None
-        except ValidationError as error:
-            form.add_error(None, error)
-        except (RateLimited, Suspended) as error:
-            form.add_error(None, error.message)
-            limited = error
-        except DomainError as error:
-            return refused(request, error)
-        else:
+        outcome = _attempt_on(
+            form, lambda: services.comment_edit(actor=request.user, comment=comment, body=form.cleaned_data["body"])
+        )
+        if outcome.done:
             messages.success(request, _("Your comment is saved."))
             return _written(comment)
+        if outcome.refusal is not None:
+            return refused(request, outcome.refusal)
+        limited = outcome.limited
     page = render(request, "comments/edit.html", {"comment": comment, "form": form}, status=400 if form.errors else 200)
     return answer(page, limited)
 
@@ -273,19 +274,14 @@ def comment_delete(request, pk: int):
     form = DeleteReasonForm(request.POST if request.method == "POST" else None)
     limited = None
     if request.method == "POST" and form.is_valid():
-        try:
-            reason = form.cleaned_data["reason"] if staff else ""
-            services.comment_delete(actor=request.user, comment=comment, reason=reason)
-        except (Comment.DoesNotExist, Idea.DoesNotExist):
-            raise _no_such_comment() from None
-        except ValidationError as error:
-            form.add_error(None, error)
-        except (RateLimited, Suspended) as error:
-            form.add_error(None, error.message)
-            limited = error
-        else:
+        reason = form.cleaned_data["reason"] if staff else ""
+        outcome = _attempt_on(form, lambda: services.comment_delete(actor=request.user, comment=comment, reason=reason))
+        if outcome.done:
             messages.success(request, _("The comment is deleted."))
             return _written(comment)
+        if outcome.refusal is not None:
+            return refused(request, outcome.refusal)
+        limited = outcome.limited
     context = {"comment": comment, "staff_action": staff, "form": form}
     page = render(request, "comments/confirm_delete.html", context, status=400 if form.errors else 200)
     return answer(page, limited)

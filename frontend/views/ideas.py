@@ -5,7 +5,6 @@ import time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,12 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import Suspended
 from core.errors import DomainError
-from core.ratelimit import RateLimited
 from frontend.forms import DeleteReasonForm, IdeaForm
 from frontend.views.comments import idea_page
-from frontend.views.common import answer, get_idea, no_such_idea, read_params, refused
+from frontend.views.common import answer, attempt, get_idea, no_such_idea, read_params, refused
 from ideas import events, selectors, services
 from ideas.filters import IdeaFilter
 from ideas.models import Idea
@@ -163,20 +160,13 @@ def _idea_form_page(request, idea: Idea | None, save, success: str):
     form = IdeaForm(request.POST or None, idea=idea)
     limited = None
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(**form.service_arguments())
-        except Idea.DoesNotExist:
-            raise no_such_idea() from None  # deleted while the edit waited for it: nothing was written
-        except ValidationError as error:
-            form.add_error(None, error)
-        except (RateLimited, Suspended) as error:
-            form.add_error(None, error.message)  # the form keeps what was typed
-            limited = error
-        except DomainError as error:
-            return refused(request, error)
-        else:
+        outcome = attempt(form, lambda: save(**form.service_arguments()))
+        if outcome.done:
             messages.success(request, success)
-            return redirect(saved)
+            return redirect(outcome.result)
+        if outcome.refusal is not None:
+            return refused(request, outcome.refusal)
+        limited = outcome.limited
     return answer(render(request, "ideas/form.html", {"form": form, "idea": idea}), limited)
 
 
@@ -218,18 +208,14 @@ def idea_delete(request, pk: int):
     form = DeleteReasonForm(request.POST if request.method == "POST" else None)
     limited = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.idea_delete(idea=idea, actor=request.user, reason=form.cleaned_data["reason"] if staff else "")
-        except Idea.DoesNotExist:
-            raise no_such_idea() from None
-        except ValidationError as error:
-            form.add_error(None, error)
-        except (RateLimited, Suspended) as error:
-            form.add_error(None, error.message)  # the reason typed stays in the form
-            limited = error
-        else:
+        reason = form.cleaned_data["reason"] if staff else ""
+        outcome = attempt(form, lambda: services.idea_delete(idea=idea, actor=request.user, reason=reason))
+        if outcome.done:
             messages.success(request, _("The idea “%(title)s” is deleted.") % {"title": idea.title})
             return redirect("idea_list")
+        if outcome.refusal is not None:
+            return refused(request, outcome.refusal)
+        limited = outcome.limited
     context = {"idea": idea, "staff_action": staff, "form": form}
     page = render(request, "ideas/confirm_delete.html", context, status=400 if form.errors else 200)
     return answer(page, limited)
