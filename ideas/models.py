@@ -73,6 +73,17 @@ VOTING_CLOSED = frozenset({Status.LAUNCHED, Status.DECLINED, Status.MERGED})
 COMMENTS_CLOSED = frozenset({Status.MERGED})
 
 
+def _staff(member) -> models.Exists:
+    """Whether the member (an id, or OuterRef to one) holds a staff role, in SQL."""
+    return models.Exists(Group.objects.filter(user=member, name__in=Role.values))
+
+
+def readers_of_hidden(idea: "Idea") -> models.Q:
+    """The members who see the idea while moderation hides it, as a filter on members: its author, moderators,
+    product team and admins (IdeaQuerySet.visible_to's rule, from the members' side)."""
+    return models.Q(pk=idea.author_id) | models.Q(is_superuser=True) | models.Q(_staff(models.OuterRef("pk")))
+
+
 class IdeaQuerySet(models.QuerySet):
     """The one visibility rule of ideas: every list, page, API response, vote and live topic reads through it."""
 
@@ -89,8 +100,7 @@ class IdeaQuerySet(models.QuerySet):
         if user.is_superuser:
             return live
         # The roles in SQL, not in Python: no query of its own for the member's groups.
-        staff = Group.objects.filter(user=user.pk, name__in=Role.values)
-        return live.filter(models.Q(hidden=Hidden.NO) | models.Q(author=user.pk) | models.Q(models.Exists(staff)))
+        return live.filter(models.Q(hidden=Hidden.NO) | models.Q(author=user.pk) | models.Q(_staff(user.pk)))
 
 
 class Idea(models.Model):

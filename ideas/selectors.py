@@ -12,7 +12,7 @@ from accounts.models import User
 from core.errors import DomainError
 from core.hiding import Hidden
 from core.paging import BadCursor, Page, decode_cursor, key_type, keyset_page
-from ideas.models import Category, Follow, Idea, Tag
+from ideas.models import Category, Follow, Idea, Tag, readers_of_hidden
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Words too common in idea titles to say two ideas are alike.
@@ -224,12 +224,14 @@ def follower_ids(*, idea_id: int) -> QuerySet:
 
 def members_who_may_see(*, idea: Idea, member_ids: Iterable[int]) -> set[int]:
     """The members among `member_ids` who may see the idea, for a fan-out of its news: all of them when
-    everyone may (one query for any number), else each checked by the one visibility rule."""
+    everyone may, none when it is deleted, and while it is hidden those the visibility rule lets see it
+    (one query for any number)."""
     member_ids = set(member_ids)
-    if Idea.objects.visible().filter(pk=idea.pk).exists():
+    if idea.is_public:
         return member_ids
-    members = User.objects.filter(pk__in=member_ids)
-    return {member.pk for member in members if Idea.objects.visible_to(member).filter(pk=idea.pk).exists()}
+    if idea.is_deleted:
+        return set()
+    return set(User.objects.filter(readers_of_hidden(idea), pk__in=member_ids).values_list("pk", flat=True))
 
 
 def is_following(*, member, idea: Idea) -> bool:

@@ -7,6 +7,7 @@ from discussion.models import Comment, CommentRevision
 from discussion.services import comment_delete, comment_edit, comment_mark_official
 from discussion.tasks import comment_notify, mentions_notify
 from ideas.models import Idea
+from ideas.selectors import members_who_may_see
 from ideas.services import idea_submit
 from moderation.models import ActionKind
 from notifications.models import Notification
@@ -228,3 +229,14 @@ def test_a_moderation_notice_does_not_name_an_idea_hidden_from_its_reader(api_as
     assert headlines and all(
         alices_idea.title not in headline and "an idea under review" in headline for headline in headlines
     )
+
+
+def test_of_the_members_told_of_a_hidden_idea_only_its_author_and_staff_remain_in_one_query(
+    alice, bob, mo, pat, ada, alices_idea, django_assert_num_queries
+):
+    hide_by_members(alices_idea)
+    idea = Idea.objects.get(pk=alices_idea.pk)
+    members = [alice.pk, bob.pk, mo.pk, pat.pk, ada.pk, *(UserFactory().pk for _ in range(5))]
+    with django_assert_num_queries(1):
+        allowed = members_who_may_see(idea=idea, member_ids=members)
+    assert allowed == {alice.pk, mo.pk, pat.pk, ada.pk}
