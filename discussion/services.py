@@ -187,7 +187,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
     return comment
 
 
-def comment_delete(*, actor: User, comment: Comment, reason: str = "", recorded_by_caller: bool = False) -> None:
+def comment_delete(*, actor: User, comment: Comment, reason: str = "") -> None:
     """The author, or staff with a reason for the audit trail, deletes a comment: a placeholder keeps
     the thread and its replies; the count and trending take it back; notifications lose its words.
     A comment deleted meanwhile raises Comment.DoesNotExist: it is deleted once."""
@@ -202,14 +202,9 @@ def comment_delete(*, actor: User, comment: Comment, reason: str = "", recorded_
     with transaction.atomic():
         idea, comment = _locked_comment(comment, actor)
         can_delete_comment(user=actor, comment=comment).check()
-        comment.deleted_at = timezone.now()
-        comment.official_at, comment.official_by = None, None
-        comment.save(update_fields=["deleted_at", "official_at", "official_by"])
-        count = _counted(idea.pk, -1, comment.created_at, taking_back=True)
-        if is_staff_deletion(user=actor, comment=comment) and not recorded_by_caller:
+        comment_remove(comment=comment)
+        if is_staff_deletion(user=actor, comment=comment):
             audit.record(actor=actor, verb="comment.deleted", target=comment, reason=reason, data={"idea": idea.pk})
-        notifications_forget(subject=f"comment:{comment.pk}")
-    publish(*events.comment_changed(comment, idea=idea, comment_count=count, count_changed=True))
 
 
 def _unmark(comment: Comment) -> None:
@@ -335,6 +330,19 @@ def comment_restore_version(*, comment: Comment, body: str) -> Comment:
     comment.save(update_fields=["body", "body_html", "moderated_at"])
     notifications_reword(subject=f"comment:{comment.pk}", excerpt=tasks.excerpt(comment))
     publish(*events.comment_changed(comment, idea=idea, comment_count=idea.comment_count))
+    return comment
+
+
+def comment_remove(*, comment: Comment) -> Comment:
+    """Delete the comment (its author's or staff's deletion, or a moderator's): a placeholder keeps the thread
+    and its replies, the count and trending take it back, notifications lose its words."""
+    idea, comment = _for_moderation(comment)
+    comment.deleted_at = timezone.now()
+    comment.official_at, comment.official_by = None, None
+    comment.save(update_fields=["deleted_at", "official_at", "official_by"])
+    count = _counted(idea.pk, -1, comment.created_at, taking_back=True)
+    notifications_forget(subject=f"comment:{comment.pk}")
+    publish(*events.comment_changed(comment, idea=idea, comment_count=count, count_changed=True))
     return comment
 
 

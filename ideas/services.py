@@ -194,12 +194,10 @@ def idea_delete(
     actor: User,
     reason: str = "",
     if_match: Collection[str] | None = None,
-    recorded_by_caller: bool = False,
 ) -> None:
     """The author or staff removes an idea; it disappears from every list and page. Staff removing
-    someone else's idea is written to the audit trail with their reason (unless the caller, moderation,
-    records its own action). An idea deleted meanwhile raises Idea.DoesNotExist: it is deleted once,
-    recorded once and announced once."""
+    someone else's idea is written to the audit trail with their reason. An idea deleted meanwhile
+    raises Idea.DoesNotExist: it is deleted once, recorded once and announced once."""
     can_write(user=actor).check()
     can_delete(user=actor, idea=idea).check()
     reason = reason.strip()
@@ -209,14 +207,9 @@ def idea_delete(
     with transaction.atomic():
         idea = _locked(idea, actor, if_match)
         can_delete(user=actor, idea=idea).check()
-        if Idea.objects.filter(merged_into=idea).exists():
-            raise MergedHere()
-        idea.deleted_at = timezone.now()
-        idea.save(update_fields=["deleted_at", "updated_at"])
-        if is_staff_action(user=actor, idea=idea) and not recorded_by_caller:
+        idea = idea_remove(idea=idea)
+        if is_staff_action(user=actor, idea=idea):
             audit.record(actor=actor, verb="idea.deleted", target=idea, reason=reason)
-    publish(*events.idea_changed(idea))
-    recheck(events.idea_topic(idea.pk))  # its readers are told it is gone, then dropped from its topic
 
 
 def _set_following(idea: Idea, member: User, following: bool, *, only_if_new: bool = False) -> bool:
@@ -350,6 +343,19 @@ def idea_moderate_edit(*, idea: Idea, title: str | None = None, body: str | None
     idea.revision += 1
     idea.save(update_fields=[*changes, "edited_at", "moderated_at", "revision", "updated_at"])
     publish(*events.idea_changed(idea))
+    return idea
+
+
+def idea_remove(*, idea: Idea) -> Idea:
+    """Delete the idea (the author's or staff's deletion, or a moderator's): gone from every list and page,
+    its readers told and dropped from its topic. MergedHere if others were merged into it."""
+    idea = _for_moderation(idea)
+    if Idea.objects.filter(merged_into=idea).exists():
+        raise MergedHere()
+    idea.deleted_at = timezone.now()
+    idea.save(update_fields=["deleted_at", "updated_at"])
+    publish(*events.idea_changed(idea))
+    recheck(events.idea_topic(idea.pk))
     return idea
 
 

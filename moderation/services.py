@@ -38,17 +38,17 @@ from core.live import publish
 from core.text import has_visible_text, moment
 from discussion.models import Comment
 from discussion.services import (
-    comment_delete,
     comment_moderate_edit,
+    comment_remove,
     comment_restore,
     comment_restore_version,
     comment_set_hidden,
 )
 from ideas.models import Idea
 from ideas.services import (
-    idea_delete,
     idea_lock_comments,
     idea_moderate_edit,
+    idea_remove,
     idea_restore,
     idea_restore_version,
     idea_set_hidden,
@@ -470,7 +470,7 @@ def _decide_flags(*, actor, case, target, action, reason, days, original, title,
             can_sanction(actor=actor, member=subject).check()
     hidden_by_flags = case.hid_content and target.hidden == Hidden.PENDING
     if action == ActionKind.DELETE:
-        _delete(actor, target, reason)
+        _delete(target)
     elif action == ActionKind.HIDE or (action in KEEP_HIDDEN and hidden_by_flags):
         _set_hidden(target, Hidden.BY_MODERATOR, reason)
     elif hidden_by_flags:
@@ -523,15 +523,14 @@ def _decide_flags(*, actor, case, target, action, reason, days, original, title,
     return done
 
 
-def _delete(actor: User, target: Target, reason: str) -> None:
+def _delete(target: Target) -> None:
+    """A moderator's deletion (ACTIONS offers it for ideas and comments only), through the content's app."""
+    if target.obj.is_deleted:
+        return
     if target.kind == TargetKind.IDEA:
-        if not target.obj.is_deleted:
-            idea_delete(idea=target.obj, actor=actor, reason=reason, recorded_by_caller=True)
-    elif target.kind == TargetKind.COMMENT:
-        if not target.obj.is_deleted:
-            comment_delete(actor=actor, comment=target.obj, reason=reason, recorded_by_caller=True)
+        idea_remove(idea=target.obj)
     else:
-        raise _field_error("action", _("A member is not deleted here: suspend or ban them."))
+        comment_remove(comment=target.obj)
 
 
 def _edit(target: Target, *, title: str | None, body: str | None) -> dict:
