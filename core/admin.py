@@ -8,8 +8,22 @@ from django.utils.translation import gettext_lazy as _
 from core.models import AuditEntry
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only services write (the audit trail, the pipeline's moves, moderation's cases): the
+    admin reads them and never adds, changes or deletes one."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor", "verb", "target_type", "target_id", "reason"]
     list_filter = ["verb", "target_type"]
     search_fields = ["verb", "target_id", "reason"]
@@ -27,12 +41,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
         if entry.actor_id is None:
             return "—"
         return getattr(entry, "actor_email", None) or _("member %(id)s (deleted)") % {"id": entry.actor_id}
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,18 +4,8 @@ through the queue, never around it."""
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from moderation.models import Action, Appeal, Case, Flag
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class FlagInline(admin.TabularInline):

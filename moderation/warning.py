@@ -42,7 +42,6 @@ the worker missed hours, each is processed in order, oldest first, at most EARLY
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -51,6 +50,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Value
 from django.db.models.functions import Coalesce
 
+from core.batching import batched
 from core.live import publish
 from discussion.models import Comment
 from ideas.models import Idea
@@ -120,11 +120,6 @@ def _fold(row: Baseline, count: int, hour: datetime) -> None:
     row.hour = hour
 
 
-def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _fold_ideas(series: str, counts: dict[int, int], hour: datetime, *, armed: bool) -> list[Alert]:
     """Fold each idea's count into its baseline (new ones start at zero); the spikes as unsaved alerts. The
     baselines are read for the spike test, then changed in SQL: one UPDATE per distinct count (an hour's
@@ -132,7 +127,7 @@ def _fold_ideas(series: str, counts: dict[int, int], hour: datetime, *, armed: b
     minimum = settings.EARLY_WARNING_MIN_COUNT[AlertScope.IDEA][series]
     ids = sorted(counts)
     known: dict[int, Baseline] = {}
-    for chunk in _chunks(ids):
+    for chunk in batched(ids, CHUNK):
         known.update((row.idea_id, row) for row in Baseline.objects.filter(series=series, idea_id__in=chunk))
     spikes, new, by_count = [], [], defaultdict(list)
     for idea_id in ids:
@@ -149,7 +144,7 @@ def _fold_ideas(series: str, counts: dict[int, int], hour: datetime, *, armed: b
     alpha = settings.EARLY_WARNING_ALPHA
     for count, pks in by_count.items():
         diff = Value(float(count)) - F("mean")
-        for chunk in _chunks(pks):
+        for chunk in batched(pks, CHUNK):
             Baseline.objects.filter(pk__in=chunk).update(
                 mean=F("mean") + diff * alpha,
                 variance=(F("variance") + diff * diff * alpha) * (1 - alpha),
