@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Suspended
@@ -30,6 +31,16 @@ def get_idea(pk: int, viewer=None) -> Idea:
         return selectors.idea_get(pk=pk, viewer=viewer)
     except Idea.DoesNotExist:
         raise no_such_idea() from None
+
+
+def safe_next(request, candidate: str, fallback: str) -> str:
+    """Where to go back to after a form: `candidate` (a "next" the page sent) if it is one of our own pages,
+    else `fallback`; never another site."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
 
 
 def answer(response, limited: RateLimited | Suspended | None):

@@ -8,14 +8,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
 from frontend.forms import DeleteReasonForm, IdeaForm
 from frontend.views.comments import idea_page
-from frontend.views.common import answer, attempt, get_idea, no_such_idea, read_params, refused
+from frontend.views.common import answer, attempt, get_idea, no_such_idea, read_params, refused, safe_next
 from ideas import events, selectors, services
 from ideas.filters import IdeaFilter
 from ideas.models import Idea
@@ -65,13 +64,6 @@ def idea_list(request):
     )
 
 
-def _back(request, pk: int, candidate: str) -> str:
-    """Where to go after a vote: the page it came from, if it is one of ours, else the idea."""
-    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
-        return candidate
-    return reverse("idea_detail", args=[pk])
-
-
 def _vote_value(raw) -> int | None:
     return int(raw) if raw in {"1", "-1"} else None
 
@@ -81,7 +73,7 @@ def idea_vote(request, pk: int):
     """The vote buttons without JavaScript: a press votes; pressing one's current vote takes it back.
     A visitor is sent to sign in, and the vote they pressed is cast once they have."""
     value = _vote_value(request.POST.get("value"))
-    back = _back(request, pk, request.POST.get("next", ""))
+    back = safe_next(request, request.POST.get("next", ""), reverse("idea_detail", args=[pk]))
     if value is None:
         messages.error(request, _("Choose up or down."))
         return redirect(back)
@@ -121,7 +113,7 @@ def idea_vote_after_sign_in(request, pk: int):
     else:
         up = result.my_vote == Vote.Value.UP
         messages.success(request, _("Your vote up is counted.") if up else _("Your vote down is counted."))
-    return redirect(_back(request, pk, pending.get("next", "")))
+    return redirect(safe_next(request, pending.get("next", ""), reverse("idea_detail", args=[pk])))
 
 
 @require_GET

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +17,7 @@ from accounts.permissions import is_suspended
 from accounts.services import suspension_days
 from core.hiding import Hidden
 from core.paging import BadCursor
-from frontend.views.common import answer, attempt, refused
+from frontend.views.common import answer, attempt, refused, safe_next
 from moderation import selectors, services
 from moderation.models import APPEAL_MAX, NOTE_MAX, REASON_MAX, Action, ActionKind, Case, FlagReason, TargetKind
 from moderation.permissions import can_appeal, can_decide, can_moderate, can_see_moderation
@@ -119,12 +118,6 @@ def hidden_notice(*, viewer, target: str, author_id: int | None, obj) -> dict | 
     return {"hidden": state, "reason": reason, "action": action}
 
 
-def _back(request, candidate: str, fallback: str) -> str:
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
-        return candidate
-    return fallback
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def flag(request):
@@ -154,7 +147,7 @@ def flag(request):
         )
         if outcome.done:
             messages.success(request, THANKS)
-            return redirect(_back(request, values["next"], found.obj.get_absolute_url()))
+            return redirect(safe_next(request, values["next"], found.obj.get_absolute_url()))
         if outcome.refusal is not None:
             form.add_error(None, outcome.refusal.message)
             status = outcome.refusal.status_code

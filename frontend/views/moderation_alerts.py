@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
-from frontend.views.common import refused
+from frontend.views.common import refused, safe_next
 from moderation import selectors, services
 from moderation.events import MODERATION
 from moderation.models import Alert
@@ -46,7 +46,4 @@ def moderation_alert_acknowledge(request, pk: int):
         return refused(request, error)
     else:
         messages.success(request, _("Alert acknowledged: it is off the queue for every moderator."))
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(back)
-    return redirect("moderation_alerts")
+    return redirect(safe_next(request, request.POST.get("next", ""), reverse("moderation_alerts")))

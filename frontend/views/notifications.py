@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from core.paging import BadCursor, keyset_page
 from frontend.forms import NotificationSettingsForm
+from frontend.views.common import safe_next
 from notifications import selectors, services
 from notifications.digests import member_zone
 from notifications.models import CHOOSABLE, Kind, Notification
@@ -97,8 +98,7 @@ def notification_open(request, pk: int):
     """Go to what the notification points to (the exact comment); it is read now."""
     notification = _notification(request, pk)
     services.notifications_read(actor=request.user, ids=[notification.pk])
-    link = notification.link or "/"
-    return redirect(link if url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}) else "/")
+    return redirect(safe_next(request, notification.link, "/"))
 
 
 @login_required

@@ -7,7 +7,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,7 +14,7 @@ from core.errors import DomainError
 from core.ids import id_from
 from frontend.forms import BulkMoveForm, InternalNoteForm, MergeForm, MoveForm
 from frontend.views.comments import idea_page
-from frontend.views.common import answer, attempt, get_idea, read_params, refused
+from frontend.views.common import answer, attempt, get_idea, read_params, refused, safe_next
 from frontend.views.pipeline_panel import merge_candidates
 from ideas.filters import CategoryField
 from ideas.models import Category, Idea, Status
@@ -211,10 +210,7 @@ def triage_move(request):
 
 def _back(request, default: str) -> str:
     """Where a move came from (the triage list), if it is one of our pages, else `default`."""
-    candidate = request.POST.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
-        return candidate
-    return default
+    return safe_next(request, request.POST.get("next", ""), default)
 
 
 def _panel_request(request, pk: int, verdict_of):
