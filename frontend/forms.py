@@ -8,11 +8,17 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BIO_MAX, DISPLAY_NAME_MAX
+from accounts.services import suspension_days
 from core.ids import ID_MAX
 from discussion.models import COMMENT_MAX
 from ideas.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Idea
 from ideas.selectors import category_list
 from ideas.services import REASON_MAX
+from moderation import services as moderation
+from moderation.models import APPEAL_MAX, ActionKind, Case, FlagReason, TargetKind
+from moderation.models import NOTE_MAX as FLAG_NOTE_MAX
+from moderation.models import REASON_MAX as ACTION_REASON_MAX
+from moderation.permissions import can_flag
 from notifications.models import CHOOSABLE, Delivery, NotificationSettings
 from pipeline.models import NOTE_MAX
 from pipeline.moves import allowed_moves
@@ -265,3 +271,96 @@ class BulkMoveForm(forms.Form):
     def __init__(self, *args, statuses: list, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Choose a status"))] + [(s.value, s.label) for s in statuses]
+
+
+# Moderation: flags, decisions, appeals.
+
+
+class FlagForm(forms.Form):
+    target = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+    reason = forms.ChoiceField(label=_("What is wrong?"), choices=FlagReason.choices, widget=forms.RadioSelect)
+    original = forms.CharField(
+        label=_("The idea it repeats (its address or number)"),
+        required=False,
+        max_length=2000,
+        help_text=_("Only for a duplicate."),
+    )
+    note = forms.CharField(
+        label=_("Anything the moderators should know"),
+        required=False,
+        max_length=FLAG_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when you choose “Other”."),
+    )
+
+    def __init__(self, *args, prefix_id: str = "flag", **kwargs):
+        super().__init__(*args, auto_id=f"{prefix_id}_%s", **kwargs)
+
+
+class DecideForm(forms.Form):
+    """One decision on one case; the actions offered are those valid for the case (moderation.services)."""
+
+    action = forms.ChoiceField(label=_("Action"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason (the author reads it)"),
+        max_length=ACTION_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    days = forms.TypedChoiceField(label=_("Suspend for"), coerce=int, required=False, empty_value=None, choices=())
+    original = forms.CharField(label=_("Duplicate of (address or number)"), required=False, max_length=2000)
+    title = forms.CharField(label=_("Title"), required=False, max_length=2000)
+    body = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, case: Case, **kwargs):
+        target = case.idea or case.comment
+        initial = {
+            "days": suspension_days(case.author) if case.author else None,
+            "title": case.idea.title if case.idea else "",
+            "body": target.body if target else "",
+        }
+        super().__init__(*args, initial=initial, auto_id=f"case{case.pk}_%s", **kwargs)
+        self.case = case
+        choices = moderation.APPEAL_ACTIONS if case.is_appeal else moderation.ACTIONS[case.kind]
+        self.fields["action"].choices = [(choice.value, choice.label) for choice in choices]
+        self.fields["days"].choices = [
+            (days, _("%(n)s days") % {"n": days} if days != 1 else _("1 day")) for days in settings.SUSPENSION_DAYS
+        ]
+        shown = {"action", "reason"}
+        if not case.is_appeal:
+            if ActionKind.SUSPEND in choices:
+                shown.add("days")
+            if case.kind == TargetKind.IDEA:
+                shown |= {"original", "title", "body"}
+            elif case.kind == TargetKind.COMMENT:
+                shown.add("body")
+        for name in list(self.fields):
+            if name not in shown:
+                del self.fields[name]
+
+    def service_arguments(self) -> dict:
+        """What case_decide takes: the edit's fields only for an edit, so a prefilled text is no edit."""
+        data = self.cleaned_data
+        values = {"action": data["action"], "reason": data["reason"], "days": data.get("days")}
+        if data["action"] == ActionKind.DUPLICATE:
+            values["original"] = data.get("original", "")
+        if data["action"] == ActionKind.EDIT:
+            if "title" in data:
+                values["title"] = data["title"]
+            values["body"] = data.get("body", "")
+        return values
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label=_("Why should the action be undone?"),
+        max_length=APPEAL_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+def flag_form(viewer, *, target: str, author_id: int | None, back: str) -> FlagForm | None:
+    """The "Flag" form beside an idea or on a profile, for those moderation lets flag it (not its author)."""
+    if not can_flag(user=viewer, author_id=author_id):
+        return None
+    return FlagForm(initial={"target": target, "next": back})

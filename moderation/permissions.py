@@ -3,13 +3,18 @@ the pages, the API and the `moderation` live topic."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import NotAllowed, NotSignedIn
+from core.errors import DomainError, NotAllowed, NotSignedIn
 from core.permissions import ALLOWED, Verdict, refuse
 from moderation.models import Action, ActionKind, Appeal
 
 
 class SignInToFlag(NotSignedIn):
     default_message = _("Sign in to flag something for the moderators.")
+
+
+class OwnContent(DomainError):
+    code = "own_content"
+    default_message = _("You cannot flag what you wrote yourself, or yourself.")
 
 
 class NotModerationStaff(NotAllowed):
@@ -64,10 +69,13 @@ APPEALABLE = frozenset(
 )
 
 
-def can_flag(*, user) -> Verdict:
-    """Anyone signed in flags (a suspended member's flag is refused by accounts.permissions.can_write)."""
+def can_flag(*, user, author_id: int | None = None) -> Verdict:
+    """Anyone signed in flags what someone else wrote, or someone else (`author_id`: whose it is, the member
+    for a member); a suspended member's flag is refused by accounts.permissions.can_write."""
     if not user.is_authenticated:
         return refuse(SignInToFlag())
+    if author_id is not None and author_id == user.pk:
+        return refuse(OwnContent())
     return ALLOWED
 
 

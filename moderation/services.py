@@ -123,11 +123,6 @@ class TargetNotFound(DomainError):
     default_message = _lazy("There is nothing to flag there: it was deleted, or you cannot see it.")
 
 
-class OwnContent(DomainError):
-    code = "own_content"
-    default_message = _lazy("You cannot flag what you wrote yourself, or yourself.")
-
-
 class AlreadyFlagged(DomainError):
     status_code = status.HTTP_409_CONFLICT
     code = "already_flagged"
@@ -310,8 +305,7 @@ def flag_create(*, actor: User, target: str, reason: str, note: str = "", origin
         required=_("Say what is wrong.") if reason == FlagReason.OTHER else None,
     )
     found = target_of(target, viewer=actor)
-    if found.author is not None and found.author.pk == actor.pk:
-        raise OwnContent()
+    can_flag(user=actor, author_id=found.author.pk if found.author else None).check()
     duplicate_of = None
     if reason == FlagReason.DUPLICATE:
         if found.kind != TargetKind.IDEA:

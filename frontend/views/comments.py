@@ -24,9 +24,9 @@ from discussion.permissions import (
     can_see_history,
     is_staff_deletion,
 )
-from frontend.forms import CommentEditForm, CommentForm, DeleteReasonForm
+from frontend.forms import CommentEditForm, CommentForm, DeleteReasonForm, flag_form
 from frontend.views.common import answer, attempt, get_idea, no_such_idea, read_params, refused
-from frontend.views.moderation import FlagForm, hidden_notice
+from frontend.views.moderation import hidden_notice
 from frontend.views.pipeline_panel import idea_pipeline
 from ideas import events
 from ideas.models import Idea
@@ -153,19 +153,14 @@ def idea_page(
         "may_mark_official": bool(can_mark_official(user=viewer)),
         "may_see_history": bool(can_see_history(user=viewer)),
         "hidden_notice": hidden_notice(viewer=viewer, target=f"idea:{idea.pk}", author_id=idea.author_id, obj=idea),
-        "flag_form": _flag_form(viewer, f"idea:{idea.pk}", idea.author_id, idea.get_absolute_url()),
+        "flag_form": flag_form(
+            viewer, target=f"idea:{idea.pk}", author_id=idea.author_id, back=idea.get_absolute_url()
+        ),
         **idea_pipeline(viewer=viewer, idea=idea, **(pipeline or {})),
     }
     if status is None:
         status = 400 if form.errors or problems else 200
     return answer(render(request, "ideas/detail.html", context, status=status), limited)
-
-
-def _flag_form(viewer, target: str, author_id: int | None, back: str) -> FlagForm | None:
-    """The idea's "Flag" form, for a signed-in member who did not write it."""
-    if not viewer.is_authenticated or author_id == viewer.pk:
-        return None
-    return FlagForm(initial={"target": target, "next": back})
 
 
 def _written(comment: Comment):

@@ -19,8 +19,8 @@ from accounts import reauthentication, selectors, services
 from accounts.authentication import token_expired, token_expires_at
 from accounts.models import User
 from core.hiding import sees_hidden
-from frontend.forms import ProfileForm
-from frontend.views.moderation import FlagForm, hidden_notice
+from frontend.forms import ProfileForm, flag_form
+from frontend.views.moderation import hidden_notice
 from ideas.selectors import member_ideas
 
 
@@ -37,14 +37,14 @@ def member_profile(request, pk: int):
         "ideas": ideas,
         "profile_concealed": member.profile_is_hidden and not sees_hidden(viewer, member.pk),
         "hidden_notice": None,
-        "flag_form": None,
+        "flag_form": flag_form(
+            viewer, target=f"member:{member.pk}", author_id=member.pk, back=member.get_absolute_url()
+        ),
     }
     if member.profile_is_hidden and not context["profile_concealed"]:
         context["hidden_notice"] = hidden_notice(
             viewer=viewer, target=f"member:{member.pk}", author_id=member.pk, obj=member
         )
-    if viewer.is_authenticated and viewer.pk != member.pk:
-        context["flag_form"] = FlagForm(initial={"target": f"member:{member.pk}", "next": member.get_absolute_url()})
     return render(request, "members/profile.html", context)
 
 

@@ -1,8 +1,6 @@
 """Moderation pages: flag forms, the queue with a decide form per case, a member's own actions, and what a
 moderator did to a member's content and why, with the member's one appeal."""
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,94 +12,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.permissions import is_suspended
-from accounts.services import suspension_days
 from core.hiding import Hidden
 from core.paging import BadCursor
+from frontend.forms import AppealForm, DecideForm, FlagForm
 from frontend.views.common import answer, attempt, refused, safe_next
 from moderation import selectors, services
-from moderation.models import APPEAL_MAX, NOTE_MAX, REASON_MAX, Action, ActionKind, Case, FlagReason, TargetKind
-from moderation.permissions import can_appeal, can_decide, can_moderate, can_see_moderation
+from moderation.models import Action, Case
+from moderation.permissions import can_appeal, can_decide, can_flag, can_moderate, can_see_moderation
 
 THANKS = gettext_lazy("Thanks: the moderators will look at it.")
-
-
-class FlagForm(forms.Form):
-    target = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
-    reason = forms.ChoiceField(
-        label=gettext_lazy("What is wrong?"), choices=FlagReason.choices, widget=forms.RadioSelect
-    )
-    original = forms.CharField(
-        label=gettext_lazy("The idea it repeats (its address or number)"),
-        required=False,
-        max_length=2000,
-        help_text=gettext_lazy("Only for a duplicate."),
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Anything the moderators should know"),
-        required=False,
-        max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Needed when you choose “Other”."),
-    )
-
-    def __init__(self, *args, prefix_id: str = "flag", **kwargs):
-        super().__init__(*args, auto_id=f"{prefix_id}_%s", **kwargs)
-
-
-class DecideForm(forms.Form):
-    """One decision on one case; the actions offered are those valid for the case (moderation.services)."""
-
-    action = forms.ChoiceField(label=gettext_lazy("Action"), widget=forms.RadioSelect)
-    reason = forms.CharField(
-        label=gettext_lazy("Reason (the author reads it)"),
-        max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    days = forms.TypedChoiceField(
-        label=gettext_lazy("Suspend for"), coerce=int, required=False, empty_value=None, choices=()
-    )
-    original = forms.CharField(label=gettext_lazy("Duplicate of (address or number)"), required=False, max_length=2000)
-    title = forms.CharField(label=gettext_lazy("Title"), required=False, max_length=2000)
-    body = forms.CharField(label=gettext_lazy("Text"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
-
-    def __init__(self, *args, case: Case, **kwargs):
-        target = case.idea or case.comment
-        initial = {
-            "days": suspension_days(case.author) if case.author else None,
-            "title": case.idea.title if case.idea else "",
-            "body": target.body if target else "",
-        }
-        super().__init__(*args, initial=initial, auto_id=f"case{case.pk}_%s", **kwargs)
-        self.case = case
-        choices = services.APPEAL_ACTIONS if case.is_appeal else services.ACTIONS[case.kind]
-        self.fields["action"].choices = [(choice.value, choice.label) for choice in choices]
-        self.fields["days"].choices = [
-            (days, _("%(n)s days") % {"n": days} if days != 1 else _("1 day")) for days in settings.SUSPENSION_DAYS
-        ]
-        shown = {"action", "reason"}
-        if not case.is_appeal:
-            if ActionKind.SUSPEND in choices:
-                shown.add("days")
-            if case.kind == TargetKind.IDEA:
-                shown |= {"original", "title", "body"}
-            elif case.kind == TargetKind.COMMENT:
-                shown.add("body")
-        for name in list(self.fields):
-            if name not in shown:
-                del self.fields[name]
-
-    def service_arguments(self) -> dict:
-        """What case_decide takes: the edit's fields only for an edit, so a prefilled text is no edit."""
-        data = self.cleaned_data
-        values = {"action": data["action"], "reason": data["reason"], "days": data.get("days")}
-        if data["action"] == ActionKind.DUPLICATE:
-            values["original"] = data.get("original", "")
-        if data["action"] == ActionKind.EDIT:
-            if "title" in data:
-                values["title"] = data["title"]
-            values["body"] = data.get("body", "")
-        return values
 
 
 def hidden_notice(*, viewer, target: str, author_id: int | None, obj) -> dict | None:
@@ -154,7 +73,8 @@ def flag(request):
         limited = outcome.limited
     if form.errors and status == 200:
         status = 400
-    context = {"form": form, "found": found, "own": found.author is not None and found.author.pk == request.user.pk}
+    own = not can_flag(user=request.user, author_id=found.author.pk if found.author else None)
+    context = {"form": form, "found": found, "own": own}
     return answer(render(request, "moderation/flag.html", context, status=status), limited)
 
 
@@ -269,14 +189,6 @@ def my_actions(request):
         "list_errors": problems,
     }
     return render(request, "moderation/mine.html", context, status=400 if problems else 200)
-
-
-class AppealForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("Why should the action be undone?"),
-        max_length=APPEAL_MAX,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
 
 
 @login_required

@@ -18,14 +18,20 @@ from discussion.permissions import ThreadLocked
 from discussion.services import comment_post
 from ideas.models import Idea, IdeaRevision
 from moderation.models import NOTE_MAX, Action, ActionKind, Appeal, Case, Flag, FlagReason, FlagStatus
-from moderation.permissions import NotAnAdminForStaff, NotModerator, NotYourAction, OwnCase, SameModerator
+from moderation.permissions import (
+    NotAnAdminForStaff,
+    NotModerator,
+    NotYourAction,
+    OwnCase,
+    OwnContent,
+    SameModerator,
+)
 from moderation.selectors import moderation_export
 from moderation.services import (
     AlreadyAppealed,
     AlreadyDecided,
     AlreadyFlagged,
     FlaggedRecently,
-    OwnContent,
     TargetNotFound,
     appeal_create,
     flag_create,
