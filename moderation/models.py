@@ -4,11 +4,15 @@ A target is written as the API names it ("idea:12", "comment:7", "member:3") and
 key, so one open case per target is a plain unique constraint and the queue reads the content in a join.
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from core.ids import id_from
 
 NOTE_MAX = 1000
 REASON_MAX = 1000
@@ -55,6 +59,21 @@ class ActionKind(models.TextChoices):
     BAN = "ban", _("Ban the author")
     UPHOLD = "uphold", _("Keep the action")
     OVERTURN = "overturn", _("Undo the action")
+
+
+# Decisions that are no action against the author: a dismissal of flags, and an appeal's decision.
+NOT_AGAINST_AUTHOR = frozenset({ActionKind.DISMISS, ActionKind.UPHOLD, ActionKind.OVERTURN})
+# Actions that leave the content hidden by the moderator (a suspension or ban keeps hidden what flags hid).
+HIDING = frozenset({ActionKind.HIDE, ActionKind.SUSPEND, ActionKind.BAN})
+
+_TARGET = re.compile(r"(idea|comment|member):([0-9]{1,19})")
+
+
+def parse_target(text) -> tuple[str, int] | None:
+    """A target as the API and the log name it ("idea:12", "comment:7", "member:3"): its kind and id, or None."""
+    match = _TARGET.fullmatch(text.strip()) if isinstance(text, str) else None
+    pk = id_from(match[2]) if match else None
+    return (match[1], pk) if pk is not None else None
 
 
 class AppealStatus(models.TextChoices):

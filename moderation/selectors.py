@@ -1,6 +1,5 @@
 """Reads of moderation that pages and the API share: the queue, one case, a member's actions, the export."""
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +15,20 @@ from core.paging import Page, keyset_page
 from discussion.models import Comment, CommentRevision
 from ideas.models import Idea, IdeaRevision
 from ideas.selectors import BadListParameter, list_cursor, page_size
-from moderation.models import Action, ActionKind, Alert, Appeal, Case, CaseStatus, Flag, FlagStatus, TargetKind
+from moderation.models import (
+    HIDING,
+    NOT_AGAINST_AUTHOR,
+    Action,
+    ActionKind,
+    Alert,
+    Appeal,
+    Case,
+    CaseStatus,
+    Flag,
+    FlagStatus,
+    TargetKind,
+    parse_target,
+)
 from moderation.permissions import can_see_moderation
 
 QUEUE_PAGE_SIZE = 50
@@ -63,13 +75,7 @@ def _cases(viewer) -> QuerySet[Case]:
                 "author__moderation_actions_received",
                 # Actions against them still standing: not a dismissal, an appeal's decision or one undone.
                 filter=Q(author__moderation_actions_received__undone_at__isnull=True)
-                & ~Q(
-                    author__moderation_actions_received__action__in=[
-                        ActionKind.DISMISS,
-                        ActionKind.OVERTURN,
-                        ActionKind.UPHOLD,
-                    ]
-                ),
+                & ~Q(author__moderation_actions_received__action__in=NOT_AGAINST_AUTHOR),
                 distinct=True,
             ),
         )
@@ -95,7 +101,7 @@ def actions_about(*, member: User) -> QuerySet[Action]:
     """What moderators did to the member's content, newest first, with their appeals: the member's own page."""
     return (
         Action.objects.filter(subject=member)
-        .exclude(action__in=[ActionKind.DISMISS, ActionKind.UPHOLD, ActionKind.OVERTURN])
+        .exclude(action__in=NOT_AGAINST_AUTHOR)
         .select_related("idea", "comment__idea", "appeal")
         .order_by("-created_at", "-id")
     )
@@ -108,7 +114,7 @@ def action_in_force(*, target: str, subject: User) -> Action | None:
             target=target,
             subject=subject,
             undone_at__isnull=True,
-            action__in=[ActionKind.HIDE, ActionKind.SUSPEND, ActionKind.BAN],
+            action__in=HIDING,
         )
         .order_by("-created_at", "-id")
         .first()
@@ -210,7 +216,6 @@ LOG_ACTIONS = list(LOG_VERBS)
 # How a log names a target ("idea:12") and how the audit trail stores it (core.audit.record).
 LOG_TARGETS = {"idea": "ideas.idea", "comment": "discussion.comment", "member": "accounts.user"}
 _TARGET_KINDS = {stored: kind for kind, stored in LOG_TARGETS.items()}
-_LOG_TARGET = re.compile(r"(idea|comment|member):([0-9]{1,19})")
 
 
 @dataclass(frozen=True)
@@ -251,7 +256,7 @@ def log_params(query: Mapping[str, str], *, default_size: int = LOG_PAGE_SIZE) -
     if action and action not in LOG_VERBS:
         raise BadListParameter("action", _("Choose an action of: %(verbs)s.") % {"verbs": ", ".join(LOG_VERBS)})
     target = (query.get("target") or "").strip()
-    if target and (not _LOG_TARGET.fullmatch(target) or id_from(target.partition(":")[2]) is None):
+    if target and parse_target(target) is None:
         raise BadListParameter(
             "target", _("Name the target as idea:<number>, comment:<number> or member:<number>, as idea:12.")
         )
@@ -267,8 +272,8 @@ def _log_entries(viewer, params: LogParams) -> QuerySet[AuditEntry]:
     if params.action:
         entries = entries.filter(verb=params.action)
     if params.target:
-        kind, _colon, number = params.target.partition(":")
-        entries = entries.filter(target_type=LOG_TARGETS[kind], target_id=number)
+        kind, number = parse_target(params.target)
+        entries = entries.filter(target_type=LOG_TARGETS[kind], target_id=str(number))
     return entries
 
 

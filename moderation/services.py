@@ -22,6 +22,7 @@ from rest_framework import status
 
 from accounts.models import User
 from accounts.permissions import can_write
+from accounts.selectors import member_get
 from accounts.services import (
     member_ban,
     member_suspend,
@@ -32,11 +33,12 @@ from accounts.services import (
 )
 from core import audit, ratelimit
 from core.errors import DomainError
-from core.hiding import Hidden, sees_hidden
+from core.hiding import Hidden
 from core.ids import id_from
 from core.live import publish
 from core.text import has_visible_text, moment
 from discussion.models import Comment
+from discussion.selectors import comment_get
 from discussion.services import (
     comment_moderate_edit,
     comment_remove,
@@ -56,6 +58,7 @@ from ideas.services import (
 from moderation import events
 from moderation.models import (
     APPEAL_MAX,
+    HIDING,
     NOTE_MAX,
     REASON_MAX,
     Action,
@@ -69,6 +72,7 @@ from moderation.models import (
     FlagReason,
     FlagStatus,
     TargetKind,
+    parse_target,
 )
 from moderation.permissions import (
     can_appeal,
@@ -82,7 +86,6 @@ from notifications.models import Kind
 from notifications.services import Notice, notify
 from pipeline.services import internal_note_add
 
-_TARGET = re.compile(r"(idea|comment|member):([0-9]{1,19})")
 _IDEA_LINK = re.compile(r"(?:https?://[^/\s]+)?/ideas/([0-9]{1,19})/?(?:[#?].*)?")
 
 # The actions a case on each kind of target can end in.
@@ -111,10 +114,13 @@ ACTIONS = {
     TargetKind.MEMBER: [ActionKind.DISMISS, ActionKind.HIDE, ActionKind.WARN, ActionKind.SUSPEND, ActionKind.BAN],
 }
 APPEAL_ACTIONS = [ActionKind.UPHOLD, ActionKind.OVERTURN]
-# Hidden pending review, content stays hidden (now by the moderator) after these; every other decision but a
-# deletion shows it again.
-KEEP_HIDDEN = frozenset({ActionKind.HIDE, ActionKind.SUSPEND, ActionKind.BAN})
+# Content hidden pending review stays hidden (now by the moderator) after the HIDING actions; every other
+# decision but a deletion shows it again. Sanctions are about the author, and are recorded on them.
 SANCTIONS = frozenset({ActionKind.WARN, ActionKind.SUSPEND, ActionKind.BAN})
+
+
+# Why content hidden by members' flags is hidden, as its author reads it.
+PENDING_REVIEW = _lazy("Members flagged it; a moderator will review it soon.")
 
 
 class TargetNotFound(DomainError):
@@ -178,35 +184,37 @@ def _bad_target() -> ValidationError:
 
 
 def target_of(text: str, *, viewer) -> Target:
-    """The target named "idea:12", "comment:7" or "member:3", if the viewer may see it (TargetNotFound if not)."""
-    match = _TARGET.fullmatch(text.strip()) if isinstance(text, str) else None
-    if match is None or id_from(match[2]) is None:
+    """The target named "idea:12", "comment:7" or "member:3", if the viewer may see it (TargetNotFound if not):
+    each kind read through its own app's rule of who sees what."""
+    parsed = parse_target(text)
+    if parsed is None:
         raise _bad_target()
-    kind, pk = match[1], int(match[2])
+    kind, pk = parsed
     key = f"{kind}:{pk}"
-    if kind == TargetKind.IDEA:
-        idea = Idea.objects.visible_to(viewer).select_related("author").filter(pk=pk).first()
-        if idea is None:
-            raise TargetNotFound()
-        return Target(kind, key, idea, idea.author)
-    if kind == TargetKind.COMMENT:
-        comment = (
-            Comment.objects.visible_to(viewer).select_related("author").filter(pk=pk, deleted_at__isnull=True).first()
-        )
-        if comment is None or (comment.is_hidden and not sees_hidden(viewer, comment.author_id)):
-            raise TargetNotFound()
-        return Target(kind, key, comment, comment.author)
-    member = User.objects.filter(pk=pk, is_active=True).first()
-    if member is None:
-        raise TargetNotFound()
-    return Target(kind, key, member, member)
+    try:
+        if kind == TargetKind.IDEA:
+            idea = Idea.objects.visible_to(viewer).select_related("author").get(pk=pk)
+            return Target(kind, key, idea, idea.author)
+        if kind == TargetKind.COMMENT:
+            comment = comment_get(pk=pk, viewer=viewer)
+            if comment.concealed:
+                raise TargetNotFound()
+            return Target(kind, key, comment, comment.author)
+        member = member_get(pk=pk)
+        return Target(kind, key, member, member)
+    except (Idea.DoesNotExist, Comment.DoesNotExist, User.DoesNotExist):
+        raise TargetNotFound() from None
 
 
 def _original_of(value, *, viewer, target: Target) -> Idea:
     """The idea a duplicate repeats, named by its id, "idea:<id>" or its address."""
     text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
-    match = _IDEA_LINK.fullmatch(text) or _TARGET.fullmatch(text)
-    pk = id_from(match.groups()[-1]) if match and (match.re is _IDEA_LINK or match[1] == "idea") else id_from(text)
+    if link := _IDEA_LINK.fullmatch(text):
+        pk = id_from(link[1])
+    elif parsed := parse_target(text):
+        pk = parsed[1] if parsed[0] == TargetKind.IDEA else None
+    else:
+        pk = id_from(text)
     original = Idea.objects.visible_to(viewer).filter(pk=pk).first() if pk else None
     if original is None:
         raise _field_error("original", _("Give the address or number of the idea this one repeats."))
@@ -268,22 +276,30 @@ def _tell_author(*, action: Action, headline: str, target: Target) -> None:
     """The author hears of every action on what they wrote, with the reason (kind "moderation", always on)."""
     if action.subject_id is None or action.subject_id == action.actor_id:
         return
-    idea = _idea_of(target)
-    notify(
+    _notify_author(
+        target,
+        recipient_id=action.subject_id,
         event=f"moderation.action:{action.pk}",
-        notices=[
-            Notice(
-                recipient_id=action.subject_id,
-                kind=Kind.MODERATION,
-                idea_id=idea.pk if idea is not None else None,
-                actor_id=None,
-                subject=f"moderation:{action.pk}",
-                link=action_link(action),
-                excerpt=action.reason,
-                action=headline,
-            )
-        ],
+        subject=f"moderation:{action.pk}",
+        link=action_link(action),
+        excerpt=action.reason,
+        headline=headline,
     )
+
+
+def _notify_author(target: Target, *, recipient_id: int, event: str, subject: str, link: str, excerpt: str,
+                   headline: str) -> None:  # fmt: skip
+    idea = _idea_of(target)
+    notice = Notice(
+        recipient_id=recipient_id,
+        kind=Kind.MODERATION,
+        idea_id=idea.pk if idea is not None else None,
+        subject=subject,
+        link=link,
+        excerpt=excerpt,
+        action=headline,
+    )
+    notify(event=event, notices=[notice])
 
 
 def action_link(action: Action) -> str:
@@ -337,7 +353,7 @@ def flag_create(*, actor: User, target: str, reason: str, note: str = "", origin
         case.flagged_at = flag.created_at
         hide = not case.hid_content and found.hidden == Hidden.NO and case.weight >= settings.FLAG_HIDE_WEIGHT
         if hide:
-            _set_hidden(found, Hidden.PENDING, _("Members flagged it; a moderator will review it soon."))
+            _set_hidden(found, Hidden.PENDING, str(PENDING_REVIEW))
             case.hid_content = True
         case.save(update_fields=["weight", "flag_count", "flagged_at", "hid_content"])
         if hide and found.author is not None:
@@ -347,25 +363,15 @@ def flag_create(*, actor: User, target: str, reason: str, note: str = "", origin
 
 
 def _tell_pending(case: Case, target: Target) -> None:
-    idea = _idea_of(target)
-    notify(
+    _notify_author(
+        target,
+        recipient_id=target.author.pk,
         event=f"moderation.pending:{case.pk}",
-        notices=[
-            Notice(
-                recipient_id=target.author.pk,
-                kind=Kind.MODERATION,
-                idea_id=idea.pk if idea is not None else None,
-                subject=f"moderation:case:{case.pk}",
-                link=_content_link(target),
-                excerpt=_("Members flagged it; a moderator will review it soon."),
-                action="pending",
-            )
-        ],
+        subject=f"moderation:case:{case.pk}",
+        link=target.obj.get_absolute_url(),
+        excerpt=str(PENDING_REVIEW),
+        headline="pending",
     )
-
-
-def _content_link(target: Target) -> str:
-    return target.obj.get_absolute_url()
 
 
 def _decided(case: Case) -> AlreadyDecided:
@@ -465,7 +471,7 @@ def _decide_flags(*, actor, case, target, action, reason, days, original, title,
     hidden_by_flags = case.hid_content and target.hidden == Hidden.PENDING
     if action == ActionKind.DELETE:
         _delete(target)
-    elif action == ActionKind.HIDE or (action in KEEP_HIDDEN and hidden_by_flags):
+    elif action == ActionKind.HIDE or (action in HIDING and hidden_by_flags):
         _set_hidden(target, Hidden.BY_MODERATOR, reason)
     elif hidden_by_flags:
         _set_hidden(target, Hidden.NO)
@@ -625,7 +631,7 @@ def _decide_appeal(*, actor: User, case: Case, target: Target, action: str, reas
 def _undo(action: Action, target: Target, *, moderator: User, reason: str) -> None:
     """Put back what the action changed (an appeal granted)."""
     kind = action.action
-    if kind == ActionKind.HIDE or (kind in KEEP_HIDDEN and target.hidden == Hidden.BY_MODERATOR):
+    if kind == ActionKind.HIDE or (kind in HIDING and target.hidden == Hidden.BY_MODERATOR):
         _set_hidden(target, Hidden.NO)
     if kind == ActionKind.DELETE and target.obj.is_deleted:
         if target.kind == TargetKind.IDEA:
@@ -640,7 +646,7 @@ def _undo(action: Action, target: Target, *, moderator: User, reason: str) -> No
         else:
             comment_restore_version(comment=target.obj, body=action.data["body"])
     elif kind == ActionKind.LOCK:
-        idea_lock_comments(idea=Idea(pk=action.data["idea"]), locked=False)
+        idea_lock_comments(idea=_idea_of(target), locked=False)
     elif kind == ActionKind.DUPLICATE and not target.obj.is_deleted:
         internal_note_add(
             actor=moderator,
@@ -648,11 +654,11 @@ def _undo(action: Action, target: Target, *, moderator: User, reason: str) -> No
             body=_("On appeal, a moderator withdrew the marking of this idea as a duplicate: %(reason)s")
             % {"reason": reason},
         )
-    elif kind == ActionKind.SUSPEND and action.subject is not None:
-        until = datetime.fromisoformat(action.data["until"])
-        member_unsuspend(member=User.objects.select_for_update().get(pk=action.subject_id), until=until)
-    elif kind == ActionKind.BAN and action.subject is not None:
-        member_unban(member=User.objects.select_for_update().get(pk=action.subject_id))
+    # The member a sanction was about is the content's author, locked with the target (_case_target).
+    elif kind == ActionKind.SUSPEND and target.author is not None:
+        member_unsuspend(member=target.author, until=datetime.fromisoformat(action.data["until"]))
+    elif kind == ActionKind.BAN and target.author is not None:
+        member_unban(member=target.author)
 
 
 # Early warning: a moderator acknowledges an alert (moderation/warning.py raises them).
