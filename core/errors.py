@@ -48,6 +48,9 @@ def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(fields)
+    elif isinstance(exc, DomainError) and getattr(exc, "field", None):
+        # A rule about one parameter (a list's sort, cursor or page size): invalid input, named as a field.
+        exc = exceptions.ValidationError({exc.field: [exc.message]})
     elif isinstance(exc, DomainError):
         headers = {"Retry-After": str(exc.retry_after)} if getattr(exc, "retry_after", None) else None
         return Response({"detail": exc.message, "code": exc.code}, status=exc.status_code, headers=headers)

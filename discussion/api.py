@@ -16,7 +16,6 @@ from discussion import selectors, services
 from discussion.models import COMMENT_MAX, Comment
 from ideas.api import AuthorSerializer, idea_not_found
 from ideas.models import Idea
-from ideas.selectors import BadListParameter
 from ideas.services import REASON_MAX
 
 
@@ -156,10 +155,7 @@ class ThreadView(_CommentMixin, APIView):
     )
     def get(self, request, pk: int):
         idea = self._idea()
-        try:
-            params = selectors.thread_params(request.query_params)
-        except BadListParameter as error:
-            raise serializers.ValidationError({error.field: [error.message]}) from None
+        params = selectors.thread_params(request.query_params)
         page = selectors.thread(
             idea=idea, viewer=request.user, order=params.order, cursor=params.cursor, size=params.size
         )

@@ -127,11 +127,7 @@ class IdeaKeysetPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        try:
-            params = selectors.list_params(request.query_params)
-        except selectors.BadListParameter as error:
-            raise serializers.ValidationError({error.field: [error.message]}) from None
-        self.page = selectors.idea_page(queryset, params)
+        self.page = selectors.idea_page(queryset, selectors.list_params(request.query_params))
         return self.page.rows
 
     def get_paginated_response(self, data):

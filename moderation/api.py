@@ -6,6 +6,7 @@ import csv
 from collections.abc import AsyncIterator, Iterable, Iterator
 
 from asgiref.sync import sync_to_async
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.handlers.asgi import ASGIRequest
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +23,7 @@ from core.paging import key_type
 from core.permissions import VerdictPermission
 from core.schema import error_response
 from ideas.models import BODY_MAX, TITLE_MAX
-from ideas.selectors import BadListParameter, list_cursor, page_size
+from ideas.selectors import list_cursor, page_size
 from moderation import selectors, services
 from moderation.models import (
     APPEAL_MAX,
@@ -68,12 +69,8 @@ def action_not_found() -> NotFound:
 
 def _page_params(request, *, model, field: str, default: int, maximum: int) -> tuple[str | None, int]:
     """?cursor= and ?page_size= of a list, or 400 naming the one that is wrong."""
-    try:
-        size = page_size(request.query_params, default=default, maximum=maximum)
-        cursor = list_cursor(request.query_params, key=key_type(model, field))
-    except BadListParameter as error:
-        raise serializers.ValidationError({error.field: [error.message]}) from None
-    return cursor, size
+    size = page_size(request.query_params, default=default, maximum=maximum)
+    return list_cursor(request.query_params, key=key_type(model, field)), size
 
 
 def _next(request, cursor: str | None) -> str | None:
@@ -334,13 +331,18 @@ class ActionPageSerializer(serializers.Serializer):
     results = ActionSerializer(many=True)
 
 
-def _case(request, pk: int) -> Case:
+def _got(read, pk: int, not_found: NotFound):
+    """What `read(pk)` finds, or `not_found` (404) for an id no row can have or a row the reader may not see."""
     if not is_id(pk):
-        raise case_not_found()
+        raise not_found
     try:
-        return selectors.case_get(pk=pk, viewer=request.user)
-    except Case.DoesNotExist:
-        raise case_not_found() from None
+        return read(pk)
+    except ObjectDoesNotExist:
+        raise not_found from None
+
+
+def _case(request, pk: int) -> Case:
+    return _got(lambda pk: selectors.case_get(pk=pk, viewer=request.user), pk, case_not_found())
 
 
 _CONFLICT = {409: error_response(409)}
@@ -447,12 +449,7 @@ class ActionView(APIView):
 
     @extend_schema(responses=ActionSerializer)
     def get(self, request, pk: int):
-        if not is_id(pk):
-            raise action_not_found()
-        try:
-            action = selectors.action_get(pk=pk, viewer=request.user)
-        except Action.DoesNotExist:
-            raise action_not_found() from None
+        action = _got(lambda pk: selectors.action_get(pk=pk, viewer=request.user), pk, action_not_found())
         return Response(ActionSerializer(action, context={"request": request}).data)
 
 
@@ -496,13 +493,6 @@ class LogPageSerializer(serializers.Serializer):
     results = LogEntrySerializer(many=True)
 
 
-def _log_params(request, **extra) -> selectors.LogParams:
-    try:
-        return selectors.log_params(request.query_params, **extra)
-    except BadListParameter as error:
-        raise serializers.ValidationError({error.field: [error.message]}) from None
-
-
 class AuditLogView(APIView):
     """The audit log: every moderator and product-team action, newest first, filtered by actor, action and
     target; `next` is the following page. The same rows as CSV: /api/v1/moderation/log.csv."""
@@ -512,17 +502,14 @@ class AuditLogView(APIView):
     @extend_schema(
         parameters=[
             *LOG_FILTERS,
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 200"),
+            *_page_parameters(selectors.LOG_PAGE_MAX),
         ],
         responses={200: LogPageSerializer, 403: error_response(403)},
     )
     def get(self, request):
-        page = selectors.audit_log(viewer=request.user, params=_log_params(request))
-        cursor = page.next_cursor
-        later = replace_query_param(request.build_absolute_uri(), "cursor", cursor) if cursor else None
+        page = selectors.audit_log(viewer=request.user, params=selectors.log_params(request.query_params))
         results = LogEntrySerializer(page.rows, many=True, context={"request": request}).data
-        return Response({"next": later, "results": results})
+        return Response({"next": _next(request, page.next_cursor), "results": results})
 
 
 CSV_HEADER = ["time", "actor_id", "actor_name", "action", "target", "reason"]
@@ -584,7 +571,7 @@ class AuditLogCsvView(APIView):
         },
     )
     def get(self, request):
-        params = _log_params(request)
+        params = selectors.log_params(request.query_params)
         chunks = csv_lines(selectors.audit_log_all(viewer=request.user, params=params))
         content = _each_in_a_thread(chunks) if isinstance(request._request, ASGIRequest) else chunks
         response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
@@ -604,11 +591,6 @@ class AlertIdeaSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(idea.get_absolute_url())
 
 
-class AlertMemberSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField(source="public_name")
-
-
 class AlertSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     scope = serializers.ChoiceField(choices=AlertScope.choices, help_text=_("One idea, or the whole site."))
@@ -621,7 +603,7 @@ class AlertSerializer(serializers.Serializer):
     idea = AlertIdeaSerializer(allow_null=True)
     raised_at = serializers.DateTimeField()
     acknowledged_at = serializers.DateTimeField(allow_null=True)
-    acknowledged_by = AlertMemberSerializer(allow_null=True)
+    acknowledged_by = PersonSerializer(allow_null=True)
 
 
 class AlertPageSerializer(serializers.Serializer):
@@ -654,9 +636,8 @@ class AlertListView(APIView):
             cursor=query.validated_data.get("cursor"),
             size=query.validated_data["page_size"],
         )
-        following = page.next_cursor and replace_query_param(request.build_absolute_uri(), "cursor", page.next_cursor)
         results = AlertSerializer(page.rows, many=True, context={"request": request}).data
-        return Response({"next": following or None, "results": results})
+        return Response({"next": _next(request, page.next_cursor), "results": results})
 
 
 class AlertAcknowledgeView(APIView):
@@ -666,7 +647,6 @@ class AlertAcknowledgeView(APIView):
 
     @extend_schema(request=None, responses={200: AlertSerializer, 409: error_response(409)})
     def post(self, request, pk: int):
-        if not is_id(pk):
-            raise NotFound(_("No such alert."))
-        alert = services.alert_acknowledge(actor=request.user, alert=selectors.alert_get(pk=pk, viewer=request.user))
+        alert = _got(lambda pk: selectors.alert_get(pk=pk, viewer=request.user), pk, NotFound(_("No such alert.")))
+        alert = services.alert_acknowledge(actor=request.user, alert=alert)
         return Response(AlertSerializer(alert, context={"request": request}).data)

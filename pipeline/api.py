@@ -19,7 +19,6 @@ from ideas import selectors as idea_selectors
 from ideas.api import AuthorSerializer, idea_not_found
 from ideas.filters import CategoryField
 from ideas.models import Category, Idea, Status
-from ideas.selectors import BadListParameter
 from pipeline import selectors, services
 from pipeline.models import NOTE_MAX, InternalNote
 from pipeline.permissions import can_move, can_see_internal_notes
@@ -335,10 +334,7 @@ class TriageView(APIView):
     )
     def get(self, request):
         category = _category(request.query_params.get("category"))
-        try:
-            params = selectors.triage_params(request.query_params, category=category)
-        except BadListParameter as error:
-            raise serializers.ValidationError({error.field: [error.message]}) from None
+        params = selectors.triage_params(request.query_params, category=category)
         page = selectors.triage(viewer=request.user, params=params)
         cursor = page.next_cursor
         later = replace_query_param(request.build_absolute_uri(), "cursor", cursor) if cursor else None
