@@ -47,6 +47,9 @@ DEFAULT_DELIVERY = {
 }
 # Kinds a member cannot turn off or put in a digest: a moderator's action on their content, with its reason.
 ALWAYS_ON = frozenset({Kind.MODERATION})
+# Kinds about the recipient's own content: in sight whatever became of the idea (deleted, hidden), never
+# concealed with what they quote, and e-mailed all the same.
+ABOUT_OWN_CONTENT = frozenset({Kind.MODERATION})
 # The kinds a member chooses the e-mail of, in their order.
 CHOOSABLE = [kind for kind in Kind if kind not in ALWAYS_ON]
 
@@ -98,7 +101,9 @@ class NotificationQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(recipient=user, concealed=False).filter(
-            Q(idea__isnull=True) | Q(kind=Kind.MODERATION) | Q(idea__in=Idea.objects.visible_to(user).values("pk"))
+            Q(idea__isnull=True)
+            | Q(kind__in=ABOUT_OWN_CONTENT)
+            | Q(idea__in=Idea.objects.visible_to(user).values("pk"))
         )
 
     def unread(self) -> "NotificationQuerySet":
@@ -108,7 +113,7 @@ class NotificationQuerySet(models.QuerySet):
         """Notifications about an idea that is no longer there for everyone (deleted, later hidden):
         their e-mails are not sent, so no e-mail quotes what the page no longer shows. A moderator's action
         on the recipient's own content is told whatever became of it."""
-        gone = self.filter(idea__isnull=False).exclude(kind=Kind.MODERATION)
+        gone = self.filter(idea__isnull=False).exclude(kind__in=ABOUT_OWN_CONTENT)
         return gone.exclude(idea__in=Idea.objects.visible().values("pk")) | self.filter(concealed=True)
 
 
@@ -189,7 +194,7 @@ class Notification(models.Model):
             "actor": self.actor.public_name if self.actor else gettext("A deleted member"),
             "title": self.idea.title if self.idea else "",
             "n": self.count,
-            "status": Status(self.status).label if self.status in Status.values else "",
+            "status": self.get_status_display(),
         }
         if self.kind == Kind.STATUS_CHANGE and self.status == Status.MERGED and self.idea and self.idea.merged_into:
             if not self.idea.merged_into.is_public:  # hidden by moderation (or gone): not named

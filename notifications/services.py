@@ -18,6 +18,7 @@ from core.live import publish
 from ideas.models import Idea
 from notifications import events, tasks
 from notifications.models import (
+    ABOUT_OWN_CONTENT,
     BATCHED,
     CHOOSABLE,
     DEFAULT_DELIVERY,
@@ -167,7 +168,7 @@ def notifications_forget(*, subject: str) -> None:
 def notifications_conceal(*, subject: str, concealed: bool) -> None:
     """What `subject` points to was hidden by moderation (or shown again): its notifications leave sight,
     and their e-mails are held (out_of_sight), until it is shown again. Its author is told otherwise."""
-    Notification.objects.filter(subject=subject).exclude(kind=Kind.MODERATION).update(concealed=concealed)
+    Notification.objects.filter(subject=subject).exclude(kind__in=ABOUT_OWN_CONTENT).update(concealed=concealed)
 
 
 def notifications_reword(*, subject: str, excerpt: str, unmentioned: Iterable[int] = ()) -> None:
