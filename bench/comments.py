@@ -29,7 +29,18 @@ import time
 from datetime import datetime
 
 from aiosmtpd.controller import Controller
-from common import ROOT, daphne_command, django_script, free_port, server_env, start, stop, wait_for_port
+from common import (
+    ROOT,
+    daphne_command,
+    django_script,
+    free_port,
+    launch_chromium,
+    percentile,
+    server_env,
+    start,
+    stop,
+    wait_for_port,
+)
 from playwright.sync_api import sync_playwright
 
 SEED = """
@@ -162,11 +173,6 @@ def page_seconds(port: int, idea: int, times: int = 20) -> float:
     return statistics.median(durations)
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 WATCH = """
 window.__seen = {};
 new MutationObserver((records) => {
@@ -184,11 +190,7 @@ def browser_latency(port: int, token: str, idea: int, comments: int) -> list[flo
     """Milliseconds from each comment's commit to its element on an open idea page in Chromium."""
     latencies = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
-        )  # fmt: skip
+        browser = launch_chromium(playwright)
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{port}/ideas/{idea}/")
         page.wait_for_selector("html[data-live='subscribed']")

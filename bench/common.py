@@ -36,9 +36,10 @@ def server_env(database_url: str, redis_url: str | None = None) -> dict:
         SECRET_KEY="bench-only-secret-" + "x9" * 20,
         SECURE_COOKIES="false",
         SECURE_SSL_REDIRECT="false",
-        # Benchmarks measure speed, not the per-member write limits.
+        # Benchmarks measure speed, not the per-member write limits nor those of new accounts.
         WRITE_RATE_LIMITS="{}",
         API_WRITE_RATE="",
+        NEW_ACCOUNT_HOURS="0",
         DATABASE_URL=database_url,
         ALLOWED_HOSTS="127.0.0.1",
         LOG_LEVEL="WARNING",
@@ -133,6 +134,32 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
         process.wait()
     Path(process.log_path).unlink(missing_ok=True)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The value at `fraction` (0.5: the median) of the values, nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium (CHROMIUM_PATH), never a downloaded browser, quiet: no network of its own."""
+    return playwright.chromium.launch(
+        executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+              "--disable-sync"],
+    )  # fmt: skip
+
+
+def bench_database(workdir: str, name: str, *, postgres: bool) -> tuple[str, callable]:
+    """The database to measure on: DATABASE_URL when it is PostgreSQL, a throwaway PostgreSQL cluster with
+    `postgres`, else SQLite in `workdir`; and how to stop what was started (None when nothing was)."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    if postgres and not database_url.startswith("postgres"):
+        return start_postgres(workdir)
+    if database_url.startswith("postgres"):
+        return database_url, None
+    return f"sqlite:///{workdir}/{name}.sqlite3", None
 
 
 if __name__ == "__main__":

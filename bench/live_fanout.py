@@ -37,15 +37,10 @@ from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 
-from common import ROOT, daphne_command, free_port, server_env, start, stop, wait_for_port
+from common import ROOT, daphne_command, free_port, percentile, server_env, start, stop, wait_for_port
 from websockets.asyncio.client import connect
 
 PYTHON = sys.executable
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def prepare_database(database: str) -> tuple[int, str]:

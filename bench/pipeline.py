@@ -17,7 +17,6 @@ cluster) or with DATABASE_URL set; everything on 127.0.0.1.
 import argparse
 import http.client
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -28,12 +27,13 @@ import time
 
 from common import (
     ROOT,
+    bench_database,
     daphne_command,
     django_script,
     free_port,
+    launch_chromium,
     server_env,
     start,
-    start_postgres,
     start_redis,
     stop,
     wait_for_port,
@@ -241,11 +241,7 @@ def live_latency(database_url: str, ids: list[int]) -> tuple[list[float], list[f
             subscriber.start()
             page = None
             if roadmap_page_exists(port):
-                browser = playwright.chromium.launch(
-                    executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                          "--disable-component-update", "--disable-sync"],
-                )  # fmt: skip
+                browser = launch_chromium(playwright)
                 page = browser.new_page()
                 page.goto(f"http://127.0.0.1:{port}/roadmap/")
                 page.wait_for_selector("html[data-live='subscribed']")
@@ -276,11 +272,7 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="idea-forum-pipeline-")
-    stop_postgres = None
-    database_url = os.environ.get("DATABASE_URL", "")
-    if args.postgres and not database_url.startswith("postgres"):
-        database_url, stop_postgres = start_postgres(workdir)
-    database_url = database_url or f"sqlite:///{workdir}/pipeline.sqlite3"
+    database_url, stop_postgres = bench_database(workdir, "pipeline", postgres=args.postgres)
     engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
     try:
         print(f"{engine}: seeding …", flush=True)
