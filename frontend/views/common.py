@@ -3,9 +3,11 @@ service called for a form."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import TypeVar
 
 from django import forms
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import render
@@ -31,6 +33,24 @@ def get_idea(pk: int, viewer=None) -> Idea:
         return selectors.idea_get(pk=pk, viewer=viewer)
     except Idea.DoesNotExist:
         raise no_such_idea() from None
+
+
+def requires(rule):
+    """A page for those `rule(user=...)` allows (a permission of the apps): a visitor signs in first, anyone
+    else refused gets the rule's reason as the 403 page."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            verdict = rule(user=request.user)
+            if not verdict:
+                return refused(request, verdict.error)
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate
 
 
 def safe_next(request, candidate: str, fallback: str) -> str:

@@ -15,7 +15,7 @@ from accounts.permissions import is_suspended
 from core.hiding import Hidden
 from core.paging import BadCursor
 from frontend.forms import AppealForm, DecideForm, FlagForm
-from frontend.views.common import answer, attempt, refused, safe_next
+from frontend.views.common import answer, attempt, refused, requires, safe_next
 from moderation import selectors, services
 from moderation.models import Action, Case
 from moderation.permissions import can_appeal, can_decide, can_flag, can_moderate, can_see_moderation
@@ -78,11 +78,6 @@ def flag(request):
     return answer(render(request, "moderation/flag.html", context, status=status), limited)
 
 
-def _queue_refusal(request):
-    verdict = can_see_moderation(user=request.user)
-    return None if verdict else refused(request, verdict.error)
-
-
 def _case_view(case: Case, viewer, form: DecideForm | None = None) -> Case:
     """The case with what the page shows of it: its decide form (for moderators), its target's text."""
     case.author_suspended = case.author is not None and is_suspended(case.author)
@@ -100,13 +95,10 @@ def _paged(read, cursor: str | None):
         return read(None), [error.message]
 
 
-@login_required
+@requires(can_see_moderation)
 @require_GET
 def queue(request):
     """The moderators' queue: open cases, heaviest then oldest, each with a form to decide it."""
-    refusal = _queue_refusal(request)
-    if refusal is not None:
-        return refusal
     cursor = request.GET.get("cursor") or None
     page, problems = _paged(lambda cursor: selectors.queue(viewer=request.user, cursor=cursor), cursor)
     cases = [_case_view(case, request.user) for case in page.rows]
@@ -129,28 +121,19 @@ def _get_case(request, pk: int) -> Case:
         raise Http404(_("No such case.")) from None
 
 
-@login_required
+@requires(can_see_moderation)
 @require_GET
 def case_detail(request, pk: int):
     """One case, open or decided: where a decision's errors and refusals are shown."""
-    refusal = _queue_refusal(request)
-    if refusal is not None:
-        return refusal
     return render(request, "moderation/case.html", {"case": _case_view(_get_case(request, pk), request.user)})
 
 
-@login_required
+@requires(can_moderate)
 @require_POST
 def case_decide(request, pk: int):
     """A moderator's decision on a case; errors come back on the case's page with what was typed, refusals
     (decided meanwhile, an appeal against one's own action, a sanction only an admin may give) with the
     case as it stands now."""
-    refusal = _queue_refusal(request)
-    if refusal is not None:
-        return refusal
-    verdict = can_moderate(user=request.user)
-    if not verdict:
-        return refused(request, verdict.error)
     case = _get_case(request, pk)
     form = DecideForm(request.POST, case=case)
     status, limited = 400, None

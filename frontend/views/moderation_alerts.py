@@ -1,7 +1,6 @@
 """Early warning pages: the open alerts, and a moderator acknowledging one (the form in moderation/_alerts.html)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,31 +8,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
-from frontend.views.common import refused, safe_next
+from frontend.views.common import refused, requires, safe_next
 from moderation import selectors, services
 from moderation.events import MODERATION
 from moderation.models import Alert
 from moderation.permissions import can_see_moderation
 
 
-@login_required
+@requires(can_see_moderation)
 @require_GET
 def moderation_alerts(request):
     """Moderators and staff: the alerts nobody has acknowledged yet, live."""
-    verdict = can_see_moderation(user=request.user)
-    if not verdict:
-        return refused(request, verdict.error)
     context = {"alerts": selectors.open_alerts(viewer=request.user), "live_topics": [MODERATION]}
     return render(request, "moderation/alerts.html", context)
 
 
-@login_required
+@requires(can_see_moderation)
 @require_POST
 def moderation_alert_acknowledge(request, pk: int):
     """A moderator acknowledges an alert; back to the page the form was on (the queue, or the alerts)."""
-    verdict = can_see_moderation(user=request.user)
-    if not verdict:
-        return refused(request, verdict.error)
     try:
         alert = selectors.alert_get(pk=pk, viewer=request.user)
     except Alert.DoesNotExist:

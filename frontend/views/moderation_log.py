@@ -1,24 +1,20 @@
 """The audit log page of moderators and staff: every moderator and product-team action, filtered, paged,
 with the same rows as CSV through the API."""
 
-from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from frontend.views.common import read_params, refused
+from frontend.views.common import read_params, requires
 from moderation import selectors
 from moderation.permissions import can_see_moderation
 
 
+@requires(can_see_moderation)
 @require_GET
 def moderation_log(request):
     """Who did what to which idea, comment or member, why and when, the latest first; "More" pages on and
     "Download CSV" takes every row the filters match. Visitors sign in; members get the 403 page."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not (verdict := can_see_moderation(user=request.user)):
-        return refused(request, verdict.error)
     params, query, problems = read_params(request.GET, selectors.log_params)
     page = selectors.audit_log(viewer=request.user, params=params)
     query.pop("cursor", None)
