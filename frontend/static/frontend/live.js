@@ -208,6 +208,13 @@ export function closeComments(fresh) {
 // see it: the page reads itself again. Its author and staff get it with the notice saying why; anyone
 // else gets the placeholder (answered as 404) in place of the idea and its conversation; a deleted
 // idea says it is gone.
+function showGone(article) {
+  const gone = document.getElementById("idea-gone");
+  gone.hidden = false;
+  article.classList.add("is-gone");
+  announce(gone.textContent.trim());
+}
+
 async function rereadIdeaPage(article) {
   const response = await fetch(window.location.href, { headers: { Accept: "text/html" }, credentials: "same-origin" });
   const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
@@ -219,10 +226,7 @@ async function rereadIdeaPage(article) {
     if (hadFocus) main.focus({ preventScroll: true });
     announce(placeholder.querySelector(".placeholder")?.textContent.trim() || "");
   } else if (response.status === 404) {
-    const gone = document.getElementById("idea-gone");
-    gone.hidden = false;
-    article.classList.add("is-gone");
-    announce(gone.textContent.trim());
+    showGone(article);
   } else if (response.ok) {
     applyRegions(fresh);
     closeComments(fresh);
@@ -268,10 +272,7 @@ export async function updateIdea(data, said = (title) => phrase("changed", { tit
   const article = document.querySelector(`article[data-idea-id="${data.id}"]`);
   if (article) {
     if (data.deleted) {
-      const gone = document.getElementById("idea-gone");
-      gone.hidden = false;
-      article.classList.add("is-gone");
-      announce(gone.textContent.trim());
+      showGone(article);
     } else if (data.hidden) {
       await rereadIdeaPage(article);
     } else {

@@ -4,7 +4,7 @@
 // conversation goes on). Each says in the live region where the idea is now.
 
 import { announce, phrase } from "./announce.js";
-import { closeComments, onEvent, refreshRegions, updateIdea } from "./live.js";
+import { onEvent, refreshRegions, updateIdea } from "./live.js";
 
 const HIGHLIGHT_MS = 2_000;
 
@@ -29,11 +29,6 @@ onEvent("status.changed", async (data) => {
   const said = (title) => phrase("statusChanged", { title, status: statusLabel(data.status) });
   if (document.getElementById("roadmap-board")) {
     await moveOnRoadmap(data, said);
-    return;
-  }
-  if (document.querySelector(`article[data-idea-id="${data.id}"]`)) {
-    closeComments(await refreshRegions());
-    announce(said(data.title));
     return;
   }
   await updateIdea(data, said);
