@@ -222,12 +222,13 @@ def idea_bulk_transition(
     return changes
 
 
-def _merge_target_error(idea: Idea, target: Idea | None, actor: User) -> str | None:
-    """Why `target` cannot take `idea` in, or None if it can."""
-    if target is None or target.is_deleted or not Idea.objects.visible_to(actor).filter(pk=target.pk).exists():
-        return _("There is no idea with that number to merge into.")
-    if target.pk == idea.pk:
-        return _("An idea cannot be merged into itself.")
+NO_MERGE_TARGET = _lazy("There is no idea with that number to merge into.")
+
+
+def _merge_target_error(target: Idea | None, actor: User) -> str | None:
+    """Why `target` cannot take an idea in (its own id was refused before), or None if it can."""
+    if target is None or not target.seen_by(actor):
+        return str(NO_MERGE_TARGET)
     if target.status == Status.MERGED:
         return _("“%(title)s” was itself merged into another idea: merge into that one.") % {"title": target.title}
     if target.status == Status.DECLINED:
@@ -248,7 +249,7 @@ def idea_merge(*, actor: User, idea: Idea, into: int, note: str, from_status: st
         _check_status(from_status, "from_status")
     checked = _note(note, required=True)
     if not is_id(into):
-        raise ValidationError({"into": [_("There is no idea with that number to merge into.")]})
+        raise ValidationError({"into": [str(NO_MERGE_TARGET)]})
     if into == idea.pk:
         raise ValidationError({"into": [_("An idea cannot be merged into itself.")]})
     ratelimit.check_write(actor=actor, action="idea_transition")
@@ -256,14 +257,14 @@ def idea_merge(*, actor: User, idea: Idea, into: int, note: str, from_status: st
         # Both rows locked, lowest id first, so two merges of the same pair cannot wait on each other.
         locked = {i.pk: i for i in Idea.objects.select_for_update().filter(pk__in=[idea.pk, into]).order_by("pk")}
         source, target = locked.get(idea.pk), locked.get(into)
-        if source is None or source.is_deleted or not Idea.objects.visible_to(actor).filter(pk=source.pk).exists():
+        if source is None or not source.seen_by(actor):
             raise Idea.DoesNotExist
         if from_status is not None and source.status != from_status:
             raise _moved_meanwhile(source)
         if not can_merge_from(source.status):
             values = {"title": source.title, "status": _label(source.status)}
             raise MoveNotAllowed(_("“%(title)s” is %(status)s: only an open idea can be merged.") % values)
-        if (why := _merge_target_error(source, target, actor)) is not None:
+        if (why := _merge_target_error(target, actor)) is not None:
             raise ValidationError({"into": [why]})
         members = tasks.audience(source)
         moved = votes_merge(source=source, target=target)
@@ -276,7 +277,7 @@ def idea_merge(*, actor: User, idea: Idea, into: int, note: str, from_status: st
             note=checked,
             verb="idea.merged",
             merged_into=target,
-            moved_votes=moved.moved,
+            moved_votes=moved,
             moved_followers=followers,
         )
         tasks.enqueue_merge_notices(change, members)

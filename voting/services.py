@@ -22,7 +22,6 @@ from voting.permissions import OwnIdea, VotingClosed, can_vote
 __all__ = [
     "OwnIdea",
     "VoteResult",
-    "VotesMerged",
     "VotingClosed",
     "vote_cast",
     "vote_toggle",
@@ -157,12 +156,6 @@ def votes_withdraw_all(*, member: User) -> None:
             publish(*events.vote_changed(idea))
 
 
-@dataclass(frozen=True)
-class VotesMerged:
-    moved: int  # votes now on the target that were on the source
-    dropped: int  # votes of members who had voted on the target too (or wrote it): the target's stays
-
-
 def _recount(idea: Idea, trending: float) -> None:
     """Set the idea's counts from its votes as they now are, and its sort keys from those counts."""
     counts = Vote.objects.filter(idea=idea).aggregate(
@@ -176,19 +169,20 @@ def _recount(idea: Idea, trending: float) -> None:
     idea.save(update_fields=["upvotes", "downvotes", "score", "hot", "wilson", "trending", "updated_at"])
 
 
-def votes_merge(*, source: Idea, target: Idea) -> VotesMerged:
+def votes_merge(*, source: Idea, target: Idea) -> int:
     """Move the votes of `source` to `target` (a merge), in set-based SQL whatever their number: a
     member who voted on both keeps the vote on `target`, and the target's author never gets a vote on
     their own idea; both ideas' counts and sort keys are exact afterwards. Runs in the caller's
-    transaction, which holds both ideas' row locks (so no vote comes or goes meanwhile)."""
+    transaction, which holds both ideas' row locks (so no vote comes or goes meanwhile). How many votes
+    moved."""
     on_source = Vote.objects.filter(idea=source)
     kept = Q(voter_id__in=Vote.objects.filter(idea=target).values("voter_id"))
     if target.author_id is not None:
         kept |= Q(voter_id=target.author_id)
     leaving_up = list(on_source.filter(value=Vote.Value.UP).values_list("updated_at", flat=True))
     arriving_up = list(on_source.filter(value=Vote.Value.UP).exclude(kept).values_list("updated_at", flat=True))
-    dropped, _by_model = on_source.filter(kept).delete()
+    on_source.filter(kept).delete()  # the member's vote on the target stays
     moved = on_source.update(idea=target)
     _recount(source, ranking.trending_remove_all(source.trending, leaving_up))
     _recount(target, ranking.trending_add_all(target.trending, arriving_up))
-    return VotesMerged(moved=moved, dropped=dropped)
+    return moved
