@@ -114,10 +114,7 @@ def close_member_sockets(member_id: int) -> None:
 
 def _send_close(member_id: int) -> None:
     message = {"type": "live.close_member", "topic": MEMBERS, "member": member_id}
-    if _relaying():
-        _relay_messages([(MEMBERS, message)])
-    else:
-        _send_to_group(MEMBERS, message, "a close of a member's sockets")
+    _send_control(MEMBERS, message, "a close of a member's sockets")
 
 
 def _message(event: LiveEvent) -> dict:
@@ -137,10 +134,16 @@ def _recheck_message(topic: str) -> dict:
 
 
 def _send_recheck(topic: str) -> None:
+    _send_control(topic, _recheck_message(topic), "a re-check")
+
+
+def _send_control(topic: str, message: dict, what: str) -> None:
+    """An order to every process's hub (re-check a topic, close a member's sockets): through the layer, or
+    relayed through the database from a process that serves no sockets."""
     if _relaying():
-        _relay_messages([(topic, _recheck_message(topic))])
+        _relay_messages([(topic, message)])
     else:
-        _send_to_group(topic, _recheck_message(topic), "a re-check")
+        _send_to_group(topic, message, what)
 
 
 # The relay: a process that serves no sockets (the task worker) cannot reach the sockets of the web
