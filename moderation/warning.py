@@ -141,17 +141,22 @@ def _fold_ideas(series: str, counts: dict[int, int], hour: datetime, *, armed: b
         else:
             by_count[count].append(row.pk)
     Baseline.objects.bulk_create(new, batch_size=500)
-    alpha = settings.EARLY_WARNING_ALPHA
     for count, pks in by_count.items():
-        diff = Value(float(count)) - F("mean")
         for chunk in batched(pks, CHUNK):
-            Baseline.objects.filter(pk__in=chunk).update(
-                mean=F("mean") + diff * alpha,
-                variance=(F("variance") + diff * diff * alpha) * (1 - alpha),
-                hours=F("hours") + 1,
-                hour=hour,
-            )
+            Baseline.objects.filter(pk__in=chunk).update(**_folded_in_sql(count, hour))
     return spikes
+
+
+def _folded_in_sql(count: int, hour: datetime) -> dict:
+    """_fold as an UPDATE's right-hand sides (each reads the row as it was): the same count for every row."""
+    alpha = settings.EARLY_WARNING_ALPHA
+    diff = Value(float(count)) - F("mean")
+    return {
+        "mean": F("mean") + diff * alpha,
+        "variance": (F("variance") + diff * diff * alpha) * (1 - alpha),
+        "hours": F("hours") + 1,
+        "hour": hour,
+    }
 
 
 def _alert(scope: str, idea_id: int | None, series: str, hour: datetime, count: int, row: Baseline) -> Alert:
@@ -170,13 +175,7 @@ def _alert(scope: str, idea_id: int | None, series: str, hour: datetime, count: 
 def _decay(hour: datetime) -> None:
     """Every baseline not folded this hour had no events in it: fold in a zero, all in one UPDATE (the
     right-hand sides read the row as it was), then forget the ideas' baselines that decayed to nothing."""
-    alpha = settings.EARLY_WARNING_ALPHA
-    Baseline.objects.filter(hour__lt=hour).update(
-        mean=F("mean") * (1 - alpha),
-        variance=(F("variance") + F("mean") * F("mean") * alpha) * (1 - alpha),
-        hours=F("hours") + 1,
-        hour=hour,
-    )
+    Baseline.objects.filter(hour__lt=hour).update(**_folded_in_sql(0, hour))
     Baseline.objects.filter(scope=AlertScope.IDEA, hour=hour, mean__lt=FORGET_BELOW).delete()
 
 
