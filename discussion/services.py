@@ -311,23 +311,24 @@ def comment_moderate_edit(*, comment: Comment, body: str) -> Comment:
     """A moderator's edit: the version before is kept, and the comment is marked as edited by a moderator.
     Nobody is told of the mentions it adds: a moderator's edit mentions no one."""
     rendered = _Rendered(body)
-    idea, comment = _for_moderation(comment)
-    _keep_revision(comment)
-    comment.body, comment.body_html = rendered.body, rendered.html
-    comment.edited_at = comment.moderated_at = timezone.now()
-    comment.save(update_fields=["body", "body_html", "edited_at", "moderated_at"])
-    notifications_reword(subject=f"comment:{comment.pk}", excerpt=tasks.excerpt(comment))
-    publish(*events.comment_changed(comment, idea=idea, comment_count=idea.comment_count))
-    return comment
+    now = timezone.now()
+    return _rewrite(comment, {"body": rendered.body, "body_html": rendered.html, "edited_at": now, "moderated_at": now})
 
 
 def comment_restore_version(*, comment: Comment, body: str) -> Comment:
     """Undo a moderator's edit (an appeal granted): the author's words are back, the edit mark goes."""
     rendered = _Rendered(body)
+    return _rewrite(comment, {"body": rendered.body, "body_html": rendered.html, "moderated_at": None})
+
+
+def _rewrite(comment: Comment, changes: dict) -> Comment:
+    """Write a moderator's edit of the comment, or its undoing: the version before is kept, notifications
+    quote it as it now is, and its readers hear of it."""
     idea, comment = _for_moderation(comment)
     _keep_revision(comment)
-    comment.body, comment.body_html, comment.moderated_at = rendered.body, rendered.html, None
-    comment.save(update_fields=["body", "body_html", "moderated_at"])
+    for name, value in changes.items():
+        setattr(comment, name, value)
+    comment.save(update_fields=list(changes))
     notifications_reword(subject=f"comment:{comment.pk}", excerpt=tasks.excerpt(comment))
     publish(*events.comment_changed(comment, idea=idea, comment_count=idea.comment_count))
     return comment

@@ -335,13 +335,19 @@ def idea_moderate_edit(*, idea: Idea, title: str | None = None, body: str | None
     _validate(**changes)
     if "body" in changes:
         changes["body_html"] = render_markdown(changes["body"])
+    now = timezone.now()
+    return _rewrite(idea, {**changes, "edited_at": now, "moderated_at": now})
+
+
+def _rewrite(idea: Idea, changes: dict) -> Idea:
+    """Write a moderator's edit of the idea, or its undoing: the version before is kept, the revision goes
+    up, and its readers hear of it."""
     idea = _for_moderation(idea)
     _keep_revision(idea)
     for name, value in changes.items():
         setattr(idea, name, value)
-    idea.edited_at = idea.moderated_at = timezone.now()
     idea.revision += 1
-    idea.save(update_fields=[*changes, "edited_at", "moderated_at", "revision", "updated_at"])
+    idea.save(update_fields=[*changes, "revision", "updated_at"])
     publish(*events.idea_changed(idea))
     return idea
 
@@ -370,11 +376,4 @@ def idea_restore(*, idea: Idea) -> Idea:
 
 def idea_restore_version(*, idea: Idea, title: str, body: str) -> Idea:
     """Undo a moderator's edit (an appeal granted): the author's words are back, the edit mark goes."""
-    idea = _for_moderation(idea)
-    _keep_revision(idea)
-    idea.title, idea.body, idea.body_html = title, body, render_markdown(body)
-    idea.moderated_at = None
-    idea.revision += 1
-    idea.save(update_fields=["title", "body", "body_html", "moderated_at", "revision", "updated_at"])
-    publish(*events.idea_changed(idea))
-    return idea
+    return _rewrite(idea, {"title": title, "body": body, "body_html": render_markdown(body), "moderated_at": None})
