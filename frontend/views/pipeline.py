@@ -104,12 +104,13 @@ def _team_only(request):
 
 def _triage_page(request, *, bulk_form: BulkMoveForm | None = None, selected=(), status: int | None = None):
     category, problems = _category(request.GET)
-    params, _query, more_problems = read_params(
+    params, query, more_problems = read_params(
         request.GET, lambda query: selectors.triage_params(query, category=category)
     )
+    if problems:  # a bad category is left out of the links, as a bad sort, status or age is by read_params
+        query.pop("category", None)
     problems += more_problems
     page = selectors.triage(viewer=request.user, params=params)
-    query = request.GET.copy()
     query.pop("cursor", None)
     sorts = []
     for value, (_field, label) in selectors.TRIAGE_SORTS.items():
@@ -132,7 +133,7 @@ def _triage_page(request, *, bulk_form: BulkMoveForm | None = None, selected=(),
         "bulk_form": bulk_form or BulkMoveForm(statuses=BULK_STATUSES),
         "selected": {str(pk) for pk in selected},
         "note_required": [status.value for status in NOTE_REQUIRED],
-        "return_to": reverse("triage") + (f"?{request.GET.urlencode()}" if request.GET else ""),
+        "return_to": _triage_url(request),
     }
     if status is None:
         status = 400 if problems else 200

@@ -620,3 +620,9 @@ def test_merging_a_launched_idea_says_why_on_the_page(signed_in, pat, bob, drink
     )
     assert response.status_code == 400 and "only an open idea can be merged" in response.content.decode()
     assert Idea.objects.get(pk=alices_idea.pk).status == Status.LAUNCHED
+
+
+def test_a_bad_filter_on_triage_is_named_and_left_out_of_its_links(signed_in, pat):
+    response = signed_in(pat).get("/triage/", {"age": "ancient", "category": "no-such", "sort": "trending"})
+    assert response.status_code == 400 and len(response.context["problems"]) == 2
+    assert response.context["start_query"] == "sort=trending"
