@@ -83,6 +83,14 @@ def mia(db):
 
 
 @pytest.fixture
+def quinn(db):
+    """A second member of the product team, a colleague of Pat's."""
+    user = UserFactory(email="quinn@example.com", display_name="Quinn")
+    role_grant(actor=None, user=user, role=Role.PRODUCT_TEAM)
+    return user
+
+
+@pytest.fixture
 def pat(db):
     """A member of the product team."""
     user = UserFactory(email="pat@example.com", display_name="Pat")

@@ -5,8 +5,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_tasks_db.models import DBTaskResult
 
-from accounts.models import Role
-from accounts.services import role_grant
 from core.models import AuditEntry
 from ideas.models import Idea, Status
 from pipeline.models import NOTE_MAX, InternalNote, StatusChange
@@ -20,7 +18,7 @@ from pipeline.services import (
     idea_transition,
     internal_note_add,
 )
-from tests.factories import IdeaFactory, UserFactory
+from tests.factories import IdeaFactory
 from tests.pipeline.ideas import idea_in, votes
 
 
@@ -115,9 +113,7 @@ def test_an_unknown_status_is_refused_with_the_choices(pat, alices_idea):
     assert "under_review" in raised.value.message_dict["status"][0]
 
 
-def test_a_stale_move_is_refused_naming_who_moved_it_and_where(pat, alices_idea):
-    quinn = UserFactory(display_name="Quinn")
-    role_grant(actor=None, user=quinn, role=Role.PRODUCT_TEAM)
+def test_a_stale_move_is_refused_naming_who_moved_it_and_where(pat, quinn, alices_idea):
     idea_transition(actor=quinn, idea=alices_idea, to=Status.REVIEWED)
     with pytest.raises(MovedMeanwhile) as raised:
         idea_transition(actor=pat, idea=alices_idea, to=Status.UNDER_REVIEW, from_status=Status.NEW)
@@ -227,9 +223,7 @@ def test_a_bulk_move_with_one_refused_move_moves_nothing_and_names_it(pat, alice
     assert events == []
 
 
-def test_a_bulk_move_from_a_stale_list_does_not_undo_a_colleagues_move(pat, alices_idea, published):
-    quinn = UserFactory(display_name="Quinn")
-    role_grant(actor=None, user=quinn, role=Role.PRODUCT_TEAM)
+def test_a_bulk_move_from_a_stale_list_does_not_undo_a_colleagues_move(pat, quinn, alices_idea, published):
     idea_transition(actor=quinn, idea=alices_idea, to=Status.REVIEWED)
     other = IdeaFactory()
     with published() as events, pytest.raises(MovedMeanwhile) as raised:
