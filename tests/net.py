@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
@@ -43,29 +44,43 @@ def wait_for_port(port: int, process: subprocess.Popen, *, log: Path | None = No
         time.sleep(0.1)
 
 
+def call(url: str, method: str, token: str, body: dict | None = None) -> tuple[int, dict | None]:
+    """An API request with a token (and a JSON body); the status and the JSON answer (None when empty),
+    error or not."""
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    try:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, data=data, method=method, headers=headers), timeout=60
+        ) as answer:
+            status, raw = answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    return status, json.loads(raw) if raw else None
+
+
+def request(url: str, method: str, token: str, body: dict | None = None) -> int:
+    """The status of an API request with a token."""
+    return call(url, method, token, body)[0]
+
+
 def send(url: str, token: str, body: dict) -> tuple[int, dict]:
     """POST JSON with a token; the status and the JSON answer, error or not."""
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
+    return call(url, "POST", token, body)
+
+
+def all_at_once(calls) -> list:
+    """Run the calls in threads released together by a barrier; their results, in the order given."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(work):
+        barrier.wait(timeout=30)
+        return work()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
 
 
 def at_once(live_url: str, posts: list[tuple[str, str, dict]]) -> list[tuple[int, dict]]:
-    """Send the posts (path, token, body) from as many threads, released together by a barrier."""
-    barrier = threading.Barrier(len(posts))
-
-    def post(step):
-        path, token, body = step
-        barrier.wait(timeout=30)
-        return send(f"{live_url}{path}", token, body)
-
-    with ThreadPoolExecutor(max_workers=len(posts)) as pool:
-        return list(pool.map(post, posts))
+    """Send the posts (path, token, body) from as many threads, released together."""
+    return all_at_once([partial(send, f"{live_url}{path}", token, body) for path, token, body in posts])

@@ -10,7 +10,7 @@ from accounts.services import role_grant
 from discussion.models import Comment
 from ideas.models import Follow, Idea
 from tests.factories import IdeaFactory, UserFactory, comment
-from tests.voting.test_concurrency import request
+from tests.net import request
 
 
 def test_concurrent_comments_keep_counts_equal_to_the_rows(live_url, drinks):

@@ -3,8 +3,6 @@
 First the interleavings one at a time (an idea read, then changed by someone else, then edited
 from the old read), then real races of threads against a live daphne server."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pytest
@@ -15,7 +13,7 @@ from core.models import AuditEntry
 from ideas.models import Idea
 from ideas.services import StaleIdea, idea_delete, idea_edit
 from tests.factories import IdeaFactory
-from tests.voting.test_concurrency import request
+from tests.net import all_at_once, request
 
 
 def _stale(idea: Idea) -> Idea:
@@ -84,18 +82,6 @@ def _url(live_url: str, idea: Idea) -> str:
     return f"{live_url}/api/v1/ideas/{idea.pk}/"
 
 
-def _all_at_once(calls) -> list[int]:
-    """Run the calls in threads released together; their statuses, in the order given."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 ROUNDS = 30
 
 
@@ -104,7 +90,7 @@ def test_two_concurrent_patches_of_different_fields_both_stay(live_url, alice, d
     token = Token.objects.create(user=alice).key
     for n in range(ROUNDS):
         title, body = f"Title of round {n}", f"Body of round {n}"
-        statuses = _all_at_once(
+        statuses = all_at_once(
             [
                 partial(request, _url(live_url, idea), "PATCH", token, {"title": title}),
                 partial(request, _url(live_url, idea), "PATCH", token, {"body": body}),
@@ -121,7 +107,7 @@ def test_an_edit_racing_a_delete_wins_before_it_or_is_404_and_writes_nothing(liv
     outcomes = []
     for n in range(ROUNDS // 2):
         idea = IdeaFactory(author=alice, category=drinks, title=f"Before round {n}")
-        edit, delete = _all_at_once(
+        edit, delete = all_at_once(
             [
                 partial(request, _url(live_url, idea), "PATCH", token, {"title": f"Edited in round {n}"}),
                 partial(request, _url(live_url, idea), "DELETE", token),
@@ -138,6 +124,6 @@ def test_of_three_concurrent_deletes_one_deletes_and_two_are_404(live_url, alice
     token = Token.objects.create(user=mo).key
     for n in range(ROUNDS // 3):
         idea = IdeaFactory(author=alice, category=drinks)
-        statuses = _all_at_once([partial(request, _url(live_url, idea), "DELETE", token, {"reason": "Spam"})] * 3)
+        statuses = all_at_once([partial(request, _url(live_url, idea), "DELETE", token, {"reason": "Spam"})] * 3)
         assert sorted(statuses) == [204, 404, 404], f"round {n}"
         assert AuditEntry.objects.filter(verb="idea.deleted", target_id=str(idea.pk)).count() == 1

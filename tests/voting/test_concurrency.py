@@ -1,9 +1,6 @@
 """200 concurrent votes from 100 members against a live daphne server: no 5xx, counts exact."""
 
-import json
 import random
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db.models import Count, Q
@@ -11,19 +8,8 @@ from rest_framework.authtoken.models import Token
 
 from ideas.models import Idea
 from tests.factories import IdeaFactory, UserFactory
+from tests.net import request
 from voting.models import Vote
-
-
-def request(url: str, method: str, token: str, body: dict | None = None) -> int:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(
-        url, data=data, method=method, headers={"Authorization": f"Token {token}", "Content-Type": "application/json"}
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=60) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def test_concurrent_votes_keep_every_count_equal_to_the_vote_rows(live_url, drinks):
