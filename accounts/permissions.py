@@ -348,7 +348,6 @@ def new_account_allows(*, user, kind: str, posts: QuerySet) -> Verdict:
     limit = settings.NEW_ACCOUNT_LIMITS[kind]
     if posts.filter(created_at__gte=user.date_joined).count() < limit:
         return ALLOWED
-    values = {"n": limit, "hours": settings.NEW_ACCOUNT_HOURS, "when": moment(until)}
     if kind == "ideas":
         message = ngettext(
             "New accounts may post %(n)d idea in their first %(hours)d hours. You can post more from %(when)s.",
@@ -361,6 +360,11 @@ def new_account_allows(*, user, kind: str, posts: QuerySet) -> Verdict:
             "New accounts may post %(n)d comments in their first %(hours)d hours. You can post more from %(when)s.",
             limit,
         )
+    return _new_account_refusal(message, limit, until)
+
+
+def _new_account_refusal(message: str, limit: int, until: datetime) -> Verdict:
+    values = {"n": limit, "hours": settings.NEW_ACCOUNT_HOURS, "when": moment(until)}
     return refuse(NewAccountLimit(message % values, until=until))
 
 
@@ -378,5 +382,4 @@ def new_account_links_allow(*, user, html: str) -> Verdict:
         "them from %(when)s.",
         limit,
     )
-    values = {"n": limit, "hours": settings.NEW_ACCOUNT_HOURS, "when": moment(until)}
-    return refuse(NewAccountLimit(message % values, until=until))
+    return _new_account_refusal(message, limit, until)

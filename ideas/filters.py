@@ -44,8 +44,8 @@ class IdeaFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_words", max_length=200)
 
     def filter_category(self, queryset, name, category):
-        """A category includes its subcategories."""
-        return queryset.filter(Q(category=category) | Q(category__parent=category))
+        """A category includes its subcategories (IdeaQuerySet.in_category, as the roadmap and triage do)."""
+        return queryset.in_category(category)
 
     def filter_words(self, queryset, name, text):
         """Every word must appear in the title or the description."""

@@ -87,6 +87,12 @@ def readers_of_hidden(idea: "Idea") -> models.Q:
 class IdeaQuerySet(models.QuerySet):
     """The one visibility rule of ideas: every list, page, API response, vote and live topic reads through it."""
 
+    def in_category(self, category: "Category | None") -> "IdeaQuerySet":
+        """A category includes its subcategories (one level: categories nest once); None is every category."""
+        if category is None:
+            return self
+        return self.filter(models.Q(category=category) | models.Q(category__parent=category))
+
     def visible(self) -> "IdeaQuerySet":
         """What everyone may see: ideas that are neither deleted nor hidden by moderation."""
         return self.filter(deleted_at__isnull=True, hidden=Hidden.NO)

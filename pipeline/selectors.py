@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,13 +59,6 @@ def timeline(*, idea: Idea, viewer) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: (entry.at, entry.kind != "status"))
 
 
-def _in_category(ideas: QuerySet[Idea], category: Category | None) -> QuerySet[Idea]:
-    """A category includes its subcategories, as on the idea list."""
-    if category is None:
-        return ideas
-    return ideas.filter(Q(category=category) | Q(category__parent=category))
-
-
 def _cards(viewer, *, authors: bool = True) -> QuerySet[Idea]:
     """What a Launched or triage card shows of an idea: its category (and parent) and its author with
     their roles (a roadmap card names no author)."""
@@ -92,9 +85,10 @@ def roadmap(*, viewer, category: Category | None = None, closed: bool = False) -
     """The roadmap: one column per status, the latest move first, at most COLUMN_MAX cards each. One
     query counts every column, one reads each column's cards."""
     statuses = ROADMAP + (ROADMAP_CLOSED if closed else ())
-    ideas = _in_category(_cards(viewer, authors=False), category)
+    ideas = _cards(viewer, authors=False).in_category(category)
     counts = dict(
-        _in_category(Idea.objects.visible_to(viewer), category)
+        Idea.objects.visible_to(viewer)
+        .in_category(category)
         .filter(status__in=statuses)
         .values("status")
         .annotate(n=Count("id"))
@@ -171,9 +165,7 @@ def triage_params(query: Mapping[str, str], *, category: Category | None = None)
 def triage(*, viewer, params: TriageParams) -> Page:
     """New and under-review ideas, the most supported (or trending) first, for the product team to move.
     Each card knows where it may go (`idea.moves`). Three queries a page, however many ideas."""
-    ideas = _in_category(_cards(viewer), params.category).filter(
-        status__in=[params.status] if params.status else TRIAGE
-    )
+    ideas = _cards(viewer).in_category(params.category).filter(status__in=[params.status] if params.status else TRIAGE)
     if params.age:
         _label, newer_than, older_than = TRIAGE_AGES[params.age]
         now = timezone.now()

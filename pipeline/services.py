@@ -209,7 +209,7 @@ def idea_bulk_transition(
             idea = ideas[pk]
             if seen and pk in seen and idea.status != seen[pk]:
                 raise MovedMeanwhile(_("Nothing was moved. %(reason)s") % {"reason": _moved_meanwhile(idea).message})
-            if to == Status.MERGED or idea.status == to or to not in allowed_moves(idea.status):
+            if to not in allowed_moves(idea.status):  # never Merged, nor where it is
                 reason = _not_allowed(idea, to).message
                 raise MoveNotAllowed(_("Nothing was moved. %(reason)s") % {"reason": reason})
         changes = []

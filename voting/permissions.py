@@ -30,6 +30,11 @@ CLOSED_BECAUSE = {
 }
 
 
+def voting_closed(idea) -> str:
+    """Why voting on the idea is closed, in words ("" while it is open): the same for visitors and members."""
+    return "" if idea.voting_open else str(CLOSED_BECAUSE.get(idea.status, VotingClosed.default_message))
+
+
 def can_vote(*, user, idea) -> Verdict:
     """Members vote on other members' ideas while they are open."""
     if not user.is_authenticated:
@@ -37,5 +42,5 @@ def can_vote(*, user, idea) -> Verdict:
     if idea.author_id == user.pk:
         return refuse(OwnIdea())
     if not idea.voting_open:
-        return refuse(VotingClosed(str(CLOSED_BECAUSE.get(idea.status, VotingClosed.default_message))))
+        return refuse(VotingClosed(voting_closed(idea)))
     return ALLOWED

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from core.hiding import sees_hidden
 from ideas.models import Status
 from moderation.selectors import queue_count
-from voting.permissions import CLOSED_BECAUSE, VotingClosed, can_vote
+from voting.permissions import can_vote, voting_closed
 
 register = template.Library()
 
@@ -64,7 +64,7 @@ def vote_refusal(context, idea) -> str:
     afterwards; a closed one tells them why, as it tells members."""
     user = context.get("user")
     if user is None or not user.is_authenticated:
-        return "" if idea.voting_open else str(CLOSED_BECAUSE.get(idea.status, VotingClosed.default_message))
+        return voting_closed(idea)
     return can_vote(user=user, idea=idea).reason
 
 

@@ -25,9 +25,8 @@ from pipeline.moves import NOTE_REQUIRED, allowed_moves, can_merge_from
 from pipeline.permissions import can_move, can_see_internal_notes
 
 # Where the triage list's bulk move may send ideas: anywhere a New or Under review idea may go.
-BULK_STATUSES = [
-    status for status in Status if status in set(allowed_moves(Status.NEW) + allowed_moves(Status.UNDER_REVIEW))
-]
+# Where a bulk move may take the ideas triage lists: any status one of them may move to.
+BULK_STATUSES = [status for status in Status if any(status in allowed_moves(shown) for shown in selectors.TRIAGE)]
 
 
 def _category(query: QueryDict) -> tuple[Category | None, list[str]]:
@@ -125,7 +124,7 @@ def _triage_page(request, *, bulk_form: BulkMoveForm | None = None, selected=(),
         "problems": problems,
         "sorts": sorts,
         "categories": categories_in_order(),
-        "statuses": [Status(value) for value in selectors.TRIAGE],
+        "statuses": list(selectors.TRIAGE),
         "ages": {value: label for value, (label, _newer, _older) in selectors.TRIAGE_AGES.items()},
         "next_query": following.urlencode() if page.next_cursor else None,
         "first_page": not params.cursor,
