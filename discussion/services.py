@@ -20,6 +20,7 @@ from accounts.selectors import mention_links
 from core import audit, ratelimit
 from core.content import MENTIONS_MAX, mentioned_ids, render_markdown
 from core.errors import DomainError
+from core.happenings import Happening, happened, report_hiding, report_presence
 from core.hiding import Hidden
 from core.live import publish
 from core.text import has_visible_text
@@ -131,6 +132,7 @@ def comment_post(*, actor: User, idea: Idea, body: str, parent: Comment | None =
         count = _counted(idea.pk, 1, comment.created_at)
         Mention.objects.bulk_create([Mention(comment=comment, member_id=pk) for pk in sorted(rendered.mentioned)])
         follow_auto(member=actor, idea=idea)
+        happened(Happening.COMMENT_POSTED, comment=comment)
         tasks.comment_notify.enqueue(comment_id=comment.pk)
     publish(*events.comment_created(comment, idea=idea, comment_count=count))
     return comment
@@ -235,6 +237,7 @@ def comment_mark_official(*, actor: User, comment: Comment) -> Comment:
             target=comment,
             data={"idea": idea.pk, "previous": [old.pk for old in previous]},
         )
+        happened(Happening.OFFICIAL_RESPONSE, comment=comment)
         tasks.official_notify.enqueue(comment_id=comment.pk)
     for old in previous:
         publish(*events.comment_changed(old, idea=idea, comment_count=idea.comment_count))
@@ -298,6 +301,7 @@ def comment_set_hidden(*, comment: Comment, hidden: Hidden, reason: str = "") ->
     """Hide the comment from all but its author and staff (they see it with a notice; the rest a
     placeholder), or show it again; the notifications that quote it leave sight while it is hidden."""
     idea, comment = _for_moderation(comment)
+    report_hiding(comment, before=comment.hidden, after=hidden)
     comment.hidden = hidden
     comment.hidden_at = timezone.now() if hidden else None
     comment.hidden_reason = reason if hidden else ""
@@ -341,6 +345,8 @@ def comment_remove(*, comment: Comment) -> Comment:
     comment.deleted_at = timezone.now()
     comment.official_at, comment.official_by = None, None
     comment.save(update_fields=["deleted_at", "official_at", "official_by"])
+    if comment.hidden != Hidden.BY_MODERATOR:  # hidden by a moderator, it was taken out already
+        report_presence(comment, present=False)
     count = _counted(idea.pk, -1, comment.created_at, taking_back=True)
     notifications_forget(subject=f"comment:{comment.pk}")
     publish(*events.comment_changed(comment, idea=idea, comment_count=count, count_changed=True))
@@ -352,6 +358,8 @@ def comment_restore(*, comment: Comment) -> Comment:
     idea, comment = _for_moderation(comment)
     comment.deleted_at = None
     comment.save(update_fields=["deleted_at"])
+    if comment.hidden != Hidden.BY_MODERATOR:
+        report_presence(comment, present=True)
     count = _counted(idea.pk, 1, comment.created_at)
     publish(*events.comment_changed(comment, idea=idea, comment_count=count, count_changed=True))
     return comment

@@ -33,6 +33,7 @@ from accounts.services import (
 )
 from core import audit, ratelimit
 from core.errors import DomainError
+from core.happenings import Happening, happened
 from core.hiding import Hidden
 from core.ids import id_from
 from core.live import publish
@@ -494,7 +495,11 @@ def _decide_flags(*, actor, case, target, action, reason, days, original, title,
         days = days or suspension_days(subject)
         data = {"until": member_suspend(member=subject, days=days, reason=reason).isoformat()}
     decided = FlagStatus.DISMISSED if action == ActionKind.DISMISS else FlagStatus.UPHELD
-    case.flags.filter(status=FlagStatus.OPEN).update(status=decided, decided_at=timezone.now())
+    open_flags = case.flags.filter(status=FlagStatus.OPEN)
+    flagger_ids = list(open_flags.values_list("flagger_id", flat=True))
+    open_flags.update(status=decided, decided_at=timezone.now())
+    if decided == FlagStatus.UPHELD:
+        happened(Happening.FLAGS_UPHELD, flagger_ids=flagger_ids, target=case.target)
     done = Action.objects.create(
         case=case,
         actor=actor,

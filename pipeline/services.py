@@ -22,6 +22,7 @@ from accounts.permissions import can_write
 from core import audit, ratelimit
 from core.content import plain_text, render_markdown
 from core.errors import DomainError
+from core.happenings import Happening, happened
 from core.ids import is_id
 from core.live import publish
 from core.text import has_visible_text
@@ -138,6 +139,7 @@ def _record(idea: Idea, *, actor: User, to: str, note: _Note, verb: str, **merge
     if "merged_into" in merge:
         data.update(into=merge["merged_into"].pk, votes=change.moved_votes, followers=change.moved_followers)
     audit.record(actor=actor, verb=verb, target=idea, reason=note.text, data=data)
+    happened(Happening.IDEA_MOVED, idea=idea, from_status=change.from_status, to_status=to)
     return change
 
 

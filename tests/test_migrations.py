@@ -7,8 +7,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_PARTY = {
-    "accounts", "config", "core", "demo", "discussion", "frontend", "ideas", "moderation", "notifications", "pipeline",
-    "voting",
+    "accounts", "community", "config", "core", "demo", "discussion", "frontend", "ideas", "moderation", "notifications",
+    "pipeline", "voting",
 }  # fmt: skip
 MIGRATIONS = sorted(path for path in ROOT.glob("*/migrations/0*.py"))
 

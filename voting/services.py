@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.permissions import can_write
 from core import ratelimit
+from core.happenings import Happening, happened
 from core.live import publish
 from ideas import ranking
 from ideas.models import Idea
@@ -88,6 +89,7 @@ def _cast(idea: Idea, actor: User, vote: Vote | None, value: int) -> bool:
         vote = Vote.objects.create(voter=actor, idea=idea, value=value)
     _apply(idea, before, (vote.value, vote.updated_at))
     follow_auto(member=actor, idea=idea)
+    happened(Happening.VOTE_CHANGED, idea=idea, voter_id=actor.pk, before=before[0] if before else None, after=value)
     return True
 
 
@@ -97,6 +99,7 @@ def _withdraw(idea: Idea, vote: Vote | None) -> bool:
         return False
     vote.delete()
     _apply(idea, (vote.value, vote.updated_at), None)
+    happened(Happening.VOTE_CHANGED, idea=idea, voter_id=vote.voter_id, before=vote.value, after=None)
     return True
 
 

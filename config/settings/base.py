@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "discussion",
     "pipeline",
     "moderation",
+    "community",
     "demo",
 ]
 
@@ -304,6 +305,38 @@ EARLY_WARNING_MIN_COUNT = env_json(
     ),
     shape='{"idea": {"flags": n, "downvotes": n, "comments": n}, "site": {...}} with whole numbers of at least 1',
 )
+# Community points (community/points.py): what each rewarded action earns. Reversals take back what was earned.
+POINTS_RULES = [
+    "idea_submitted",
+    "upvote_received",
+    "comment_posted",
+    "official_response",
+    "idea_reviewed",
+    "idea_coming_soon",
+    "idea_launched",
+    "flag_upheld",
+    "share_signup",
+    "share_vote",
+]
+POINTS = env_json(
+    "POINTS",
+    {
+        "idea_submitted": 5,
+        "upvote_received": 10,
+        "comment_posted": 2,
+        "official_response": 15,
+        "idea_reviewed": 25,
+        "idea_coming_soon": 50,
+        "idea_launched": 200,
+        "flag_upheld": 5,
+        "share_signup": 20,
+        "share_vote": 3,
+    },
+    valid=lambda points: counts(points, POINTS_RULES),
+    shape="a JSON object of whole numbers for " + ", ".join(POINTS_RULES),
+)
+# Share links (community/shares.py): a vote counts for the share a member came through within these hours.
+SHARE_VOTE_HOURS = env_int("SHARE_VOTE_HOURS", 24, minimum=1)
 API_WRITE_RATE = env_str("API_WRITE_RATE", "120/min") or None
 
 REST_FRAMEWORK = {

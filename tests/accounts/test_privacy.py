@@ -92,6 +92,7 @@ def test_export_has_one_part_per_app_in_layer_order(alice):
         "comments",
         "pipeline",
         "moderation",
+        "community",
     ]
 
 
@@ -106,7 +107,7 @@ def test_export_api_is_for_the_member_only(api, api_as, alice, bob, alices_idea)
 
 def test_export_page_downloads_json(client, alice, alices_idea, django_assert_max_num_queries):
     client.force_login(alice)
-    with django_assert_max_num_queries(17):  # the session, the member, then one query per part of their data
+    with django_assert_max_num_queries(20):  # the session, the member, then one query per part of their data
         response = client.get("/account/export/")
     assert response["Content-Type"] == "application/json"
     assert json.loads(response.content)["ideas"][0]["id"] == alices_idea.pk

@@ -1,0 +1,195 @@
+"""Community: the points ledger, badges earned, and share links with the visits they brought.
+
+Points are an append-only ledger, never a bare counter: a member's total is the sum of their lines, so
+every total is explained line by line and recomputed by summing. A reversal (an upvote withdrawn, content
+removed) is a line of its own. Shares count visits without keeping anything personal about the visitor:
+a visitor is a hash of their client salted with a secret that changes daily and is then thrown away.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ideas.models import Idea
+
+
+class Reason(models.TextChoices):
+    """Why a ledger line was written. The rewards' points are in settings.POINTS under the same names."""
+
+    IDEA_SUBMITTED = "idea_submitted", _("Idea submitted")
+    UPVOTE_RECEIVED = "upvote_received", _("Upvote received")
+    UPVOTE_WITHDRAWN = "upvote_withdrawn", _("Upvote withdrawn")
+    COMMENT_POSTED = "comment_posted", _("Comment posted")
+    OFFICIAL_RESPONSE = "official_response", _("Official response received")
+    IDEA_REVIEWED = "idea_reviewed", _("Idea reviewed")
+    IDEA_COMING_SOON = "idea_coming_soon", _("Idea coming soon")
+    IDEA_LAUNCHED = "idea_launched", _("Idea launched")
+    FLAG_UPHELD = "flag_upheld", _("Flag upheld")
+    SHARE_SIGNUP = "share_signup", _("A share brought a new member")
+    SHARE_VOTE = "share_vote", _("A share brought a vote")
+    SHARE_VOTE_WITHDRAWN = "share_vote_withdrawn", _("A vote a share brought was withdrawn")
+    CONTENT_REMOVED = "content_removed", _("Content removed")
+    CONTENT_RESTORED = "content_restored", _("Content restored")
+
+
+# The reasons that earn, in the order "How points work" lists them; the others take back or give back.
+REWARDS = [
+    Reason.IDEA_SUBMITTED,
+    Reason.UPVOTE_RECEIVED,
+    Reason.COMMENT_POSTED,
+    Reason.OFFICIAL_RESPONSE,
+    Reason.IDEA_REVIEWED,
+    Reason.IDEA_COMING_SOON,
+    Reason.IDEA_LAUNCHED,
+    Reason.FLAG_UPHELD,
+    Reason.SHARE_SIGNUP,
+    Reason.SHARE_VOTE,
+]
+REVERSALS = {
+    Reason.UPVOTE_WITHDRAWN: Reason.UPVOTE_RECEIVED,
+    Reason.SHARE_VOTE_WITHDRAWN: Reason.SHARE_VOTE,
+}
+
+
+class LedgerEntry(models.Model):
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="ledger"
+    )
+    points = models.IntegerField(_("points"))
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
+    # What earned it, as the API names it: "idea:5", "comment:7", "member:3" (a flag on a profile).
+    target = models.CharField(_("for"), max_length=40)
+    # The idea it belongs to, for the per-category leaderboards (none for a flag on a profile).
+    idea = models.ForeignKey(
+        Idea, verbose_name=_("idea"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Whose action brought it: the voter, the new member a share brought.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("brought by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ledger line")
+        verbose_name_plural = _("ledger lines")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # Leaderboards of a window: the lines since a time, summed per member.
+            models.Index(fields=["created_at", "member", "points"], name="ledger_window"),
+            # A member's total and history.
+            models.Index(fields=["member", "created_at"], name="ledger_member"),
+            # What a member earned for one thing (a reversal takes it back).
+            models.Index(fields=["member", "target", "reason"], name="ledger_member_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.points:+d} {self.reason} {self.target}"
+
+
+class Award(models.Model):
+    """A badge a member earned, once (once per month for a monthly badge: `period` is "2026-03")."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="awards"
+    )
+    badge = models.CharField(_("badge"), max_length=40)
+    period = models.CharField(_("period"), max_length=7, blank=True)
+    earned_at = models.DateTimeField(_("earned"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("badge earned")
+        verbose_name_plural = _("badges earned")
+        ordering = ["-earned_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "badge", "period"], name="award_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.badge} {self.period}".strip()
+
+
+class Channel(models.TextChoices):
+    FACEBOOK = "facebook", "Facebook"
+    X = "x", "X"
+    LINKEDIN = "linkedin", "LinkedIn"
+    EMAIL = "email", _("E-mail")
+    LINK = "link", _("Link")
+
+
+class Share(models.Model):
+    """A member shared an idea on a channel (once per idea, member and channel, however often they press)."""
+
+    idea = models.ForeignKey(Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="shares")
+    sharer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("shared by"), on_delete=models.CASCADE, related_name="shares"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    created_at = models.DateTimeField(_("shared"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "sharer", "channel"], name="share_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"idea:{self.idea_id} {self.channel}"
+
+
+class Visit(models.Model):
+    """A visitor came to the idea through a share: counted once per share, visitor and day. The visitor is
+    the day's salted hash of their client; if they sign up or sign in in the same browser session, the
+    member they are becomes known, and a sign-up or a vote that follows is the share's."""
+
+    share = models.ForeignKey(Share, verbose_name=_("share"), on_delete=models.CASCADE, related_name="visits")
+    day = models.DateField(_("day"))
+    visitor = models.CharField(_("visitor"), max_length=32)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    joined_at = models.DateTimeField(_("signed up"), null=True, blank=True)
+    voted_at = models.DateTimeField(_("voted"), null=True, blank=True)
+    created_at = models.DateTimeField(_("visited"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        constraints = [
+            models.UniqueConstraint(fields=["share", "day", "visitor"], name="visit_once_a_day"),
+            # A new member is brought by one share, however many they came through.
+            models.UniqueConstraint(fields=["member"], condition=Q(joined_at__isnull=False), name="joined_once"),
+        ]
+        indexes = [
+            models.Index(fields=["day", "share"], name="visit_day"),
+            models.Index(fields=["member", "created_at"], name="visit_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"share:{self.share_id} {self.day}"
+
+
+class DailySalt(models.Model):
+    """Today's secret salt for hashing visitors; a day's salt is deleted after it, so no hash is reversible."""
+
+    day = models.DateField(_("day"), unique=True)
+    salt = models.CharField(_("salt"), max_length=64)
+
+    class Meta:
+        verbose_name = _("daily salt")
+        verbose_name_plural = _("daily salts")
+
+    def __str__(self) -> str:
+        return str(self.day)

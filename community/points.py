@@ -1,0 +1,124 @@
+"""The points rules: each listens to one happening (core.happenings) and writes ledger lines.
+
+How the ledger is fed: the apps whose actions earn points sit below `community`, so they cannot call it.
+Their services report what happened (`core.happenings.happened`) inside their own transaction, and the
+rules here, registered in `CommunityConfig.ready`, write the lines in that same transaction: a vote and
+the upvote's points commit together or not at all. Every rule is fed this one way; the share rewards
+(community/shares.py) are written by community's own services, in the transaction of the visit or vote.
+
+A line says what earned it (`target`), so a reversal takes back exactly what was earned for that thing:
+a withdrawn upvote what that voter's upvote earned, removed content everything its author earned for it.
+"""
+
+from django.conf import settings
+from django.db.models import Sum
+
+from community.models import LedgerEntry, Reason
+from core.happenings import Happening, listen
+from core.hiding import Hidden
+from ideas.models import Idea, Status
+from voting.models import Vote
+
+MILESTONES = {
+    Status.REVIEWED: Reason.IDEA_REVIEWED,
+    Status.COMING_SOON: Reason.IDEA_COMING_SOON,
+    Status.LAUNCHED: Reason.IDEA_LAUNCHED,
+}
+
+
+def earn(member_id: int | None, reason: Reason, *, target: str, idea_id: int | None = None, by_id=None, points=None):
+    """Write one ledger line: the reward's points from settings.POINTS, or `points` for a reversal."""
+    points = settings.POINTS[reason] if points is None else points
+    if member_id is None or not points:
+        return None
+    return LedgerEntry.objects.create(
+        member_id=member_id, points=points, reason=reason, target=target, idea_id=idea_id, by_id=by_id
+    )
+
+
+def earned(member_id: int, *, target: str, reasons=None, by_id=None) -> int:
+    """What the member's lines for `target` (of these reasons, brought by `by_id`) add up to now."""
+    lines = LedgerEntry.objects.filter(member_id=member_id, target=target)
+    if reasons is not None:
+        lines = lines.filter(reason__in=reasons)
+    if by_id is not None:
+        lines = lines.filter(by_id=by_id)
+    return lines.aggregate(total=Sum("points"))["total"] or 0
+
+
+def _out(idea: Idea) -> bool:
+    """Taken out: deleted or hidden by a moderator (what its author earned for it was taken back)."""
+    return idea.is_deleted or idea.hidden == Hidden.BY_MODERATOR
+
+
+def idea_submitted(*, idea: Idea) -> None:
+    earn(idea.author_id, Reason.IDEA_SUBMITTED, target=f"idea:{idea.pk}", idea_id=idea.pk)
+
+
+def vote_changed(*, idea: Idea, voter_id: int, before: int | None, after: int | None) -> None:
+    """An upvote earns the idea's author; one that goes (withdrawn, turned down) takes back what it earned.
+    Nothing moves while the idea is taken out: its removal took back all it had earned."""
+    was_up, is_up = before == Vote.Value.UP, after == Vote.Value.UP
+    if was_up == is_up or idea.author_id is None or _out(idea):
+        return
+    target = f"idea:{idea.pk}"
+    if is_up:
+        earn(idea.author_id, Reason.UPVOTE_RECEIVED, target=target, idea_id=idea.pk, by_id=voter_id)
+        return
+    reasons = [Reason.UPVOTE_RECEIVED, Reason.UPVOTE_WITHDRAWN]
+    owed = earned(idea.author_id, target=target, reasons=reasons, by_id=voter_id)
+    if owed > 0:  # an upvote that came with a merge earned nothing here, and takes nothing back
+        earn(idea.author_id, Reason.UPVOTE_WITHDRAWN, target=target, idea_id=idea.pk, by_id=voter_id, points=-owed)
+
+
+def comment_posted(*, comment) -> None:
+    earn(comment.author_id, Reason.COMMENT_POSTED, target=f"comment:{comment.pk}", idea_id=comment.idea_id)
+
+
+def official_response(*, comment) -> None:
+    """The idea's author is answered officially: rewarded once per idea, however often the answer changes."""
+    author_id = Idea.objects.values_list("author_id", flat=True).get(pk=comment.idea_id)
+    target = f"idea:{comment.idea_id}"
+    if author_id in (None, comment.author_id) or earned(author_id, target=target, reasons=[Reason.OFFICIAL_RESPONSE]):
+        return
+    earn(author_id, Reason.OFFICIAL_RESPONSE, target=target, idea_id=comment.idea_id)
+
+
+def idea_moved(*, idea: Idea, from_status: str, to_status: str) -> None:
+    """Reaching reviewed, coming soon or launched rewards the author once per idea and step."""
+    reason = MILESTONES.get(to_status)
+    target = f"idea:{idea.pk}"
+    if reason is None or idea.author_id is None or earned(idea.author_id, target=target, reasons=[reason]):
+        return
+    earn(idea.author_id, reason, target=target, idea_id=idea.pk)
+
+
+def content_removed(*, author_id: int | None, target: str, idea_id: int) -> None:
+    """Everything the author earned for the idea or comment is taken back."""
+    owed = earned(author_id, target=target) if author_id else 0
+    if owed > 0:
+        earn(author_id, Reason.CONTENT_REMOVED, target=target, idea_id=idea_id, points=-owed)
+
+
+def content_restored(*, author_id: int | None, target: str, idea_id: int) -> None:
+    """What its removal took back is given back."""
+    reasons = [Reason.CONTENT_REMOVED, Reason.CONTENT_RESTORED]
+    taken = earned(author_id, target=target, reasons=reasons) if author_id else 0
+    if taken < 0:
+        earn(author_id, Reason.CONTENT_RESTORED, target=target, idea_id=idea_id, points=-taken)
+
+
+def flags_upheld(*, flagger_ids: list[int], target: str) -> None:
+    for flagger_id in flagger_ids:
+        earn(flagger_id, Reason.FLAG_UPHELD, target=target)
+
+
+def register() -> None:
+    listen(Happening.IDEA_SUBMITTED, idea_submitted)
+    listen(Happening.VOTE_CHANGED, vote_changed)
+    listen(Happening.COMMENT_POSTED, comment_posted)
+    listen(Happening.OFFICIAL_RESPONSE, official_response)
+    listen(Happening.IDEA_MOVED, idea_moved)
+    listen(Happening.CONTENT_REMOVED, content_removed)
+    listen(Happening.CONTENT_RESTORED, content_restored)
+    listen(Happening.FLAGS_UPHELD, flags_upheld)
