@@ -101,3 +101,12 @@ def test_the_sources_cost_the_same_queries_for_few_or_many_visits(
         visit_by(alices_idea, mo, channel=Channel.X, client=f"198.51.100.{n}|Firefox")
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(url(alices_idea)).json()["shares"] == 2
+
+
+def test_sharing_too_fast_is_429(api_as, bob, alices_idea, settings):
+    settings.WRITE_RATE_LIMITS = {**settings.WRITE_RATE_LIMITS, "share": "1/m/user"}
+    client = api_as(bob)
+    assert client.post(url(alices_idea), {"channel": "x"}, format="json").status_code == 201
+    response = client.post(url(alices_idea), {"channel": "email"}, format="json")
+    assert response.status_code == 429 and "Retry-After" in response
+    assert Share.objects.count() == 1
