@@ -227,20 +227,26 @@ def vote_changed(*, idea: Idea, voter_id: int, before: int | None, after: int | 
     was_up, is_up = before == Vote.Value.UP, after == Vote.Value.UP
     if was_up == is_up or _out(idea):
         return
-    visits = Visit.objects.filter(member_id=voter_id, share__idea_id=idea.pk).exclude(share__sharer_id=voter_id)
+    visits = list(  # one query; a voter usually came through no share at all
+        Visit.objects.filter(member_id=voter_id, share__idea_id=idea.pk)
+        .exclude(share__sharer_id=voter_id)
+        .select_related("share")
+        .order_by("-created_at", "-pk")
+    )
     target = f"idea:{idea.pk}"
     if is_up:
-        if visits.filter(voted_at__isnull=False).exists():
-            return
         since = timezone.now() - timedelta(hours=settings.SHARE_VOTE_HOURS)
-        visit = visits.filter(created_at__gte=since).select_related("share").order_by("-created_at", "-pk").first()
-        if visit is None:
+        recent = [visit for visit in visits if visit.created_at >= since]
+        if not recent or any(visit.voted_at for visit in visits):
             return
+        visit = recent[0]
         visit.voted_at = timezone.now()
         visit.save(update_fields=["voted_at"])
         earn(visit.share.sharer_id, Reason.SHARE_VOTE, target=target, idea_id=idea.pk, by_id=voter_id)
         return
-    for visit in visits.filter(voted_at__isnull=False).select_related("share"):
+    for visit in visits:
+        if visit.voted_at is None:
+            continue
         visit.voted_at = None
         visit.save(update_fields=["voted_at"])
         sharer_id = visit.share.sharer_id

@@ -26,7 +26,7 @@ def followed_share(request, idea: Idea):
     """Someone came through a shared link (?s=<code>): the visit is counted (a forged or own code counts
     nothing) and kept in the session for a sign-up or vote that follows; then the clean URL, without ?s=."""
     visit = shares.share_visit(idea=idea, code=request.GET.get("s", ""), viewer=request.user, client=_client(request))
-    if visit is not None:
+    if visit is not None and not request.user.is_authenticated:  # a member's visit is theirs already
         kept = [pk for pk in request.session.get(shares.SESSION_KEY, []) if pk != visit.pk]
         request.session[shares.SESSION_KEY] = [*kept, visit.pk][-shares.SESSION_VISITS :]
     query = request.GET.copy()

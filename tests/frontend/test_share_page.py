@@ -55,6 +55,12 @@ def test_the_sharer_following_their_own_link_counts_nothing(signed_in, bob, alic
     assert not Visit.objects.exists()
 
 
+def test_a_signed_in_members_visit_is_theirs_at_once(signed_in, bob, mo, alices_idea):
+    client = signed_in(mo)
+    client.get(coded(alices_idea, bob))
+    assert Visit.objects.get().member == mo and SESSION_KEY not in client.session
+
+
 def test_many_links_in_one_session_keep_the_last_ten(client, alices_idea, drinks, bob):
     ideas = [IdeaFactory(author=bob, category=drinks) for _ in range(12)]
     for idea in ideas:
