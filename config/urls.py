@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 api_urls = [
+    path("", include("community.urls")),
     path("", include("moderation.urls")),
     path("", include("pipeline.urls")),
     path("", include("ideas.urls")),

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "accounts.csp.ProviderFormActionMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication: the visits a browser made through share links become the member's who signs in.
+    "community.middleware.ShareVisitsMiddleware",
     "accounts.middleware.ProviderUnreachableMiddleware",
 ]
 
@@ -261,6 +263,7 @@ WRITE_RATE_LIMITS = env_json(
         "flag": "30/m/user",
         "appeal": "10/m/user",
         "moderate": "120/m/user",
+        "share": "30/m/user",
     },
 )
 
