@@ -291,17 +291,20 @@ def badges_award_all() -> list[Award]:
 
 
 class _AwardLater:
-    """The members whose badges to check once the transaction commits: one on_commit callback per
-    transaction, however many ledger lines it writes."""
+    """The members whose badges to check once the transaction commits. One callback per savepoint that
+    adds members (a savepoint rolled back takes its callback with it, and only its own members); the
+    callbacks of one transaction share what they enqueued, so each member is checked once per commit."""
 
-    def __init__(self) -> None:
+    def __init__(self, enqueued: set[int]) -> None:
         self.member_ids: set[int] = set()
+        self.enqueued = enqueued
 
     def __call__(self) -> None:
         from community.tasks import badges_award  # the task module imports this one
 
-        for member_id in sorted(self.member_ids):
+        for member_id in sorted(self.member_ids - self.enqueued):
             badges_award.enqueue(member_id=member_id)
+            self.enqueued.add(member_id)
 
 
 def award_later(member_id: int | None) -> None:
@@ -309,14 +312,15 @@ def award_later(member_id: int | None) -> None:
     if member_id is None:
         return
     connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        # A callback of a savepoint rolled back is gone from the list with it: the members added to it were
-        # rolled back too, and the next line registers a new one.
-        for _savepoints, callback, _robust in connection.run_on_commit:
-            if isinstance(callback, _AwardLater):
-                callback.member_ids.add(member_id)
-                return
-    later = _AwardLater()
+    here = set(connection.savepoint_ids)
+    pending = [(savepoints, callback) for savepoints, callback, _robust in connection.run_on_commit
+               if isinstance(callback, _AwardLater)]  # fmt: skip
+    for savepoints, callback in pending:
+        # Enclosing this savepoint (or it): it commits whenever this one does.
+        if savepoints <= here and (member_id in callback.member_ids or savepoints == here):
+            callback.member_ids.add(member_id)
+            return
+    later = _AwardLater(pending[0][1].enqueued if pending else set())
     later.member_ids.add(member_id)
     transaction.on_commit(later, robust=True)
 
