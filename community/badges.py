@@ -290,21 +290,48 @@ def badges_award_all() -> list[Award]:
     return awarded
 
 
+class _Commit:
+    """What one transaction's callbacks share: the members they enqueued, and whether they ran."""
+
+    def __init__(self) -> None:
+        self.enqueued: set[int] = set()
+        self.ran = False
+
+
 class _AwardLater:
     """The members whose badges to check once the transaction commits. One callback per savepoint that
     adds members (a savepoint rolled back takes its callback with it, and only its own members); the
     callbacks of one transaction share what they enqueued, so each member is checked once per commit."""
 
-    def __init__(self, enqueued: set[int]) -> None:
+    def __init__(self, commit: _Commit) -> None:
         self.member_ids: set[int] = set()
-        self.enqueued = enqueued
+        self.commit = commit
 
     def __call__(self) -> None:
         from community.tasks import badges_award  # the task module imports this one
 
-        for member_id in sorted(self.member_ids - self.enqueued):
+        self.commit.ran = True
+        for member_id in sorted(self.member_ids - self.commit.enqueued):
             badges_award.enqueue(member_id=member_id)
-            self.enqueued.add(member_id)
+            self.commit.enqueued.add(member_id)
+
+
+class _Pending:
+    """The transaction's callbacks by the savepoints they were registered in, and where each member is.
+    Valid while Django keeps the same list of callbacks and none ran: a rollback (of a savepoint or of the
+    whole) and a commit replace the list, and the next call reads the surviving callbacks again."""
+
+    def __init__(self, callbacks: list) -> None:
+        self.callbacks = callbacks
+        self.by_savepoints: dict[frozenset, _AwardLater] = {}
+        self.where: dict[int, list[frozenset]] = {}
+        self.commit = _Commit()
+        for savepoints, callback, _robust in callbacks:
+            if isinstance(callback, _AwardLater) and not callback.commit.ran:
+                self.commit = callback.commit
+                self.by_savepoints[frozenset(savepoints)] = callback
+                for member_id in callback.member_ids:
+                    self.where.setdefault(member_id, []).append(frozenset(savepoints))
 
 
 def award_later(member_id: int | None) -> None:
@@ -312,17 +339,21 @@ def award_later(member_id: int | None) -> None:
     if member_id is None:
         return
     connection = transaction.get_connection()
-    here = set(connection.savepoint_ids)
-    pending = [(savepoints, callback) for savepoints, callback, _robust in connection.run_on_commit
-               if isinstance(callback, _AwardLater)]  # fmt: skip
-    for savepoints, callback in pending:
-        # Enclosing this savepoint (or it): it commits whenever this one does.
-        if savepoints <= here and (member_id in callback.member_ids or savepoints == here):
-            callback.member_ids.add(member_id)
-            return
-    later = _AwardLater(pending[0][1].enqueued if pending else set())
+    pending = getattr(connection, "_badges_pending", None)
+    if pending is None or pending.callbacks is not connection.run_on_commit or pending.commit.ran:
+        pending = connection._badges_pending = _Pending(connection.run_on_commit)
+    here = frozenset(connection.savepoint_ids)
+    # Held by a callback of a savepoint enclosing this one (or of this one): it commits whenever this does.
+    if any(savepoints <= here for savepoints in pending.where.get(member_id, ())):
+        return
+    pending.where.setdefault(member_id, []).append(here)
+    later = pending.by_savepoints.get(here)
+    if later is not None:
+        later.member_ids.add(member_id)
+        return
+    later = pending.by_savepoints[here] = _AwardLater(pending.commit)
     later.member_ids.add(member_id)
-    transaction.on_commit(later, robust=True)
+    transaction.on_commit(later, robust=True)  # outside a transaction it runs at once (and the next call starts anew)
 
 
 def _voted(*, voter_id: int, **_facts) -> None:

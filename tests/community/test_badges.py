@@ -285,6 +285,27 @@ def test_lines_written_in_savepoints_enqueue_one_check_per_member(alice, bob, dj
     assert sorted(queued()) == sorted([alice.pk, bob.pk])
 
 
+def test_each_commit_checks_the_member_again(alice, django_capture_on_commit_callbacks):
+    for number in range(2):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            earn(alice.pk, Reason.IDEA_SUBMITTED, target=f"idea:{number}")
+    assert queued() == [alice.pk, alice.pk]
+
+
+def test_a_savepoint_rolled_back_keeps_the_members_of_the_transaction_around_it(
+    alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                award_later(alice.pk)
+                raise RuntimeError("the action failed")
+        except RuntimeError:
+            pass
+        earn(alice.pk, Reason.IDEA_SUBMITTED, target="idea:1")
+    assert queued() == [alice.pk]
+
+
 def test_nothing_is_enqueued_before_the_commit(alice, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         earn(alice.pk, Reason.IDEA_SUBMITTED, target="idea:1")
