@@ -1,10 +1,21 @@
-"""Reads of community: members' points and badges."""
+"""Reads of community: members' points and badges, and the leaderboards."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
-from django.db.models import Sum
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.models import Role, User
 from community.models import Award, LedgerEntry, Share
+from ideas.filters import CategoryField
+from ideas.models import Category, Idea
+from ideas.selectors import BadListParameter, categories_in_order
 
 
 def points_total(member) -> int:
@@ -50,3 +61,105 @@ def community_export(user) -> dict:
             for share in Share.objects.filter(sharer=user).order_by("pk")
         ],
     }
+
+
+# --- Leaderboards -----------------------------------------------------------------------------------
+
+PERIODS = {"week": gettext_lazy("This week"), "month": gettext_lazy("This month"), "all": gettext_lazy("All time")}
+DEFAULT_PERIOD = "week"
+LEADERBOARD_SIZE = 25
+
+
+class BadLeaderboard(BadListParameter):
+    """A period or category a leaderboard cannot show; names the parameter and the choices."""
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A member's place on a board: competition ranking, so members with equal points share a rank (1, 1, 3)."""
+
+    rank: int
+    member: User
+    points: int
+
+
+@dataclass(frozen=True)
+class Board:
+    period: str
+    category: Category | None
+    since: datetime | None
+    rows: list[Standing]
+    me: Standing | None
+
+
+def leaderboard_period(value: str | None) -> str:
+    """A board's ?period=, checked: week, month or all (week when absent); BadLeaderboard names the choices."""
+    if not value:
+        return DEFAULT_PERIOD
+    if value not in PERIODS:
+        raise BadLeaderboard("period", _("Choose a period of: %(periods)s.") % {"periods": ", ".join(PERIODS)})
+    return value
+
+
+def leaderboard_category(value: str | None) -> Category | None:
+    """A board's ?category=, a slug or an id as the idea list takes it (ideas.filters.CategoryField), or
+    BadLeaderboard naming it."""
+    if not value:
+        return None
+    try:
+        return CategoryField(queryset=categories_in_order(), required=False).clean(value)
+    except ValidationError:
+        message = _("No category “%(value)s”: use the slug or the id of a category.") % {"value": str(value)[:100]}
+        raise BadLeaderboard("category", message) from None
+
+
+def period_start(period: str, *, now: datetime | None = None) -> datetime | None:
+    """Where a board's window starts: this week since Monday 00:00 and this month since its first day, both
+    in the site's time zone (settings.TIME_ZONE), so a board is the same for everyone; None for all time."""
+    if period == "all":
+        return None
+    today = timezone.localtime(now or timezone.now()).date()
+    first = today - timedelta(days=today.weekday()) if period == "week" else today.replace(day=1)
+    return timezone.make_aware(datetime.combine(first, time.min))
+
+
+def _ranked_lines(*, since: datetime | None, category: Category | None, now: datetime):
+    """The ledger lines a board sums: in the window and the category (with its subcategories), of members
+    who may be ranked. Left out in SQL: inactive accounts (deleted or banned), banned and suspended members,
+    and staff (moderators, product team, admins), who hand out what members earn."""
+    lines = LedgerEntry.objects.filter(
+        Q(member__suspended_until__isnull=True) | Q(member__suspended_until__lte=now),
+        member__is_active=True,
+        member__banned_at__isnull=True,
+        member__is_superuser=False,
+    ).exclude(Exists(Group.objects.filter(user=OuterRef("member_id"), name__in=Role.values)))
+    if since is not None:
+        lines = lines.filter(created_at__gte=since)
+    if category is not None:
+        lines = lines.filter(idea_id__in=Idea.objects.in_category(category).values("pk"))
+    return lines
+
+
+def leaderboard(*, period: str, category: Category | None = None, viewer=None, size: int = LEADERBOARD_SIZE) -> Board:
+    """The members with the most points in the period (and category), and the viewer's own standing even
+    outside the top. At most four queries whatever the number of members: the top totals, their members,
+    the viewer's total, and how many members are above it."""
+    now = timezone.now()
+    since = period_start(period, now=now)
+    lines = _ranked_lines(since=since, category=category, now=now)
+    totals = lines.values("member_id").annotate(total=Sum("points")).filter(total__gt=0)
+    top = list(totals.order_by("-total", "member_id").values_list("member_id", "total")[:size])
+    members = User.objects.in_bulk([member_id for member_id, _total in top]) if top else {}
+    rows: list[Standing] = []
+    for position, (member_id, total) in enumerate(top, start=1):
+        rank = rows[-1].rank if rows and rows[-1].points == total else position
+        rows.append(Standing(rank, members[member_id], total))
+    me = None
+    if viewer is not None and viewer.is_authenticated:
+        me = next((row for row in rows if row.member.pk == viewer.pk), None)
+        if me is None:
+            mine = lines.filter(member_id=viewer.pk).aggregate(total=Sum("points"))["total"] or 0
+            if mine > 0:
+                above = totals.filter(total__gt=mine).count()
+                me = Standing(above + 1, viewer, mine)
+    return Board(period, category, since, rows, me)
