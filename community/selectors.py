@@ -1,6 +1,6 @@
 """Reads of community: members' points and badges, and the leaderboards."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
+from community.badges import BADGES, Badge
 from community.models import Award, LedgerEntry, Share
+from core.paging import Page, keyset_page
 from ideas.filters import CategoryField
 from ideas.models import Category, Idea
-from ideas.selectors import BadListParameter, categories_in_order
+from ideas.selectors import BadListParameter, categories_in_order, list_cursor, page_size
 
 
 def points_total(member) -> int:
@@ -163,3 +165,35 @@ def leaderboard(*, period: str, category: Category | None = None, viewer=None, s
                 above = totals.filter(total__gt=mine).count()
                 me = Standing(above + 1, viewer, mine)
     return Board(period, category, since, rows, me)
+
+
+# --- A member's points and badges, shown --------------------------------------------------------------
+
+LEDGER_PAGE = 50
+LEDGER_PAGE_MAX = 200
+
+
+@dataclass(frozen=True)
+class Earned:
+    """A badge a member earned, with what the catalogue says of it."""
+
+    award: Award
+    badge: Badge
+
+
+def badges_shown(member) -> list[Earned]:
+    """The member's badges with their names and descriptions, newest first (one query); an award whose badge
+    left the catalogue is not shown."""
+    return [Earned(award, BADGES[award.badge]) for award in badges_of(member) if award.badge in BADGES]
+
+
+def ledger_params(query: Mapping[str, str]) -> tuple[str | None, int]:
+    """A ledger page's ?cursor= and ?page_size=, checked (BadListParameter names a bad one)."""
+    size = page_size(query, default=LEDGER_PAGE, maximum=LEDGER_PAGE_MAX)
+    return list_cursor(query, key=datetime), size
+
+
+def ledger_page(*, member, cursor: str | None = None, size: int = LEDGER_PAGE) -> Page:
+    """One page of the member's ledger, newest first (keyset paged, one query, the ledger_member index),
+    so a total is explained line by line."""
+    return keyset_page(ledger_of(member), field="created_at", cursor=cursor, size=size)
