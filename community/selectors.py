@@ -16,7 +16,7 @@ from community.badges import BADGES, Badge
 from community.models import Award, LedgerEntry, Share
 from core.paging import Page, keyset_page
 from ideas.filters import CategoryField
-from ideas.models import Category, Idea
+from ideas.models import Category
 from ideas.selectors import BadListParameter, categories_in_order, list_cursor, page_size
 
 
@@ -138,7 +138,10 @@ def _ranked_lines(*, since: datetime | None, category: Category | None, now: dat
     if since is not None:
         lines = lines.filter(created_at__gte=since)
     if category is not None:
-        lines = lines.filter(idea_id__in=Idea.objects.in_category(category).values("pk"))
+        # Idea.objects.in_category's rule (a category and its subcategories) read through the line's idea: as
+        # `idea_id IN (in_category)` SQLite drives the query from the ideas, not the window, 3 to 10 times
+        # slower (bench/leaderboard.py).
+        lines = lines.filter(Q(idea__category=category) | Q(idea__category__parent=category))
     return lines
 
 
