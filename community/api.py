@@ -1,14 +1,21 @@
-"""API of community. Views validate the shape of input and call services and selectors; errors go through
-the one handler of core/errors.py."""
+"""API of community: share links, the leaderboards, a member's public profile with points and badges, one's
+own ledger. Views validate the shape of input and call services and selectors; errors go through the one
+handler of core/errors.py."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from community import shares
+from accounts.api import MemberSuggestionSerializer
+from accounts.models import Role
+from accounts.selectors import member_get
+from community import selectors, shares
 from community.models import Channel
+from core.hiding import sees_hidden
+from core.schema import error_response
 from ideas import selectors as idea_selectors
 from ideas.api import idea_not_found
 from ideas.models import Idea
@@ -79,3 +86,135 @@ class IdeaSharesView(APIView):
         path = shares.share_path(idea, shares.share_code(request.user.pk, channel))
         answer = {"channel": channel, "url": request.build_absolute_uri(path)}
         return Response(ShareSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+
+# Leaderboards, members and their points
+
+
+class StandingSerializer(serializers.Serializer):
+    rank = serializers.IntegerField(help_text=_("Members with equal points share a rank (1, 1, 3)."))
+    member = MemberSuggestionSerializer()
+    points = serializers.IntegerField()
+
+
+class LeaderboardSerializer(serializers.Serializer):
+    period = serializers.ChoiceField(choices=list(selectors.PERIODS))
+    category = serializers.CharField(source="category.slug", allow_null=True, default=None)
+    since = serializers.DateTimeField(allow_null=True, help_text=_("Where the window starts; null for all time."))
+    results = StandingSerializer(many=True, source="rows")
+    me = StandingSerializer(allow_null=True, help_text=_("The signed-in member's own standing, even outside the top."))
+
+
+class LeaderboardView(APIView):
+    """The members with the most points this week (since Monday 00:00, site time), this month or of all time,
+    in a category (with its subcategories) or all; staff, suspended and banned members are left out."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", str, enum=list(selectors.PERIODS), default=selectors.DEFAULT_PERIOD),
+            OpenApiParameter("category", str, description=str(_("A category's slug or id; with its subcategories."))),
+        ],
+        responses={200: LeaderboardSerializer, 400: error_response(400)},
+    )
+    def get(self, request):
+        period = selectors.leaderboard_period(request.query_params.get("period"))
+        category = selectors.leaderboard_category(request.query_params.get("category"))
+        result = selectors.leaderboard(period=period, category=category, viewer=request.user)
+        return Response(LeaderboardSerializer(result).data)
+
+
+class BadgeEarnedSerializer(serializers.Serializer):
+    badge = serializers.CharField(source="badge.slug")
+    name = serializers.CharField(source="badge.name")
+    description = serializers.CharField(source="badge.description")
+    earned_at = serializers.DateTimeField()
+    period = serializers.CharField(help_text=_('The month of a monthly badge ("2026-03"), else "".'))
+
+
+class MemberProfileSerializer(MemberSuggestionSerializer):
+    """A member as anyone may see them: never their e-mail address; the about text is empty while moderation
+    hides the profile, except to the member and staff."""
+
+    bio = serializers.SerializerMethodField()
+    bio_html = serializers.SerializerMethodField()
+    profile_hidden = serializers.BooleanField(source="profile_is_hidden")
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices))
+    date_joined = serializers.DateTimeField()
+    points = serializers.IntegerField(help_text=_("The sum of the member's ledger lines."))
+    badges = BadgeEarnedSerializer(many=True)
+
+    def _shown(self, member) -> bool:
+        return not member.profile_is_hidden or sees_hidden(self.context["request"].user, member.pk)
+
+    def get_bio(self, member) -> str:
+        return member.bio if self._shown(member) else ""
+
+    def get_bio_html(self, member) -> str:
+        return member.bio_html if self._shown(member) else ""
+
+
+class MemberView(APIView):
+    """A member's public profile, their points and the badges they earned; 404 for an unknown or deleted member."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: MemberProfileSerializer, 404: error_response(404)})
+    def get(self, request, pk: int):
+        member = member_get(pk=pk)
+        member.points = selectors.points_total(member)
+        member.badges = selectors.badges_shown(member)
+        return Response(MemberProfileSerializer(member, context={"request": request}).data)
+
+
+class LedgerIdeaSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField(source="get_absolute_url")
+
+
+class LedgerLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    points = serializers.IntegerField(help_text=_("Negative for a reversal (an upvote withdrawn, content removed)."))
+    # Plain text, not an enum: the schema's "reason" enums (flags, appeals) are others'.
+    reason = serializers.CharField(help_text=_('Why, as "upvote_received"; reason_label says it in words.'))
+    reason_label = serializers.CharField(source="get_reason_display")
+    target = serializers.CharField(help_text=_('What earned it: "idea:5", "comment:7" or "member:3".'))
+    idea = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(LedgerIdeaSerializer(allow_null=True))
+    def get_idea(self, line) -> dict | None:
+        """The idea it was for, while the member may still see it."""
+        idea = line.idea
+        if idea is None or not idea.seen_by(self.context["request"].user):
+            return None
+        return LedgerIdeaSerializer(idea).data
+
+
+class LedgerPageSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text=_("The member's points: the sum of all their lines."))
+    next = serializers.URLField(allow_null=True)
+    results = LedgerLineSerializer(many=True)
+
+
+class MyPointsView(APIView):
+    """The signed-in member's points and their ledger, newest first, line by line (`next` pages on)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("cursor", str, description=str(_("From the `next` link of the page before."))),
+            OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": selectors.LEDGER_PAGE_MAX}),
+        ],
+        responses={200: LedgerPageSerializer},
+    )
+    def get(self, request):
+        cursor, size = selectors.ledger_params(request.query_params)
+        page = selectors.ledger_page(member=request.user, cursor=cursor, size=size)
+        cursor = page.next_cursor
+        later = replace_query_param(request.build_absolute_uri(), "cursor", cursor) if cursor else None
+        lines = LedgerLineSerializer(page.rows, many=True, context={"request": request}).data
+        return Response({"total": selectors.points_total(request.user), "next": later, "results": lines})

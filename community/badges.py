@@ -163,13 +163,17 @@ class Earned:
 
     badge: Badge
     earned_at: datetime
-    month: date | None
+    period: str  # as Award.period: "2026-03", or "" for a once-ever badge
+
+    @property
+    def month(self) -> date | None:
+        return month_of(self.period)
 
 
 def shown(awards: list[Award]) -> list[Earned]:
     """The awards (selectors.badges_of) with their badges; one no longer in the catalogue is left out."""
     return [
-        Earned(badge=BADGES[award.badge], earned_at=award.earned_at, month=month_of(award.period))
+        Earned(badge=BADGES[award.badge], earned_at=award.earned_at, period=award.period)
         for award in awards
         if award.badge in BADGES
     ]

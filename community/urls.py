@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from community.api import IdeaSharesView
+from community.api import IdeaSharesView, LeaderboardView, MemberView, MyPointsView
 
 urlpatterns = [
-    # Share links.
     path("ideas/<int:pk>/shares/", IdeaSharesView.as_view(), name="idea-shares"),
+    path("leaderboard/", LeaderboardView.as_view(), name="leaderboard"),
+    path("members/<int:pk>/", MemberView.as_view(), name="member"),
+    path("me/points/", MyPointsView.as_view(), name="me-points"),
 ]

@@ -4,6 +4,7 @@ from django.urls import path
 
 from frontend.views import (
     comments,
+    community,
     ideas,
     members,
     moderation,
@@ -65,4 +66,7 @@ urlpatterns = [
         notifications.notifications_unsubscribe,
         name="notifications_unsubscribe",
     ),
+    # Community: leaderboards and how points work.
+    path("leaderboard/", community.leaderboard, name="leaderboard"),
+    path("points/", community.points_rules, name="points_rules"),
 ]

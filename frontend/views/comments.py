@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Suspended
+from community.selectors import points_of
 from core.errors import DomainError
 from core.ids import is_id
 from core.paging import encode_cursor
@@ -159,10 +160,17 @@ def idea_page(
         ),
         **idea_pipeline(viewer=viewer, idea=idea, **(pipeline or {})),
         **share_panel(request, idea),
+        "member_points": _points_of_names(idea, page.rows, official),
     }
     if status is None:
         status = 400 if form.errors or problems else 200
     return answer(render(request, "ideas/detail.html", context, status=status), limited)
+
+
+def _points_of_names(idea: Idea, comments: list[Comment], official: Comment | None) -> dict[int, int]:
+    """The points of every member named on the idea page (its author, the thread's writers), in one query."""
+    shown = [comment for comment in [*comments, official] if comment is not None and not comment.concealed]
+    return points_of([idea.author_id, *(comment.author_id for comment in shown)])
 
 
 def _written(comment: Comment):
@@ -211,6 +219,7 @@ def comment_fragment(request, pk: int):
         "idea": comment.idea,
         "may_mark_official": bool(can_mark_official(user=request.user)),
         "may_see_history": bool(can_see_history(user=request.user)),
+        "member_points": {} if comment.concealed else points_of([comment.author_id]),
     }
     if request.GET.get("pinned") == "1":
         # Only a comment pinned as the official response, and only while the reader may read it.

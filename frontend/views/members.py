@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import reauthentication, selectors, services
 from accounts.authentication import token_expired, token_expires_at
 from accounts.models import User
-from community import badges
-from community.selectors import badges_of
+from community import selectors as community_selectors
 from core.hiding import sees_hidden
 from frontend.forms import ProfileForm, flag_form
+from frontend.views.common import read_params
 from frontend.views.moderation import hidden_notice
 from ideas.selectors import member_ideas
 
@@ -47,8 +47,21 @@ def member_profile(request, pk: int):
         context["hidden_notice"] = hidden_notice(
             viewer=viewer, target=f"member:{member.pk}", author_id=member.pk, obj=member
         )
-    context["badges"] = badges.shown(badges_of(member))
-    return render(request, "members/profile.html", context)
+    context.update(_points(request, member))
+    return render(request, "members/profile.html", context, status=400 if context.get("ledger_problems") else 200)
+
+
+def _points(request, member) -> dict:
+    """The member's points and badges for everyone; for the member themself, their ledger a page at a time
+    (?cursor= pages on), so they see how they earned them."""
+    shown = {"points": community_selectors.points_total(member), "badges": community_selectors.badges_shown(member)}
+    if request.user.pk != member.pk:
+        return shown
+    (cursor, size), _query, problems = read_params(request.GET, community_selectors.ledger_params)
+    page = community_selectors.ledger_page(member=member, cursor=cursor, size=size)
+    for line in page.rows:
+        line.idea_shown = line.idea if line.idea is not None and line.idea.seen_by(request.user) else None
+    return {**shown, "ledger": page.rows, "ledger_next": page.next_cursor, "ledger_problems": problems}
 
 
 @never_cache  # it shows the API token: no copy in any cache

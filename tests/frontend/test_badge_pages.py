@@ -44,12 +44,12 @@ def test_a_badge_no_longer_in_the_catalogue_is_left_out(client, alice):
 
 def test_the_profile_reads_its_badges_in_one_query_however_many(client, alice, django_assert_num_queries):
     Award.objects.create(member=alice, badge="first_idea")
-    with django_assert_num_queries(4):  # the member, their roles, their ideas, their badges
+    with django_assert_num_queries(5):  # the member, their roles, their ideas, their points, their badges
         client.get(f"/members/{alice.pk}/")
     for slug in ["first_comment", "first_launch", "supporter", "well_answered"]:
         Award.objects.create(member=alice, badge=slug)
     Award.objects.create(member=alice, badge="top_contributor", period="2026-10")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert badges_section(client, alice).count('class="badge-item') == 6
 
 
