@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate, TruncQuart
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from community.models import (
@@ -33,6 +34,8 @@ from community.models import (
     Visit,
     WeekActive,
 )
+from core.errors import NotAllowed
+from core.permissions import ALLOWED, Verdict, refuse
 from discussion.models import Comment
 from ideas.models import Category, Idea, Status
 from ideas.selectors import BadListParameter
@@ -46,6 +49,20 @@ MAX_DAYS = 3 * 366
 TOP = 10
 # Runs that overlap the last one by this much never miss a row written while it ran.
 OVERLAP = timedelta(hours=1)
+
+
+# ---- who may see them ----
+
+
+class NotProductTeam(NotAllowed):
+    default_message = gettext_lazy("Only the product team and admins see the staff dashboard.")
+
+
+def can_see_insights(*, user) -> Verdict:
+    """Analytics are the product team's (PRODUCT.md); admins hold every role. Kept here, beside the figures."""
+    if user.is_authenticated and user.is_product_team:
+        return ALLOWED
+    return refuse(NotProductTeam())
 
 
 # ---- the rollup ---------------------------------------------------------------------------------------

@@ -66,3 +66,11 @@ urlpatterns = [
         name="notifications_unsubscribe",
     ),
 ]
+
+# The staff dashboard (community/insights.py): the page and a CSV file of each of its tables.
+from frontend.views import insights  # noqa: E402
+
+urlpatterns += [
+    path("insights/", insights.insights_dashboard, name="insights"),
+    path("insights/<slug:name>.csv", insights.insights_csv, name="insights_csv"),
+]

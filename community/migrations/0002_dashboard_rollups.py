@@ -5,102 +5,202 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('community', '0001_ledger_badges_shares'),
-        ('ideas', '0008_hidden_locked_moderated_and_revisions'),
+        ("community", "0001_ledger_badges_shares"),
+        ("ideas", "0008_hidden_locked_moderated_and_revisions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RollupRun',
+            name="RollupRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(verbose_name='started')),
-                ('finished_at', models.DateTimeField(verbose_name='computed at')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='recomputed from')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField(verbose_name="started")),
+                ("finished_at", models.DateTimeField(verbose_name="computed at")),
+                ("since", models.DateField(blank=True, null=True, verbose_name="recomputed from")),
             ],
             options={
-                'verbose_name': 'figures computed',
-                'verbose_name_plural': 'figures computed',
-                'indexes': [models.Index(fields=['-finished_at'], name='rollup_latest')],
+                "verbose_name": "figures computed",
+                "verbose_name_plural": "figures computed",
+                "indexes": [models.Index(fields=["-finished_at"], name="rollup_latest")],
             },
         ),
         migrations.CreateModel(
-            name='DayFigures',
+            name="DayFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('ideas', models.PositiveIntegerField(default=0, verbose_name='ideas')),
-                ('votes', models.PositiveIntegerField(default=0, verbose_name='votes')),
-                ('comments', models.PositiveIntegerField(default=0, verbose_name='comments')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ideas.category', verbose_name='category')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="day")),
+                ("ideas", models.PositiveIntegerField(default=0, verbose_name="ideas")),
+                ("votes", models.PositiveIntegerField(default=0, verbose_name="votes")),
+                ("comments", models.PositiveIntegerField(default=0, verbose_name="comments")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ideas.category",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "day's figures",
-                'verbose_name_plural': "days' figures",
-                'constraints': [models.UniqueConstraint(condition=models.Q(('category__isnull', False)), fields=('day', 'category'), name='dayfigures_per_category'), models.UniqueConstraint(condition=models.Q(('category__isnull', True)), fields=('day',), name='dayfigures_overall')],
+                "verbose_name": "day's figures",
+                "verbose_name_plural": "days' figures",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("category__isnull", False)),
+                        fields=("day", "category"),
+                        name="dayfigures_per_category",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("category__isnull", True)), fields=("day",), name="dayfigures_overall"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PipelineFigures',
+            name="PipelineFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('status', models.CharField(max_length=20, verbose_name='status')),
-                ('furthest', models.PositiveSmallIntegerField(verbose_name='furthest step')),
-                ('ideas', models.PositiveIntegerField(default=0, verbose_name='ideas')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ideas.category', verbose_name='category')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="day")),
+                ("status", models.CharField(max_length=20, verbose_name="status")),
+                ("furthest", models.PositiveSmallIntegerField(verbose_name="furthest step")),
+                ("ideas", models.PositiveIntegerField(default=0, verbose_name="ideas")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ideas.category",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pipeline figures',
-                'verbose_name_plural': 'pipeline figures',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('category__isnull', False)), fields=('day', 'status', 'furthest', 'category'), name='pipelinefigures_per_category'), models.UniqueConstraint(condition=models.Q(('category__isnull', True)), fields=('day', 'status', 'furthest'), name='pipelinefigures_overall')],
+                "verbose_name": "pipeline figures",
+                "verbose_name_plural": "pipeline figures",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("category__isnull", False)),
+                        fields=("day", "status", "furthest", "category"),
+                        name="pipelinefigures_per_category",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("category__isnull", True)),
+                        fields=("day", "status", "furthest"),
+                        name="pipelinefigures_overall",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='QuarterLaunched',
+            name="QuarterLaunched",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quarter', models.DateField(verbose_name='quarter')),
-                ('ideas', models.PositiveIntegerField(default=0, verbose_name='ideas launched')),
-                ('supporters', models.PositiveIntegerField(default=0, verbose_name='supporters')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ideas.category', verbose_name='category')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quarter", models.DateField(verbose_name="quarter")),
+                ("ideas", models.PositiveIntegerField(default=0, verbose_name="ideas launched")),
+                ("supporters", models.PositiveIntegerField(default=0, verbose_name="supporters")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ideas.category",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "quarter's launches",
-                'verbose_name_plural': "quarters' launches",
-                'constraints': [models.UniqueConstraint(condition=models.Q(('category__isnull', False)), fields=('quarter', 'category'), name='quarterlaunched_per_category'), models.UniqueConstraint(condition=models.Q(('category__isnull', True)), fields=('quarter',), name='quarterlaunched_overall')],
+                "verbose_name": "quarter's launches",
+                "verbose_name_plural": "quarters' launches",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("category__isnull", False)),
+                        fields=("quarter", "category"),
+                        name="quarterlaunched_per_category",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("category__isnull", True)),
+                        fields=("quarter",),
+                        name="quarterlaunched_overall",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StatusDays',
+            name="StatusDays",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('status', models.CharField(max_length=20, verbose_name='status')),
-                ('days', models.PositiveIntegerField(verbose_name='days in status')),
-                ('ideas', models.PositiveIntegerField(default=0, verbose_name='ideas')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ideas.category', verbose_name='category')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="day")),
+                ("status", models.CharField(max_length=20, verbose_name="status")),
+                ("days", models.PositiveIntegerField(verbose_name="days in status")),
+                ("ideas", models.PositiveIntegerField(default=0, verbose_name="ideas")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ideas.category",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'days in a status',
-                'verbose_name_plural': 'days in a status',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('category__isnull', False)), fields=('day', 'status', 'days', 'category'), name='statusdays_per_category'), models.UniqueConstraint(condition=models.Q(('category__isnull', True)), fields=('day', 'status', 'days'), name='statusdays_overall')],
+                "verbose_name": "days in a status",
+                "verbose_name_plural": "days in a status",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("category__isnull", False)),
+                        fields=("day", "status", "days", "category"),
+                        name="statusdays_per_category",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("category__isnull", True)),
+                        fields=("day", "status", "days"),
+                        name="statusdays_overall",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WeekActive',
+            name="WeekActive",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.DateField(verbose_name='week')),
-                ('members', models.PositiveIntegerField(default=0, verbose_name='active members')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ideas.category', verbose_name='category')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("week", models.DateField(verbose_name="week")),
+                ("members", models.PositiveIntegerField(default=0, verbose_name="active members")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ideas.category",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "week's active members",
-                'verbose_name_plural': "weeks' active members",
-                'constraints': [models.UniqueConstraint(condition=models.Q(('category__isnull', False)), fields=('week', 'category'), name='weekactive_per_category'), models.UniqueConstraint(condition=models.Q(('category__isnull', True)), fields=('week',), name='weekactive_overall')],
+                "verbose_name": "week's active members",
+                "verbose_name_plural": "weeks' active members",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("category__isnull", False)),
+                        fields=("week", "category"),
+                        name="weekactive_per_category",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("category__isnull", True)), fields=("week",), name="weekactive_overall"
+                    ),
+                ],
             },
         ),
     ]

@@ -5,11 +5,12 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from community.models import Channel, Share, Visit
 from discussion.models import Comment
-from ideas.models import Idea
+from ideas.models import Idea, Status
 from pipeline.models import StatusChange
 from pipeline.services import idea_transition
-from tests.factories import IdeaFactory, UserFactory, comment
+from tests.factories import CategoryFactory, IdeaFactory, UserFactory, comment
 from voting.models import Vote
 from voting.services import vote_cast
 
@@ -48,3 +49,32 @@ def moved(idea: Idea, actor, to: str, day: date) -> None:
 
 def members(n: int) -> list:
     return [UserFactory() for _ in range(n)]
+
+
+def history(alice, bob, pat, drinks) -> dict:
+    """Alice's oat milk goes all the way to launched with two supporters (Bob and Carol); Bob's idea, in
+    Drinks too, is under review; Alice's idea about queues, in Experience, is new."""
+    (carol,) = members(1)
+    experience = CategoryFactory(name="Experience", slug="experience")
+    oat = submitted(alice, drinks, days_ago(30), "Oat milk at no extra charge")
+    straws = submitted(bob, drinks, days_ago(30), "Paper straws that do not go soft")
+    queues = submitted(alice, experience, days_ago(20), "Shorter queues in the morning")
+    upvoted(oat, bob, days_ago(30))
+    upvoted(oat, carol, days_ago(29))
+    upvoted(queues, bob, days_ago(20))
+    commented(oat, bob, days_ago(29))
+    moved(oat, pat, Status.UNDER_REVIEW, days_ago(28))
+    moved(oat, pat, Status.REVIEWED, days_ago(26))
+    moved(oat, pat, Status.COMING_SOON, days_ago(22))
+    moved(oat, pat, Status.LAUNCHED, days_ago(20))
+    moved(straws, pat, Status.UNDER_REVIEW, days_ago(25))
+    # Bob shared the oat milk on X: three visitors, one who signed up (Carol) and voted, one who voted;
+    # Alice mailed the queues idea to one visitor.
+    on_x = Share.objects.create(idea=oat, sharer=bob, channel=Channel.X)
+    by_mail = Share.objects.create(idea=queues, sharer=alice, channel=Channel.EMAIL)
+    day = days_ago(10)
+    Visit.objects.create(share=on_x, day=day, visitor="a", member=carol, joined_at=at(day), voted_at=at(day))
+    Visit.objects.create(share=on_x, day=day, visitor="b")
+    Visit.objects.create(share=on_x, day=day, visitor="c", voted_at=at(day))
+    Visit.objects.create(share=by_mail, day=day, visitor="a")
+    return {"oat": oat, "straws": straws, "queues": queues, "carol": carol, "experience": experience}

@@ -6,33 +6,17 @@ import pytest
 from django.utils import timezone
 
 from community import insights
-from community.models import Channel, DayFigures, PipelineFigures, RollupRun, Share, StatusDays, Visit, WeekActive
+from community.models import DayFigures, PipelineFigures, RollupRun, StatusDays, WeekActive
 from community.selectors import points_total
 from ideas.models import Status
 from ideas.selectors import BadListParameter
-from tests.community.dashboard_history import at, commented, days_ago, members, moved, submitted, upvoted
-from tests.factories import CategoryFactory
+from tests.community import dashboard_history
+from tests.community.dashboard_history import at, days_ago, moved, submitted
 
 
 @pytest.fixture
-def history(alice, bob, pat, drinks, product):
-    """Alice's oat milk goes all the way to launched with two supporters; Bob's idea is under review;
-    Alice's idea about queues, in another category, is new."""
-    (carol,) = members(1)
-    experience = CategoryFactory(name="Experience", slug="experience")
-    oat = submitted(alice, drinks, days_ago(30), "Oat milk at no extra charge")
-    straws = submitted(bob, drinks, days_ago(30), "Paper straws that do not go soft")
-    queues = submitted(alice, experience, days_ago(20), "Shorter queues in the morning")
-    upvoted(oat, bob, days_ago(30))
-    upvoted(oat, carol, days_ago(29))
-    upvoted(queues, bob, days_ago(20))
-    commented(oat, bob, days_ago(29))
-    moved(oat, pat, Status.UNDER_REVIEW, days_ago(28))
-    moved(oat, pat, Status.REVIEWED, days_ago(26))
-    moved(oat, pat, Status.COMING_SOON, days_ago(22))
-    moved(oat, pat, Status.LAUNCHED, days_ago(20))
-    moved(straws, pat, Status.UNDER_REVIEW, days_ago(25))
-    return {"oat": oat, "straws": straws, "queues": queues, "carol": carol, "experience": experience}
+def history(alice, bob, pat, drinks):
+    return dashboard_history.history(alice, bob, pat, drinks)
 
 
 def figures(**params):
@@ -98,6 +82,17 @@ def test_a_subcategory_filter_counts_only_its_ideas(rolled):
     assert insights.funnel(figures(category="experience")).rows[:2] == [["New", 1, ""], ["Under review", 0, "0%"]]
 
 
+def test_word_of_mouth_counts_only_the_visits_in_the_range(rolled):
+    channels = {row[0]: row[1:] for row in insights.word_of_mouth_channels(figures(to=days_ago(11).isoformat())).rows}
+    assert channels["X"] == [0, 0, 0]
+
+
+def test_word_of_mouth_in_a_category_counts_its_ideas_shares(rolled):
+    assert insights.word_of_mouth_ideas(figures(category="experience")).rows == [
+        ["Shorter queues in the morning", 1, 0, 0]
+    ]
+
+
 def test_a_range_before_the_history_counts_nothing(rolled):
     assert insights.funnel(figures(**{"from": days_ago(80).isoformat(), "to": days_ago(60).isoformat()})).rows[0] == [
         "New",
@@ -118,18 +113,16 @@ def test_top_contributors_leave_out_banned_members(rolled, alice, bob):
     assert [row[0] for row in insights.top_contributors(figures()).rows] == ["Alice"]
 
 
-def test_word_of_mouth_counts_visits_sign_ups_and_votes_per_channel(rolled, alice, bob):
-    on_x = Share.objects.create(idea=rolled["oat"], sharer=bob, channel=Channel.X)
-    by_mail = Share.objects.create(idea=rolled["queues"], sharer=alice, channel=Channel.EMAIL)
-    day = days_ago(10)
-    Visit.objects.create(share=on_x, day=day, visitor="a", member=rolled["carol"], joined_at=at(day), voted_at=at(day))
-    Visit.objects.create(share=on_x, day=day, visitor="b")
-    Visit.objects.create(share=on_x, day=day, visitor="c", voted_at=at(day))
-    Visit.objects.create(share=by_mail, day=day, visitor="a")
+def test_word_of_mouth_counts_visits_sign_ups_and_votes_per_channel(rolled):
     channels = {row[0]: row[1:] for row in insights.word_of_mouth_channels(figures()).rows}
-    ideas = insights.word_of_mouth_ideas(figures()).rows
     assert (channels["X"], channels["E-mail"], channels["Facebook"]) == ([3, 1, 2], [1, 0, 0], [0, 0, 0])
-    assert ideas == [["Oat milk at no extra charge", 3, 1, 2], ["Shorter queues in the morning", 1, 0, 0]]
+
+
+def test_word_of_mouth_ranks_the_ideas_by_the_visits_their_shares_brought(rolled):
+    assert insights.word_of_mouth_ideas(figures()).rows == [
+        ["Oat milk at no extra charge", 3, 1, 2],
+        ["Shorter queues in the morning", 1, 0, 0],
+    ]
 
 
 def _rows():
