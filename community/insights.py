@@ -433,7 +433,11 @@ def launched(filters: Filters) -> Table:
 def weekly(filters: Filters) -> Table:
     """New ideas, votes, comments and active members per week (weeks starting on a Monday) of the range."""
     days = _scope(DayFigures.objects.filter(day__range=(filters.start, filters.end)), filters)
-    sums: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    # Every week of the range, quiet ones too, so the chart's lines do not skip them.
+    first = _week_start(filters.start)
+    sums: dict[date, list[int]] = {
+        first + timedelta(weeks=n): [0, 0, 0, 0] for n in range((filters.end - first).days // 7 + 1)
+    }
     for day, ideas, votes, comments in days.order_by().values_list("day", "ideas", "votes", "comments"):
         week = sums[_week_start(day)]
         week[0] += ideas

@@ -195,3 +195,12 @@ def test_bad_filters_are_named(db, params, field):
 def test_the_default_range_is_the_last_90_days(db):
     chosen = insights.read_filters({})
     assert (chosen.end, (chosen.end - chosen.start).days) == (days_ago(0), 89)
+
+
+def test_quiet_weeks_of_the_range_are_there_with_zeros(rolled):
+    monday = days_ago(70) - timedelta(days=days_ago(70).weekday())
+    chosen = figures(**{"from": monday.isoformat(), "to": (monday + timedelta(days=13)).isoformat()})
+    assert insights.weekly(chosen).rows == [
+        [monday.isoformat(), 0, 0, 0, 0],
+        [(monday + timedelta(days=7)).isoformat(), 0, 0, 0, 0],
+    ]
