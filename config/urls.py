@@ -12,6 +12,7 @@ api_urls = [
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),
     path("", include("core.urls")),
+    path("", include("community.urls")),
 ]
 
 urlpatterns = [
