@@ -18,7 +18,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 from common import ROOT, bench_database, django_script, server_env
 
@@ -71,7 +70,9 @@ for n in range(IDEAS):
     created = at(n / IDEAS)
     # Most stay new; a tenth move on, a few all the way to launched, some declined.
     r = rng.random()
-    path = STEPS[:1] if r < 0.85 else STEPS[: 2 + int((r - 0.85) / 0.15 * 4)] if r < 0.98 else [Status.NEW, Status.DECLINED]
+    path = STEPS[:1] if r < 0.85 else STEPS[: 2 + int((r - 0.85) / 0.15 * 4)]
+    if r >= 0.98:
+        path = [Status.NEW, Status.DECLINED]
     when = created
     for before, after in zip(path, path[1:]):
         when = min(when + timedelta(days=rng.randint(1, 40)), now)
@@ -95,7 +96,8 @@ def votes():
         voter = members[(i * 7 + r * (len(members) // 10 + 1)) % len(members)]
         cast = created_of[idea] + timedelta(hours=rng.randint(1, 24 * 20))
         cast = min(cast, now)
-        yield Vote(idea_id=idea, voter_id=voter, value=1 if rng.random() < 0.85 else -1, created_at=cast, updated_at=cast)
+        value = 1 if rng.random() < 0.85 else -1
+        yield Vote(idea_id=idea, voter_id=voter, value=value, created_at=cast, updated_at=cast)
 def write(batch):
     # The votes, and the points each upvote earned the author of the idea.
     Vote.objects.bulk_create(batch)
