@@ -500,7 +500,7 @@ def top_contributors(filters: Filters) -> Table:
 
 
 def _visits(filters: Filters) -> QuerySet:
-    visits = Visit.objects.filter(day__range=(filters.start, filters.end))
+    visits = Visit.objects.filter(day__range=(filters.start, filters.end), share__idea__deleted_at__isnull=True)
     if filters.category is not None:
         visits = visits.filter(share__idea__in=Idea.objects.in_category(filters.category))
     return visits.order_by()

@@ -1,13 +1,17 @@
 """The staff dashboard's figures on a small known history: the rollup's buckets and the selectors."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from community import insights
 from community.models import DayFigures, PipelineFigures, RollupRun, StatusDays, WeekActive
 from community.selectors import points_total
+from core import schedule
+from core.models import ScheduledRun
 from ideas.models import Status
 from ideas.selectors import BadListParameter
 from tests.community import dashboard_history
@@ -204,3 +208,22 @@ def test_quiet_weeks_of_the_range_are_there_with_zeros(rolled):
         [monday.isoformat(), 0, 0, 0, 0],
         [(monday + timedelta(days=7)).isoformat(), 0, 0, 0, 0],
     ]
+
+
+def test_the_worker_computes_the_figures_every_15_minutes(rolled):
+    every = timedelta(minutes=15)
+    due = schedule.next_boundary(every, timezone.now()) - every
+    ScheduledRun.objects.create(name="community.insights_rollup", due_at=due)
+    assert schedule.run_periodic.call(name="community.insights_rollup", due=due.isoformat()) is True
+    assert RollupRun.objects.count() == 2
+    assert ScheduledRun.objects.filter(name="community.insights_rollup", due_at=due + every).exists()
+
+
+def test_the_command_computes_the_figures_now(history):
+    call_command("insights_rollup", stdout=io.StringIO())
+    assert insights.funnel(figures()).rows[0] == ["New", 3, ""]
+
+
+def test_the_command_refuses_a_bad_day(db):
+    with pytest.raises(CommandError):
+        call_command("insights_rollup", "--since", "last week")
