@@ -4,12 +4,13 @@ import csv
 import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from community import insights
-from ideas.models import Category
+from ideas.models import Category, Idea
 from tests.community import dashboard_history
 from tests.community.dashboard_history import days_ago, members, submitted, upvoted
 from tests.factories import IdeaFactory
@@ -129,3 +130,9 @@ def test_the_page_costs_the_same_queries_with_ten_times_the_data(
     insights.rollup()
     with django_assert_num_queries(len(few)):
         assert client.get("/insights/").status_code == 200
+
+
+def test_the_demo_data_comes_with_its_figures(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    submitted_ideas = insights.funnel(insights.read_filters({})).rows[0][1]
+    assert submitted_ideas == Idea.objects.filter(deleted_at__isnull=True).count() > 0
