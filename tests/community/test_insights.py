@@ -117,6 +117,18 @@ def test_top_contributors_leave_out_banned_members(rolled, alice, bob):
     assert [row[0] for row in insights.top_contributors(figures()).rows] == ["Alice"]
 
 
+def test_top_contributors_leave_out_suspended_members(rolled, alice, bob):
+    type(alice).objects.filter(pk=alice.pk).update(suspended_until=at(days_ago(-2)))
+    assert [row[0] for row in insights.top_contributors(figures()).rows] == ["Bob"]
+
+
+def test_top_contributors_in_a_category_count_the_points_its_ideas_earned(rolled, settings):
+    # Bob's upvote of the queues idea (the history's ideas are written by the factory, which earns nothing).
+    assert insights.top_contributors(figures(category="experience")).rows == [
+        ["Alice", settings.POINTS["upvote_received"]]
+    ]
+
+
 def test_word_of_mouth_counts_visits_sign_ups_and_votes_per_channel(rolled):
     channels = {row[0]: row[1:] for row in insights.word_of_mouth_channels(figures()).rows}
     assert (channels["X"], channels["E-mail"], channels["Facebook"]) == ([3, 1, 2], [1, 0, 0], [0, 0, 0])
