@@ -1,54 +1,37 @@
-"""Charts of the staff dashboard as inline SVG, drawn on the server: shapes with classes that the
-stylesheet colours, no script, no <style> element and no style attribute, so the strict CSP holds.
+"""Charts of the staff dashboard drawn on the server by pygal, served as SVG images (image/svg+xml).
 
-pygal, which the issue names, is not among the project's installed packages; these two kinds of chart
-(bars and lines) are all the dashboard needs, in a few lines of geometry and one template.
+Why images: pygal's SVG carries an inline <style> (and a small inline <script> with its config), which
+the site's strict CSP would refuse inside the page. Served on their own URL, each chart has a policy of
+its own that allows inline styles and nothing else (`CHART_CSP`); embedded with <img>, an SVG runs no
+script at all, and the page's policy (img-src 'self') stays as it is. The inline script is dropped too.
 """
 
-from dataclasses import dataclass, field
+import re
 
-WIDTH = 640
-ROW = 26  # a bar chart's height per label
-LABEL_WIDTH = 200
-LINE_HEIGHT = 240
-SERIES = 4  # the stylesheet's colours: .series-0 ... .series-3
+import pygal
+from csp.constants import NONE, UNSAFE_INLINE
+from pygal.style import Style
 
+# The chart's own policy: its inline <style>, nothing else (no script, no fetch, no font).
+CHART_CSP = {"default-src": [NONE], "style-src": [UNSAFE_INLINE], "frame-ancestors": [NONE]}
 
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    series: int
-    title: str
-
-
-@dataclass(frozen=True)
-class Label:
-    x: float
-    y: float
-    text: str
-    anchor: str = "start"
-
-
-@dataclass(frozen=True)
-class Line:
-    series: int
-    points: str
-    name: str
-
-
-@dataclass
-class Chart:
-    kind: str  # "bars" or "lines"
-    width: int
-    height: int
-    bars: list[Bar] = field(default_factory=list)
-    lines: list[Line] = field(default_factory=list)
-    labels: list[Label] = field(default_factory=list)
-    legend: list[tuple[int, str]] = field(default_factory=list)
-    grid: list[Label] = field(default_factory=list)
+STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#1d2330",
+    foreground_strong="#1d2330",
+    foreground_subtle="#5b6475",
+    opacity=".9",
+    opacity_hover="1",
+    colors=("#0b6e4f", "#1a56db", "#b45309", "#7c3aed"),
+    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+    label_font_size=13,
+    major_label_font_size=13,
+    legend_font_size=14,
+    value_font_size=13,
+    tooltip_font_size=13,
+)
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 
 
 def _number(value) -> float:
@@ -58,64 +41,36 @@ def _number(value) -> float:
         return 0.0
 
 
-def _nice_max(top: float) -> float:
-    """The axis' end: 1, 2 or 5 times a power of ten, at least the largest value."""
-    if top <= 0:
-        return 1.0
-    step = 1.0
-    while step * 10 <= top:
-        step *= 10
-    for factor in (1, 2, 5, 10):
-        if factor * step >= top:
-            return factor * step
-    return top
+def _options(series: list[int]) -> dict:
+    return {
+        "style": STYLE,
+        "js": [],
+        "disable_xml_declaration": True,
+        "no_prefix": True,
+        "width": 800,
+        "show_legend": len(series) > 1,
+        "legend_at_bottom": True,
+        "truncate_label": 28,
+        "margin": 12,
+    }
 
 
-def bars(columns: list[str], rows: list[list], series: list[int]) -> Chart:
+def bars(columns: list[str], rows: list[list], series: list[int]) -> pygal.Graph:
     """Horizontal bars, one group per row (its first cell the label), one bar per series column."""
-    group = ROW * len(series) + 8
-    height = max(1, len(rows)) * group + 24
-    top = _nice_max(max((_number(row[c]) for row in rows for c in series), default=0))
-    span = WIDTH - LABEL_WIDTH - 50
-    chart = Chart("bars", WIDTH, height, legend=[(i % SERIES, columns[c]) for i, c in enumerate(series)])
-    for r, row in enumerate(rows):
-        y0 = r * group + 4
-        chart.labels.append(Label(LABEL_WIDTH - 8, y0 + group / 2, str(row[0])[:32], "end"))
-        for i, c in enumerate(series):
-            value = _number(row[c])
-            width = span * value / top
-            y = y0 + i * ROW
-            title = f"{row[0]}: {columns[c]} {row[c]}"
-            chart.bars.append(Bar(LABEL_WIDTH, y, max(width, 1), ROW - 6, i % SERIES, title))
-            chart.labels.append(Label(LABEL_WIDTH + width + 6, y + ROW / 2, str(row[c])))
-    for k in range(5):
-        chart.grid.append(Label(LABEL_WIDTH + span * k / 4, height - 6, f"{top * k / 4:g}", "middle"))
-    return chart
+    height = max(180, 70 + 24 * len(rows) * len(series) + (40 if len(series) > 1 else 0))
+    return pygal.HorizontalBar(height=height, **_options(series))
 
 
-def lines(columns: list[str], rows: list[list], series: list[int]) -> Chart:
+def lines(columns: list[str], rows: list[list], series: list[int]) -> pygal.Graph:
     """One line per series column over the rows (the first cell of each the x label: a week)."""
-    left, right, bottom, top_margin = 50, 20, 40, 10
-    chart = Chart("lines", WIDTH, LINE_HEIGHT, legend=[(i % SERIES, columns[c]) for i, c in enumerate(series)])
-    top = _nice_max(max((_number(row[c]) for row in rows for c in series), default=0))
-    plot_w, plot_h = WIDTH - left - right, LINE_HEIGHT - bottom - top_margin
-    step = plot_w / max(1, len(rows) - 1)
-
-    def y_of(value: float) -> float:
-        return top_margin + plot_h * (1 - value / top)
-
-    for i, c in enumerate(series):
-        points = " ".join(f"{left + r * step:.1f},{y_of(_number(row[c])):.1f}" for r, row in enumerate(rows))
-        if len(rows) == 1:
-            points += f" {left + plot_w:.1f},{y_of(_number(rows[0][c])):.1f}"
-        chart.lines.append(Line(i % SERIES, points, columns[c]))
-    every = max(1, len(rows) // 6)
-    for r, row in enumerate(rows):
-        if r % every == 0:
-            chart.labels.append(Label(left + r * step, LINE_HEIGHT - bottom + 16, str(row[0])[5:], "middle"))
-    for k in range(5):
-        chart.grid.append(Label(left - 6, y_of(top * k / 4), f"{top * k / 4:g}", "end"))
-    return chart
+    return pygal.Line(
+        height=340,
+        show_minor_x_labels=False,
+        x_labels_major_every=max(1, len(rows) // 6),
+        x_label_rotation=0,
+        dots_size=3,
+        **_options(series),
+    )
 
 
 # Which columns of each dashboard table are drawn, and how.
@@ -132,9 +87,14 @@ DRAWN = {
 }
 
 
-def chart_of(name: str, columns: list[str], rows: list[list]) -> Chart | None:
-    """The chart of a dashboard table, or None when it has no rows to draw."""
-    if not rows or name not in DRAWN:
-        return None
+def chart_svg(name: str, columns: list[str], rows: list[list]) -> str:
+    """The chart of a dashboard table as an SVG document, without pygal's inline script (the page's
+    heading names it, so it has no title of its own)."""
     draw, series = DRAWN[name]
-    return draw(columns, rows, series)
+    chart = draw(columns, rows, series)
+    # pygal draws a horizontal chart's first label at the bottom: reversed, the table's order reads down.
+    ordered = list(reversed(rows)) if draw is bars else rows
+    chart.x_labels = [str(row[0]) for row in ordered]
+    for column in series:
+        chart.add(columns[column], [_number(row[column]) for row in ordered])
+    return _SCRIPT.sub("", chart.render(is_unicode=True))

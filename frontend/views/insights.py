@@ -4,13 +4,14 @@ as server-drawn charts each with its table and a CSV file of it, filtered by a r
 import csv
 from urllib.parse import urlencode
 
+from csp.decorators import csp
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from community import insights
-from frontend.charts import chart_of
+from frontend.charts import CHART_CSP, DRAWN, chart_svg
 from frontend.views.common import requires
 from ideas.models import Category
 from ideas.selectors import BadListParameter
@@ -45,7 +46,7 @@ def insights_dashboard(request):
     context["figures"] = [
         {
             "table": table,
-            "chart": chart_of(name, table.columns, table.rows),
+            "chart_url": f"{reverse('insights_chart', args=[name])}?{query}" if table.rows else None,
             "csv_url": f"{reverse('insights_csv', args=[name])}?{query}",
         }
         for name, table in insights.dashboard(filters).items()
@@ -72,4 +73,24 @@ def insights_csv(request, name: str):
     writer = csv.writer(response)
     writer.writerow([csv_cell(column) for column in table.columns])
     writer.writerows([csv_cell(cell) for cell in row] for row in table.rows)
+    return response
+
+
+@requires(insights.can_see_insights)
+@require_GET
+@csp(CHART_CSP)
+def insights_chart(request, name: str):
+    """One table of the dashboard as a pygal chart, an SVG image with the page's filters (the page embeds
+    it with <img>; its own CSP lets its inline style apply and nothing else)."""
+    read = insights.TABLES.get(name)
+    if read is None or name not in DRAWN:
+        raise Http404
+    filters, errors = _filters(request)
+    if filters is None:
+        field, message = next(iter(errors.items()))
+        return HttpResponse(f"{field}: {message}\n", status=400, content_type="text/plain; charset=utf-8")
+    table = read(filters)
+    svg = chart_svg(name, table.columns, table.rows)
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
     return response

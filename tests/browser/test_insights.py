@@ -1,5 +1,5 @@
 """The staff dashboard in Chromium: Pat of the product team opens it on a known history; every chart is
-drawn (bars or lines in an SVG), each with its table, the page passes axe-core, and the strict CSP reports
+drawn (pygal's SVG as an image: bars or lines), each with its table; the page passes axe-core and the CSP reports
 no violation (Chromium logs one as a console error, which the page fixture collects)."""
 
 import pytest
@@ -12,24 +12,23 @@ from tests.community import dashboard_history
 pytestmark = pytest.mark.browser
 
 
-def test_pat_sees_every_chart_drawn_with_its_table_and_no_csp_violation(
-    live_url, new_page, alice, bob, pat, drinks, tmp_path
-):
+def test_pat_sees_every_chart_drawn_with_its_table_and_no_csp_violation(live_url, new_page, alice, bob, pat, drinks):
     # First in the module: the session's daphne (live_url) is forked before this module's browser starts.
     dashboard_history.history(alice, bob, pat, drinks)
     insights.rollup()
     page = new_page()
     log_in(page, live_url, pat, "/insights/")
     expect(page.get_by_role("heading", name="Staff dashboard")).to_be_visible()
-    charts = page.locator("svg.chart")
+    charts = page.locator("img.chart")
     expect(charts).to_have_count(len(insights.TABLES))
     for index in range(len(insights.TABLES)):
         chart = charts.nth(index)
-        expect(chart.locator("rect.chart-bar, polyline.chart-line").first).to_be_attached()
-        assert chart.bounding_box()["height"] > 50
+        expect(chart).to_have_js_property("complete", True)
+        assert chart.evaluate("image => image.naturalWidth") > 0
+        svg = page.request.get(live_url + chart.get_attribute("src")).text()
+        assert 'class="pygal-chart"' in svg and ("<path" in svg or "<rect" in svg)
     expect(page.locator("table.insight-table")).to_have_count(len(insights.TABLES))
     expect(page.locator("#insight-channels table")).to_contain_text("X")
-    page.screenshot(path="/tmp/insights-shot.png", full_page=True)
     assert_accessible(page)
     assert page.errors == []
     assert page.failed_responses == []

@@ -25,7 +25,7 @@ def rolled(alice, bob, pat, drinks):
 
 def test_pat_sees_every_chart_with_its_table(signed_in, pat, rolled):
     page = signed_in(pat).get("/insights/").content.decode()
-    assert page.count('<svg class="chart') == len(insights.TABLES)
+    assert page.count('<img class="chart"') == len(insights.TABLES)
     assert page.count('<table class="insight-table">') == len(insights.TABLES)
 
 
@@ -71,7 +71,7 @@ def test_the_header_links_the_dashboard_for_pat_only(signed_in, pat, alice):
 def test_a_bad_filter_is_named_on_the_form(signed_in, pat, query, message):
     response = signed_in(pat).get(f"/insights/?{query}")
     page = response.content.decode()
-    assert (response.status_code, message in page, 'class="chart' in page) == (400, True, False)
+    assert (response.status_code, message in page, 'class="chart"' in page) == (400, True, False)
 
 
 def test_a_category_filter_keeps_its_choice_and_its_csv_links(signed_in, pat, rolled):
@@ -136,3 +136,48 @@ def test_the_demo_data_comes_with_its_figures(db):
     call_command("seed_demo", stdout=io.StringIO())
     submitted_ideas = insights.funnel(insights.read_filters({})).rows[0][1]
     assert submitted_ideas == Idea.objects.filter(deleted_at__isnull=True).count() > 0
+
+
+def test_a_chart_is_an_svg_image_drawn_by_pygal_with_the_filters(signed_in, pat, rolled):
+    response = signed_in(pat).get("/insights/funnel.svg?category=product")
+    svg = response.content.decode()
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert 'class="pygal-chart"' in svg and "Under review" in svg
+
+
+def test_a_chart_runs_no_script_and_its_policy_allows_only_its_style(signed_in, pat, rolled):
+    response = signed_in(pat).get("/insights/weekly.svg")
+    policy = response["Content-Security-Policy"]
+    assert "<script" not in response.content.decode()
+    assert ("default-src 'none'" in policy, "style-src 'unsafe-inline'" in policy, "script-src" in policy) == (
+        True,
+        True,
+        False,
+    )
+
+
+def test_alice_cannot_see_a_chart(signed_in, alice):
+    assert signed_in(alice).get("/insights/funnel.svg").status_code == 403
+
+
+def test_a_chart_with_a_bad_filter_says_which(signed_in, pat):
+    response = signed_in(pat).get("/insights/funnel.svg?from=never")
+    assert (response.status_code, response.content.decode().split(":")[0]) == (400, "from")
+
+
+def test_an_unknown_chart_is_not_found(signed_in, pat):
+    assert signed_in(pat).get("/insights/secrets.svg").status_code == 404
+
+
+def test_a_chart_costs_the_same_queries_with_more_data(
+    signed_in, pat, alice, drinks, rolled, django_assert_num_queries
+):
+    client = signed_in(pat)
+    client.get("/insights/weekly.svg")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/insights/weekly.svg")
+    for n in range(10):
+        upvoted(IdeaFactory(author=alice, category=drinks), pat, days_ago(n))
+    insights.rollup()
+    with django_assert_num_queries(len(few)):
+        assert client.get("/insights/weekly.svg").status_code == 200
