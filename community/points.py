@@ -13,6 +13,7 @@ a withdrawn upvote what that voter's upvote earned, removed content everything i
 from django.conf import settings
 from django.db.models import Sum
 
+from community.badges import award_later
 from community.models import LedgerEntry, Reason
 from core.happenings import Happening, listen
 from core.hiding import Hidden
@@ -29,6 +30,7 @@ MILESTONES = {
 def earn(member_id: int | None, reason: Reason, *, target: str, idea_id: int | None = None, by_id=None, points=None):
     """Write one ledger line: the reward's points from settings.POINTS, or `points` for a reversal."""
     points = settings.POINTS[reason] if points is None else points
+    award_later(member_id)  # the member's badges are checked once this commits, even for a rule worth 0
     if member_id is None or not points:
         return None
     return LedgerEntry.objects.create(

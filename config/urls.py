@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 api_urls = [
+    path("", include("community.urls")),
     path("", include("moderation.urls")),
     path("", include("pipeline.urls")),
     path("", include("ideas.urls")),
@@ -12,7 +13,6 @@ api_urls = [
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),
     path("", include("core.urls")),
-    path("", include("community.urls")),
 ]
 
 urlpatterns = [

@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     OFFICIAL_RESPONSE = "official_response", _("Official responses on ideas I follow")
     STATUS_CHANGE = "status_change", _("Status changes of ideas I wrote, voted on or follow")
     MODERATION = "moderation", _("Moderators' actions on what I wrote")
+    BADGE = "badge", _("Badges I earn")
 
 
 class Delivery(models.TextChoices):
@@ -44,6 +45,8 @@ DEFAULT_DELIVERY = {
     Kind.OFFICIAL_RESPONSE: Delivery.IMMEDIATELY,
     Kind.STATUS_CHANGE: Delivery.IMMEDIATELY,
     Kind.MODERATION: Delivery.IMMEDIATELY,
+    # Good news that asks nothing of the member: the bell tells it; e-mail only for those who choose it.
+    Kind.BADGE: Delivery.NEVER,
 }
 # Kinds a member cannot turn off or put in a digest: a moderator's action on their content, with its reason.
 ALWAYS_ON = frozenset({Kind.MODERATION})
@@ -61,6 +64,8 @@ HEADLINES = {
     Kind.OFFICIAL_RESPONSE: _("The product team responded officially on “%(title)s”"),
     Kind.STATUS_CHANGE: _("“%(title)s” is now %(status)s"),
     Kind.MODERATION: _("A moderator acted on what you wrote"),
+    # The badge's name, in the site's language, is the notification's excerpt.
+    Kind.BADGE: _("You earned the badge “%(badge)s”"),
 }
 # A moderator's action on the member's content (Notification.action), said to its author.
 MODERATION_HEADLINES = {
@@ -188,6 +193,11 @@ class Notification(models.Model):
         return self.read_at is not None
 
     @property
+    def shows_excerpt(self) -> bool:
+        """Whether the excerpt is quoted below the headline: a badge's name is in the headline already."""
+        return bool(self.excerpt) and self.kind != Kind.BADGE
+
+    @property
     def headline(self) -> str:
         """What happened, in one sentence of the reader's language."""
         values = {
@@ -195,6 +205,7 @@ class Notification(models.Model):
             "title": self.idea.title if self.idea else "",
             "n": self.count,
             "status": self.get_status_display(),
+            "badge": self.excerpt if self.kind == Kind.BADGE else "",
         }
         if self.kind == Kind.STATUS_CHANGE and self.status == Status.MERGED and self.idea and self.idea.merged_into:
             if not self.idea.merged_into.is_public:  # hidden by moderation (or gone): not named

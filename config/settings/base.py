@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "accounts.csp.ProviderFormActionMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication: the visits a browser made through share links become the member's who signs in.
+    "community.middleware.ShareVisitsMiddleware",
     "accounts.middleware.ProviderUnreachableMiddleware",
 ]
 
@@ -261,6 +263,7 @@ WRITE_RATE_LIMITS = env_json(
         "flag": "30/m/user",
         "appeal": "10/m/user",
         "moderate": "120/m/user",
+        "share": "30/m/user",
     },
 )
 
@@ -337,6 +340,14 @@ POINTS = env_json(
 )
 # Share links (community/shares.py): a vote counts for the share a member came through within these hours.
 SHARE_VOTE_HOURS = env_int("SHARE_VOTE_HOURS", 24, minimum=1)
+# Badges (community/badges.py): how many of a thing earn each badge that counts.
+BADGE_THRESHOLD_RULES = ["hundred_upvotes", "helpful_flagger", "great_sharer", "conversation_starter", "supporter"]
+BADGE_THRESHOLDS = env_json(
+    "BADGE_THRESHOLDS",
+    {"hundred_upvotes": 100, "helpful_flagger": 5, "great_sharer": 5, "conversation_starter": 10, "supporter": 25},
+    valid=lambda thresholds: counts(thresholds, BADGE_THRESHOLD_RULES, minimum=1),
+    shape="a JSON object of whole numbers of at least 1 for " + ", ".join(BADGE_THRESHOLD_RULES),
+)
 API_WRITE_RATE = env_str("API_WRITE_RATE", "120/min") or None
 
 REST_FRAMEWORK = {

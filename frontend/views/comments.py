@@ -28,6 +28,7 @@ from frontend.forms import CommentEditForm, CommentForm, DeleteReasonForm, flag_
 from frontend.views.common import answer, attempt, get_idea, no_such_idea, read_params, refused
 from frontend.views.moderation import hidden_notice
 from frontend.views.pipeline_panel import idea_pipeline
+from frontend.views.shares import share_panel
 from ideas import events
 from ideas.models import Idea
 from ideas.permissions import can_delete, can_edit
@@ -157,6 +158,7 @@ def idea_page(
             viewer, target=f"idea:{idea.pk}", author_id=idea.author_id, back=idea.get_absolute_url()
         ),
         **idea_pipeline(viewer=viewer, idea=idea, **(pipeline or {})),
+        **share_panel(request, idea),
     }
     if status is None:
         status = 400 if form.errors or problems else 200

@@ -15,6 +15,7 @@ from core.errors import DomainError
 from frontend.forms import DeleteReasonForm, IdeaForm
 from frontend.views.comments import idea_page
 from frontend.views.common import answer, attempt, get_idea, no_such_idea, read_params, refused, safe_next
+from frontend.views.shares import followed_share
 from ideas import events, selectors, services
 from ideas.filters import IdeaFilter
 from ideas.models import Idea
@@ -143,6 +144,8 @@ def idea_detail(request, pk: int):
         if hidden is None:
             raise no_such_idea() from None
         return render(request, "ideas/hidden.html", {"idea": hidden}, status=404)
+    if "s" in request.GET:
+        return followed_share(request, idea)
     return idea_page(request, idea)
 
 

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import reauthentication, selectors, services
 from accounts.authentication import token_expired, token_expires_at
 from accounts.models import User
+from community import badges
+from community.selectors import badges_of
 from core.hiding import sees_hidden
 from frontend.forms import ProfileForm, flag_form
 from frontend.views.moderation import hidden_notice
@@ -45,6 +47,7 @@ def member_profile(request, pk: int):
         context["hidden_notice"] = hidden_notice(
             viewer=viewer, target=f"member:{member.pk}", author_id=member.pk, obj=member
         )
+    context["badges"] = badges.shown(badges_of(member))
     return render(request, "members/profile.html", context)
 
 

@@ -253,7 +253,7 @@ def test_a_first_password_needs_a_fresh_provider_sign_in_too(client, nina_on_git
 
 def test_member_profile_page_lists_their_ideas(client, alice, alices_idea, django_assert_num_queries):
     profile_update(actor=alice, display_name="Alice", bio="Coffee *lover*")
-    with django_assert_num_queries(5):  # the member, their roles, their ideas, the tags, the authors' roles
+    with django_assert_num_queries(6):  # the member, their roles, their ideas, the tags, the authors' roles, badges
         page = client.get(f"/members/{alice.pk}/").content.decode()
     assert "Coffee <em>lover</em>" in page and "Oat milk at no extra charge" in page
     assert client.get("/members/999999/").status_code == 404
@@ -270,7 +270,7 @@ def test_profile_lists_the_members_ideas_with_a_fixed_number_of_queries(
 ):
     for _ in range(20):
         IdeaFactory(author=alice, category=drinks, created_at=timezone.now())
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # as above: the badges are one query
         client.get(f"/members/{alice.pk}/")
 
 

@@ -80,8 +80,8 @@ def test_list_page_query_count_does_not_grow_with_ideas(client, alice, drinks, s
 
 def test_detail_page_query_count(client, alices_idea, django_assert_num_queries):
     # the idea, its tags, its author's roles, the thread, the official response; the timeline's status
-    # changes, the ideas merged into it and the official response it interleaves
-    with django_assert_num_queries(8):
+    # changes, the ideas merged into it and the official response it interleaves; how often it was shared
+    with django_assert_num_queries(9):
         assert client.get(alices_idea.get_absolute_url()).status_code == 200
 
 

@@ -102,6 +102,7 @@ def test_settings_are_read_with_their_defaults(api_as, alice):
             "followed_idea": "daily",
             "official_response": "immediately",
             "status_change": "immediately",
+            "badge": "never",
         },
         "time_zone": "",
     }

@@ -17,7 +17,7 @@ from ideas.services import idea_delete
 from notifications.digests import send_due_digests
 from notifications.models import Delivery, Digest, EmailStatus, Kind, Notification
 from notifications.selectors import settings_of
-from notifications.services import notifications_forget, notify, settings_update
+from notifications.services import Notice, notifications_forget, notify, settings_update
 from notifications.tasks import MAX_ATTEMPTS, send_notification_emails
 from notifications.unsubscribe import make_token
 from tests.factories import UserFactory
@@ -345,3 +345,29 @@ def test_an_address_refused_for_good_fails_alone_and_the_rest_of_its_batch_is_se
         "mo@example.com": EmailStatus.SENT,
     }
     assert not DBTaskResult.objects.filter(status="READY").exists()  # no retry of a refusal for good
+
+
+def badge_notice(member) -> Notice:
+    return Notice(
+        recipient_id=member.pk, kind=Kind.BADGE, subject="badge:1", link="/members/1/#badges", excerpt="First idea"
+    )
+
+
+def test_a_badge_chosen_by_e_mail_is_sent_with_its_name_in_the_subject_and_not_quoted(smtp, alice):
+    settings_update(actor=alice, delivery={Kind.BADGE: Delivery.IMMEDIATELY})
+    notify(event="badge:1", notices=[badge_notice(alice)])
+    run_worker()
+    [message] = smtp.messages
+    text = message.get_body(("plain",)).get_content()
+    assert subject(message) == "You earned the badge “First idea”"
+    assert "http://testserver/members/1/#badges" in text and "“First idea”" not in text.splitlines()
+
+
+def test_a_badge_in_a_digest_is_listed_by_its_headline(smtp, alice):
+    settings_update(actor=alice, delivery={Kind.BADGE: Delivery.DAILY})
+    notify(event="badge:1", notices=[badge_notice(alice)])
+    send_due_digests(due=THURSDAY_7_UTC)
+    run_worker()
+    [message] = smtp.messages
+    lines = message.get_body(("plain",)).get_content().splitlines()
+    assert "* You earned the badge “First idea”" in lines and "  “First idea”" not in lines
