@@ -4,9 +4,10 @@ with 4 subcategories each).
 
 1. The rollup job's time: its first, full run (`rollup(full=True)`), then an incremental run after a
    day's worth of new ideas, votes and comments (what the worker does every 15 minutes).
-2. The dashboard page (/insights/, the default last 90 days, and with a top-level category) and the API
-   (GET /api/v1/insights/): p50 of --loads loads through Django's test client, and the SQL queries of
-   each (the same whatever the data size: the rollups answer, never the votes).
+2. The dashboard page (/insights/, the default last 90 days, and with a top-level category), the API
+   (GET /api/v1/insights/) and two of the page's chart images (pygal's SVG): p50 of --loads loads
+   through Django's test client, and the SQL queries of each (the same whatever the data size: the
+   rollups answer, never the votes).
 
 Run: .venv/bin/python bench/insights.py [--scale 1.0] [--loads 7] [--postgres]
 --scale 0.1 builds a tenth of the data. SQLite in a temp dir; PostgreSQL with --postgres (DATABASE_URL if
@@ -187,6 +188,8 @@ print(json.dumps({
     "page_category": measure("/insights/?category=area-1"),
     "page_two_years": measure("/insights/?from=" + (timezone.localdate() - timedelta(days=729)).isoformat()),
     "api": measure("/api/v1/insights/"),
+    "chart_weekly": measure("/insights/weekly.svg"),
+    "chart_contributors": measure("/insights/contributors.svg"),
 }))
 """
 
@@ -209,7 +212,7 @@ def main() -> None:
         figures = django_script(database_url, MEASURE.replace("LOADS", str(args.loads)))
         print(f"rollup, first full run: {figures['rollup_full_s']} s")
         print(f"rollup, incremental run after a day's activity: {figures['rollup_incremental_s']} s")
-        for name in ("page", "page_category", "page_two_years", "api"):
+        for name in ("page", "page_category", "page_two_years", "api", "chart_weekly", "chart_contributors"):
             print(f"{name}: p50 {figures[name]['p50_ms']} ms, {figures[name]['queries']} queries")
     finally:
         if stop_database:
