@@ -29,3 +29,9 @@ class CommunityConfig(AppConfig):
         # how a calendar month is kept).
         register_periodic("community.prune_salts", shares.prune_salts, every=timedelta(days=1))
         register_periodic("community.monthly_badges", badges.monthly_badges, every=timedelta(days=1))
+
+        # The staff dashboard's figures (community/insights.py): every 15 minutes, so the page is at most a
+        # quarter of an hour behind; an incremental run redoes only the days since the last, which is quick.
+        from community.insights import rollup_periodic
+
+        register_periodic("community.insights_rollup", rollup_periodic, every=timedelta(minutes=15))

@@ -193,3 +193,136 @@ class DailySalt(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+# The staff dashboard's figures (community/insights.py): rollups the worker keeps, so a page never counts
+# every vote or status change. A row's `category` is the scope it counts: a category with its
+# subcategories, or every category when empty. Distinct members do not add up across days or categories,
+# so each scope has rows of its own rather than a sum of its parts.
+
+
+def _scoped(name: str, *fields: str) -> list[models.UniqueConstraint]:
+    """One row per bucket and scope: "every category" (no category) is a scope of its own."""
+    return [
+        models.UniqueConstraint(
+            fields=[*fields, "category"], condition=Q(category__isnull=False), name=f"{name}_per_category"
+        ),
+        models.UniqueConstraint(fields=list(fields), condition=Q(category__isnull=True), name=f"{name}_overall"),
+    ]
+
+
+def _scope_field() -> models.ForeignKey:
+    return models.ForeignKey(
+        "ideas.Category",
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+
+class DayFigures(models.Model):
+    """What happened on a day (in the site's time zone): ideas submitted, votes cast (still standing),
+    comments written."""
+
+    day = models.DateField(_("day"))
+    category = _scope_field()
+    ideas = models.PositiveIntegerField(_("ideas"), default=0)
+    votes = models.PositiveIntegerField(_("votes"), default=0)
+    comments = models.PositiveIntegerField(_("comments"), default=0)
+
+    class Meta:
+        verbose_name = _("day's figures")
+        verbose_name_plural = _("days' figures")
+        constraints = _scoped("dayfigures", "day")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.category_id or '*'}"
+
+
+class WeekActive(models.Model):
+    """Distinct members who submitted, voted or commented in an ISO week (starting on its Monday)."""
+
+    week = models.DateField(_("week"))
+    category = _scope_field()
+    members = models.PositiveIntegerField(_("active members"), default=0)
+
+    class Meta:
+        verbose_name = _("week's active members")
+        verbose_name_plural = _("weeks' active members")
+        constraints = _scoped("weekactive", "week")
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.category_id or '*'}"
+
+
+class PipelineFigures(models.Model):
+    """Ideas submitted on a day, by their status now and the furthest step they ever reached (an index in
+    insights.STEPS): the funnel and its conversions for the ideas of any range of days."""
+
+    day = models.DateField(_("day"))
+    category = _scope_field()
+    status = models.CharField(_("status"), max_length=20)
+    furthest = models.PositiveSmallIntegerField(_("furthest step"))
+    ideas = models.PositiveIntegerField(_("ideas"), default=0)
+
+    class Meta:
+        verbose_name = _("pipeline figures")
+        verbose_name_plural = _("pipeline figures")
+        constraints = _scoped("pipelinefigures", "day", "status", "furthest")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.status} {self.furthest}"
+
+
+class StatusDays(models.Model):
+    """How many ideas left a status on a day after `days` whole days in it: the medians' histogram."""
+
+    day = models.DateField(_("day"))
+    category = _scope_field()
+    status = models.CharField(_("status"), max_length=20)
+    days = models.PositiveIntegerField(_("days in status"))
+    ideas = models.PositiveIntegerField(_("ideas"), default=0)
+
+    class Meta:
+        verbose_name = _("days in a status")
+        verbose_name_plural = _("days in a status")
+        constraints = _scoped("statusdays", "day", "status", "days")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.status} {self.days}d"
+
+
+class QuarterLaunched(models.Model):
+    """Ideas launched in a quarter (starting on its first day) and the distinct members who had upvoted
+    them: the value the forum created."""
+
+    quarter = models.DateField(_("quarter"))
+    category = _scope_field()
+    ideas = models.PositiveIntegerField(_("ideas launched"), default=0)
+    supporters = models.PositiveIntegerField(_("supporters"), default=0)
+
+    class Meta:
+        verbose_name = _("quarter's launches")
+        verbose_name_plural = _("quarters' launches")
+        constraints = _scoped("quarterlaunched", "quarter")
+
+    def __str__(self) -> str:
+        return f"{self.quarter} {self.category_id or '*'}"
+
+
+class RollupRun(models.Model):
+    """One run of the dashboard's rollup: the page says when its figures were computed."""
+
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("computed at"))
+    since = models.DateField(_("recomputed from"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("figures computed")
+        verbose_name_plural = _("figures computed")
+        indexes = [models.Index(fields=["-finished_at"], name="rollup_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.finished_at:%Y-%m-%d %H:%M}"

@@ -70,3 +70,12 @@ urlpatterns = [
     path("leaderboard/", community.leaderboard, name="leaderboard"),
     path("points/", community.points_rules, name="points_rules"),
 ]
+
+# The staff dashboard (community/insights.py): the page, and a chart (SVG) and a CSV file of each table.
+from frontend.views import insights  # noqa: E402
+
+urlpatterns += [
+    path("insights/", insights.insights_dashboard, name="insights"),
+    path("insights/<slug:name>.csv", insights.insights_csv, name="insights_csv"),
+    path("insights/<slug:name>.svg", insights.insights_chart, name="insights_chart"),
+]

@@ -6,6 +6,7 @@ Idempotent: running it again adds nothing that is already there.
 
 from datetime import timedelta
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -63,6 +64,8 @@ class Command(BaseCommand):
             comments = self._threads(people, product_team)
             moves = self._pipeline(product_team)
             cases = self._moderation(people, moderator, categories)
+        # The staff dashboard's figures, so /insights/ shows the demo at once (the worker then keeps them).
+        call_command("insights_rollup", full=True, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} new ideas, {comments} new comments, {moves} status changes, "
