@@ -256,3 +256,21 @@ OFF_TOPIC = {
     "flagged_by": "Lars Vik",
     "note": "A question about mugs, not about the grounds.",
 }  # fmt: skip
+
+# Word of mouth. (sharer, idea, channel, visitors, of whom sign up, of whom vote): members shared ideas over
+# the past eight weeks; visitors came through their links, some signed up (NEWCOMERS, in order) and voted.
+SHARES = [
+    ("Astrid Lund", "Order ahead from the app and skip the queue", "facebook", 38, 3, 3),
+    ("Astrid Lund", "Order ahead from the app and skip the queue", "link", 12, 1, 1),
+    ("Bjørn Hansen", "A vegan cinnamon bun", "x", 21, 1, 1),
+    ("Camilla Berg", "Step-free entrance at every store", "linkedin", 17, 1, 1),
+    ("David Nyström", "Cold brew on tap in the bigger stores", "facebook", 14, 0, 0),
+    ("Emma Sørensen", "Compostable cups and lids", "email", 9, 1, 0),
+    ("Frida Holm", "Quiet zones for people who work from the café", "link", 6, 1, 1),
+]
+NEWCOMERS = [
+    ("nora@example.com", "Nora Aalto"), ("oskar@example.com", "Oskar Berglund"), ("sofie@example.com", "Sofie Kjær"),
+    ("tobias@example.com", "Tobias Strand"), ("ulla@example.com", "Ulla Nieminen"), ("viktor@example.com", "Viktor Holm"),
+    ("maja@example.com", "Maja Lindberg"), ("elias@example.com", "Elias Bakke"),
+]  # fmt: skip
+SHARE_WEEKS = 8

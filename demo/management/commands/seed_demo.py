@@ -1,18 +1,25 @@
 """manage.py seed_demo: demo categories, members with one known password, staff roles, ideas, comments,
-the product team's moves through the pipeline, and the moderators' queue.
+the product team's moves through the pipeline, the moderators' queue, and word of mouth: shares that brought
+visitors, new members and votes, with the points, badges and dashboard figures that follow.
 
 Idempotent: running it again adds nothing that is already there.
 """
 
 from datetime import timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import role_grant
+from community.models import LedgerEntry, Reason, Share, Visit
+from community.points import MILESTONES
+from community.shares import share_bind, share_code, share_record, share_visit
 from core.ratelimit import writes_unlimited
 from demo.content import (
     ABUSE,
@@ -21,9 +28,12 @@ from demo.content import (
     IDEAS,
     MEMBERS,
     MODERATOR,
+    NEWCOMERS,
     OFF_TOPIC,
     PIPELINE,
     PRODUCT_TEAM,
+    SHARE_WEEKS,
+    SHARES,
     SPAM_FLAGGERS,
     SPAM_IDEA,
     SPAMMER,
@@ -39,6 +49,7 @@ from moderation.models import ActionKind, Case, FlagReason
 from moderation.services import appeal_create, case_decide, flag_create
 from pipeline.models import StatusChange
 from pipeline.services import idea_merge, idea_transition
+from voting.models import Vote
 from voting.services import vote_cast
 
 DEMO_PASSWORD = "idea-forum-demo"
@@ -64,12 +75,14 @@ class Command(BaseCommand):
             comments = self._threads(people, product_team)
             moves = self._pipeline(product_team)
             cases = self._moderation(people, moderator, categories)
+            visits = self._word_of_mouth(people)
+            call_command("badges_award", all=True, stdout=self.stdout)
         # The staff dashboard's figures, so /insights/ shows the demo at once (the worker then keeps them).
         call_command("insights_rollup", full=True, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} new ideas, {comments} new comments, {moves} status changes, "
-                f"{cases} cases for the moderators)."
+                f"{cases} cases for the moderators, {visits} visits through shares)."
             )
         )
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
@@ -203,3 +216,54 @@ class Command(BaseCommand):
             note=OFF_TOPIC["note"],
         )
         return Case.objects.count()
+
+    def _word_of_mouth(self, people: dict[str, User]) -> int:
+        """Members share ideas; visitors come through their links, some sign up and vote, all through the share
+        services (the sharers earn as on the site). Then every vote and ledger line takes the time of what it
+        records, spread over the past weeks: the services wrote them now."""
+        if Share.objects.exists():
+            return 0  # shared on an earlier run
+        now = timezone.now()
+        newcomers = iter(NEWCOMERS)
+        visits = 0
+        for number, (name, title, channel, visitors, signups, votes) in enumerate(SHARES):
+            sharer, idea = people[name], Idea.objects.get(title=title)
+            share = share_record(actor=sharer, idea=idea, channel=channel)
+            code = share_code(sharer.pk, channel)
+            first = now
+            for visitor in range(visitors):
+                visit = share_visit(idea=idea, code=code, viewer=AnonymousUser(), client=f"demo|{number}|{visitor}")
+                at = now - timedelta(days=(visitor * 53 + number * 11) % (7 * SHARE_WEEKS), hours=visitor % 9 + 1)
+                first = min(first, at)
+                if visitor < signups:
+                    member = self._member(*next(newcomers), joined_days_ago=0)
+                    share_bind(member=member, visit_ids=[visit.pk])
+                    if visitor < votes:
+                        vote_cast(actor=member, idea_id=idea.pk, value=1)
+                    User.objects.filter(pk=member.pk).update(date_joined=at)
+                    Vote.objects.filter(voter=member).update(created_at=at + timedelta(minutes=20))
+                    LedgerEntry.objects.filter(by=member).update(created_at=at + timedelta(minutes=20))
+                Visit.objects.filter(pk=visit.pk).update(day=timezone.localdate(at), created_at=at)
+                visits += 1
+            Share.objects.filter(pk=share.pk).update(created_at=first - timedelta(hours=1))
+        self._date_history(now)
+        return visits
+
+    def _date_history(self, now) -> None:
+        """Votes spread between their idea's birth and now; ledger lines at the time of what earned them."""
+        votes = list(Vote.objects.filter(voter__date_joined__lt=now - timedelta(days=1)).select_related("idea"))
+        for vote in votes:
+            vote.created_at = vote.idea.created_at + (now - vote.idea.created_at) * ((vote.pk * 37) % 90 / 100)
+        Vote.objects.bulk_update(votes, ["created_at"])
+        lines = LedgerEntry.objects.filter(created_at__gt=now - timedelta(days=1))
+        when = {
+            Reason.IDEA_SUBMITTED: Idea.objects.filter(pk=OuterRef("idea_id")).values("created_at"),
+            # An upvote merged into another idea since keeps the time it was written.
+            Reason.UPVOTE_RECEIVED: Vote.objects.filter(idea=OuterRef("idea_id"), voter=OuterRef("by_id")).values(
+                "created_at"
+            ),
+        }
+        for status, reason in MILESTONES.items():
+            when[reason] = StatusChange.objects.filter(idea=OuterRef("idea_id"), to_status=status).values("created_at")
+        for reason, at in when.items():
+            lines.filter(reason=reason).update(created_at=Coalesce(Subquery(at[:1]), F("created_at")))
