@@ -14,20 +14,19 @@ settings.BADGE_THRESHOLDS; a badge earned stays earned.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
-from community.models import Award, LedgerEntry, Reason, Visit
+from accounts.models import User
+from community.models import Award, LedgerEntry, Reason, Visit, local_midnight
 from core.happenings import Happening, listen
 from core.hiding import Hidden
 from discussion.models import Comment
@@ -237,21 +236,10 @@ def _next_month(first: date) -> date:
 
 
 def top_contributors(*, month: date) -> list[int]:
-    """The members who earned the most points in the calendar month (UTC), ties all in; members who
-    earned nothing are never top. Staff, banned, deactivated and (now) suspended members are left out,
-    as on the leaderboards."""
-    start = datetime.combine(month.replace(day=1), time.min, tzinfo=UTC)
-    end = datetime.combine(_next_month(month.replace(day=1)), time.min, tzinfo=UTC)
-    staff = Group.objects.filter(user=OuterRef("member_id"), name__in=Role.values)
-    totals = (
-        LedgerEntry.objects.filter(created_at__gte=start, created_at__lt=end)
-        .filter(member__is_active=True, member__banned_at__isnull=True, member__is_superuser=False)
-        .exclude(member__suspended_until__gt=timezone.now())
-        .exclude(Exists(staff))
-        .values("member_id")
-        .annotate(total=Sum("points"))
-        .filter(total__gt=0)
-    )
+    """The members who earned the most points in the calendar month (the site's, as "This month" on the
+    leaderboard), ranked as there, ties all in; members who earned nothing are never top."""
+    first = month.replace(day=1)
+    totals = LedgerEntry.objects.ranked(since=local_midnight(first), until=local_midnight(_next_month(first)))
     best = totals.order_by("-total").values_list("total", flat=True).first()
     if best is None:
         return []
@@ -264,7 +252,7 @@ def top_contributors_award(*, month: date) -> list[Award]:
     period = month.strftime("%Y-%m")
     if Award.objects.filter(badge=TOP_CONTRIBUTOR, period=period).exists():
         return []
-    earned_at = datetime.combine(_next_month(month.replace(day=1)), time.min, tzinfo=UTC)
+    earned_at = local_midnight(_next_month(month.replace(day=1)))
     awards = [
         _award(member_id=pk, slug=TOP_CONTRIBUTOR, period=period, at=earned_at) for pk in top_contributors(month=month)
     ]
@@ -273,7 +261,7 @@ def top_contributors_award(*, month: date) -> list[Award]:
 
 def monthly_badges(*, due: datetime) -> list[Award]:
     """The daily job (core.schedule): the month before `due` gets its top contributors, once."""
-    return top_contributors_award(month=_previous_month(due.astimezone(UTC).date()))
+    return top_contributors_award(month=_previous_month(timezone.localdate(due)))
 
 
 def badges_award_all() -> list[Award]:
@@ -282,10 +270,10 @@ def badges_award_all() -> list[Award]:
     awarded = []
     for member_id in User.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True):
         awarded += badges_award_now(member_id=member_id)
-    this_month = timezone.now().astimezone(UTC).date().replace(day=1)
+    this_month = timezone.localdate().replace(day=1)
     months = (
-        LedgerEntry.objects.filter(created_at__lt=datetime.combine(this_month, time.min, tzinfo=UTC))
-        .annotate(month=TruncMonth("created_at", tzinfo=UTC))
+        LedgerEntry.objects.filter(created_at__lt=local_midnight(this_month))
+        .annotate(month=TruncMonth("created_at"))
         .values_list("month", flat=True)
         .distinct()
     )

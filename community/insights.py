@@ -13,7 +13,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
@@ -23,7 +23,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role, User
+from accounts.models import User
 from community.models import (
     DayFigures,
     LedgerEntry,
@@ -33,6 +33,8 @@ from community.models import (
     StatusDays,
     Visit,
     WeekActive,
+    local_midnight,
+    week_start,
 )
 from core.errors import NotAllowed
 from core.permissions import ALLOWED, Verdict, refuse
@@ -71,14 +73,6 @@ def can_see_insights(*, user) -> Verdict:
 def _step_rank(field: str) -> Case:
     """The step index of a status in SQL (0 for statuses off the path: declined, merged)."""
     return Case(*(When(**{field: s}, then=Value(i)) for i, s in enumerate(STEPS)), default=Value(0))
-
-
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def _week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def _as_date(value) -> date:
@@ -253,8 +247,8 @@ def rollup(*, since: date | None = None, full: bool = False) -> RollupRun:
         last = RollupRun.objects.order_by("-finished_at").first()
         since = timezone.localtime(last.started_at - OVERLAP).date() if last else None
     parents = _parents()
-    start = _local_midnight(since) if since else _local_midnight(date(1970, 1, 1))
-    week = _week_start(since) if since else None
+    start = local_midnight(since) if since else local_midnight(date(1970, 1, 1))
+    week = week_start(since) if since else None
     # Ideas whose status or state changed since `start` may belong to older days: their days are redone.
     older: set[date] = set()
     if since is not None:
@@ -265,7 +259,7 @@ def rollup(*, since: date | None = None, full: bool = False) -> RollupRun:
     day_rows = _day_figures(start, parents)
     week_rows = [
         WeekActive(week=_as_date(bucket), category_id=scope, members=n)
-        for bucket, scope, n in _week_members(_local_midnight(week) if week else start)
+        for bucket, scope, n in _week_members(local_midnight(week) if week else start)
     ]
     pipeline_rows = _pipeline_figures(pipeline_days, parents)
     status_rows = _status_days(start if since else None, parents)
@@ -434,16 +428,16 @@ def weekly(filters: Filters) -> Table:
     """New ideas, votes, comments and active members per week (weeks starting on a Monday) of the range."""
     days = _scope(DayFigures.objects.filter(day__range=(filters.start, filters.end)), filters)
     # Every week of the range, quiet ones too, so the chart's lines do not skip them.
-    first = _week_start(filters.start)
+    first = week_start(filters.start)
     sums: dict[date, list[int]] = {
         first + timedelta(weeks=n): [0, 0, 0, 0] for n in range((filters.end - first).days // 7 + 1)
     }
     for day, ideas, votes, comments in days.order_by().values_list("day", "ideas", "votes", "comments"):
-        week = sums[_week_start(day)]
+        week = sums[week_start(day)]
         week[0] += ideas
         week[1] += votes
         week[2] += comments
-    weeks = _scope(WeekActive.objects.filter(week__range=(_week_start(filters.start), filters.end)), filters)
+    weeks = _scope(WeekActive.objects.filter(week__range=(week_start(filters.start), filters.end)), filters)
     for week, members in weeks.values_list("week", "members"):
         sums[week][3] = members
     return Table(
@@ -474,23 +468,11 @@ def top_categories(filters: Filters) -> Table:
 
 
 def top_contributors(filters: Filters) -> Table:
-    """The members who earned the most points in the range; staff, banned and suspended members left out.
-    The points are summed from the ledger alone (its created_at, member, points index covers it), and the
-    few members left out are skipped afterwards: at most that many more rows are read."""
-    start, end = _local_midnight(filters.start), _local_midnight(filters.end + timedelta(days=1))
-    left_out = set(
-        User.objects.filter(
-            Q(is_superuser=True)
-            | Q(banned_at__isnull=False)
-            | Q(suspended_until__gt=timezone.now())
-            | Q(groups__name__in=Role.values)
-        ).values_list("pk", flat=True)
-    )
-    lines = LedgerEntry.objects.filter(created_at__gte=start, created_at__lt=end)
-    if filters.category is not None:
-        lines = lines.filter(idea__in=Idea.objects.in_category(filters.category))
-    totals = lines.order_by().values_list("member_id").annotate(points=Sum("points")).order_by("-points", "member_id")
-    top = [(pk, points) for pk, points in totals[: TOP + len(left_out)] if pk not in left_out][:TOP]
+    """The members who earned the most points in the range, ranked as on the leaderboards (staff, banned and
+    suspended members left out)."""
+    since, until = local_midnight(filters.start), local_midnight(filters.end + timedelta(days=1))
+    totals = LedgerEntry.objects.ranked(since=since, until=until, category=filters.category)
+    top = list(totals.order_by("-total", "member_id").values_list("member_id", "total")[:TOP])
     names = User.objects.in_bulk([pk for pk, _points in top])
     return Table(
         "contributors",

@@ -2,18 +2,17 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role, User
+from accounts.models import User
 from community.badges import Earned, shown
-from community.models import Award, LedgerEntry, Share
+from community.models import Award, LedgerEntry, Share, local_midnight, week_start
 from core.paging import Page, keyset_page
 from ideas.filters import CategoryField
 from ideas.models import Category
@@ -120,39 +119,16 @@ def period_start(period: str, *, now: datetime | None = None) -> datetime | None
     in the site's time zone (settings.TIME_ZONE), so a board is the same for everyone; None for all time."""
     if period == "all":
         return None
-    today = timezone.localtime(now or timezone.now()).date()
-    first = today - timedelta(days=today.weekday()) if period == "week" else today.replace(day=1)
-    return timezone.make_aware(datetime.combine(first, time.min))
-
-
-def _ranked_lines(*, since: datetime | None, category: Category | None, now: datetime):
-    """The ledger lines a board sums: in the window and the category (with its subcategories), of members
-    who may be ranked. Left out in SQL: inactive accounts (deleted or banned), banned and suspended members,
-    and staff (moderators, product team, admins), who hand out what members earn."""
-    lines = LedgerEntry.objects.filter(
-        Q(member__suspended_until__isnull=True) | Q(member__suspended_until__lte=now),
-        member__is_active=True,
-        member__banned_at__isnull=True,
-        member__is_superuser=False,
-    ).exclude(Exists(Group.objects.filter(user=OuterRef("member_id"), name__in=Role.values)))
-    if since is not None:
-        lines = lines.filter(created_at__gte=since)
-    if category is not None:
-        # Idea.objects.in_category's rule (a category and its subcategories) read through the line's idea: as
-        # `idea_id IN (in_category)` SQLite drives the query from the ideas, not the window, 3 to 10 times
-        # slower (bench/leaderboard.py).
-        lines = lines.filter(Q(idea__category=category) | Q(idea__category__parent=category))
-    return lines
+    today = timezone.localdate(now)
+    return local_midnight(week_start(today) if period == "week" else today.replace(day=1))
 
 
 def leaderboard(*, period: str, category: Category | None = None, viewer=None, size: int = LEADERBOARD_SIZE) -> Board:
     """The members with the most points in the period (and category), and the viewer's own standing even
     outside the top. At most four queries whatever the number of members: the top totals, their members,
     the viewer's total, and how many members are above it."""
-    now = timezone.now()
-    since = period_start(period, now=now)
-    lines = _ranked_lines(since=since, category=category, now=now)
-    totals = lines.values("member_id").annotate(total=Sum("points")).filter(total__gt=0)
+    since = period_start(period)
+    totals = LedgerEntry.objects.ranked(since=since, category=category)
     top = list(totals.order_by("-total", "member_id").values_list("member_id", "total")[:size])
     members = User.objects.in_bulk([member_id for member_id, _total in top]) if top else {}
     rows: list[Standing] = []
@@ -162,11 +138,9 @@ def leaderboard(*, period: str, category: Category | None = None, viewer=None, s
     me = None
     if viewer is not None and viewer.is_authenticated:
         me = next((row for row in rows if row.member.pk == viewer.pk), None)
-        if me is None:
-            mine = lines.filter(member_id=viewer.pk).aggregate(total=Sum("points"))["total"] or 0
-            if mine > 0:
-                above = totals.filter(total__gt=mine).count()
-                me = Standing(above + 1, viewer, mine)
+        mine = None if me else next(iter(totals.filter(member_id=viewer.pk).values_list("total", flat=True)), None)
+        if mine is not None:
+            me = Standing(totals.filter(total__gt=mine).count() + 1, viewer, mine)
     return Board(period, category, since, rows, me)
 
 

@@ -20,7 +20,7 @@ from community.badges import (
     top_contributors,
     top_contributors_award,
 )
-from community.models import Award, Channel, LedgerEntry, Reason, Share, Visit
+from community.models import Award, Channel, LedgerEntry, Reason, Share, Visit, local_midnight
 from community.points import earn
 from community.tasks import badges_award
 from discussion.services import comment_delete, comment_mark_official, comment_post
@@ -344,13 +344,13 @@ def test_the_member_with_the_most_points_of_the_month_is_its_top_contributor(ali
     line(bob, 20, in_october(30))
     awards = top_contributors_award(month=OCTOBER)
     assert [(a.member, a.badge, a.period) for a in awards] == [(alice, "top_contributor", "2026-10")]
-    assert awards[0].earned_at == datetime(2026, 11, 1, tzinfo=UTC)
+    assert awards[0].earned_at == local_midnight(date(2026, 11, 1))  # the month ends in the site's time zone
 
 
 def test_points_of_other_months_do_not_count(alice, bob):
     line(alice, 30, in_october())
-    line(bob, 100, datetime(2026, 9, 30, 23, 59, tzinfo=UTC))
-    line(bob, 100, datetime(2026, 11, 1, tzinfo=UTC))
+    line(bob, 100, local_midnight(date(2026, 10, 1)) - timedelta(minutes=1))
+    line(bob, 100, local_midnight(date(2026, 11, 1)))
     assert top_contributors(month=OCTOBER) == [alice.pk]
 
 
@@ -401,7 +401,7 @@ def test_the_daily_job_awards_the_month_before_once(alice, bob):
 
 
 def test_the_daily_job_in_january_awards_december(alice):
-    line(alice, 30, datetime(2026, 12, 31, 23, tzinfo=UTC))
+    line(alice, 30, local_midnight(date(2027, 1, 1)) - timedelta(hours=1))
     monthly_badges(due=datetime(2027, 1, 1, tzinfo=UTC))
     assert top_contributor_awards() == [(alice.pk, "2026-12")]
 
