@@ -1,5 +1,5 @@
 """Share links in Chromium: a member shares an idea; a visitor follows the link, signs up and votes; the sharer
-earns for both and sees them where the idea's visitors came from."""
+earns for both and sees them where the idea's visitors came from, and so does the staff dashboard."""
 
 import pytest
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
@@ -13,7 +13,7 @@ from tests.factories import IdeaFactory
 pytestmark = pytest.mark.browser
 
 
-def test_a_shared_link_brings_a_member_and_a_vote_to_its_sharer(live_url, new_page, drinks, alice):
+def test_a_shared_link_brings_a_member_and_a_vote_to_its_sharer(live_url, new_page, drinks, alice, pat):
     idea = IdeaFactory(author=alice, category=drinks, title="Bring back the gingerbread latte")
     sharer = new_page()
     sharer.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_url)
@@ -57,7 +57,15 @@ def test_a_shared_link_brings_a_member_and_a_vote_to_its_sharer(live_url, new_pa
     expect(row.locator("[data-visits]")).to_have_text("1")
     expect(row.locator("[data-signups]")).to_have_text("1")
     expect(row.locator("[data-votes]")).to_have_text("1")
-    assert sharer.errors == [] and visitor.errors == []
+    sharer.goto(f"{live_url}/members/{alice.pk}/")
+    expect(sharer.locator("#points-total")).to_have_text("33 points")  # 20 + 3 for her share, 10 for Nina's upvote
+
+    staff = new_page()  # the dashboard's word of mouth: the copied link brought a visit, a member and a vote
+    log_in(staff, live_url, pat, "/insights/")
+    link = staff.get_by_role("rowheader", name="Link", exact=True)
+    channel = staff.locator("#insight-channels tbody tr").filter(has=link)
+    expect(channel.locator("td")).to_have_text(["1", "1", "1"])
+    assert sharer.errors == [] and visitor.errors == [] and staff.errors == []
 
 
 def test_a_visitors_copy_link_carries_no_code_and_posts_nothing(live_url, new_page, drinks, alice):
