@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from community.models import (
+    Channel,
     DayFigures,
     LedgerEntry,
     PipelineFigures,
@@ -498,8 +499,6 @@ _VISIT_FIGURES = {
 
 def word_of_mouth_channels(filters: Filters) -> Table:
     """Visits through shares, and the sign-ups and votes they brought, per channel."""
-    from community.models import Channel
-
     counts = {
         row[0]: row[1:]
         for row in _visits(filters)

@@ -93,3 +93,14 @@ def moment(at) -> str:
     """A moment for the middle or end of a sentence, in the site's time: "26 November 2026, 20:30" (the locale's
     own date-time formats may end in a full stop, "8:30 p.m.", which a sentence then doubles)."""
     return formats.date_format(timezone.localtime(at), "j F Y, H:i")
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): such a cell is
+# written with a leading apostrophe, which shows it as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A cell a spreadsheet shows as the text it is, never runs."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

@@ -22,6 +22,7 @@ from core.ids import ID_MAX, is_id
 from core.paging import key_type
 from core.permissions import VerdictPermission
 from core.schema import error_response
+from core.text import csv_cell
 from ideas.models import BODY_MAX, TITLE_MAX
 from ideas.selectors import list_cursor, page_size
 from moderation import selectors, services
@@ -513,15 +514,6 @@ class AuditLogView(APIView):
 
 
 CSV_HEADER = ["time", "actor_id", "actor_name", "action", "target", "reason"]
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): such a cell is
-# written with a leading apostrophe, which shows it as text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A cell a spreadsheet shows as the text it is, never runs."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 class _Line:

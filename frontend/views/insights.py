@@ -11,11 +11,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from community import insights
+from core.text import csv_cell
 from frontend.charts import CHART_CSP, DRAWN, chart_svg
 from frontend.views.common import requires
-from ideas.models import Category
-from ideas.selectors import BadListParameter
-from moderation.api import csv_cell
+from ideas.selectors import BadListParameter, categories_in_order
 from moderation.selectors import open_alerts
 
 
@@ -36,7 +35,7 @@ def insights_dashboard(request):
     context = {
         "errors": errors,
         "asked": {name: request.GET.get(name, "") for name in ("from", "to", "category")},
-        "categories": Category.objects.select_related("parent").order_by("parent__position", "position", "name"),
+        "categories": categories_in_order(),
         "run": insights.last_run(),
     }
     if filters is None:
@@ -55,19 +54,26 @@ def insights_dashboard(request):
     return render(request, "insights/dashboard.html", context)
 
 
-@requires(insights.can_see_insights)
-@require_GET
-def insights_csv(request, name: str):
-    """One table of the dashboard as CSV, with the page's filters; cells a spreadsheet would run as a
-    formula are written as text."""
-    read = insights.TABLES.get(name)
-    if read is None:
+def _table(request, name: str, tables) -> tuple[insights.Filters, insights.Table] | HttpResponse:
+    """One of `tables` (404 if not), read with the filters asked for; a bad filter is a plain 400 naming it."""
+    if name not in tables:
         raise Http404
     filters, errors = _filters(request)
     if filters is None:
         field, message = next(iter(errors.items()))
         return HttpResponse(f"{field}: {message}\n", status=400, content_type="text/plain; charset=utf-8")
-    table = read(filters)
+    return filters, insights.TABLES[name](filters)
+
+
+@requires(insights.can_see_insights)
+@require_GET
+def insights_csv(request, name: str):
+    """One table of the dashboard as CSV, with the page's filters; cells a spreadsheet would run as a
+    formula are written as text."""
+    asked = _table(request, name, insights.TABLES)
+    if isinstance(asked, HttpResponse):
+        return asked
+    filters, table = asked
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{filters.start}-{filters.end}.csv"'
     writer = csv.writer(response)
@@ -82,15 +88,10 @@ def insights_csv(request, name: str):
 def insights_chart(request, name: str):
     """One table of the dashboard as a pygal chart, an SVG image with the page's filters (the page embeds
     it with <img>; its own CSP lets its inline style apply and nothing else)."""
-    read = insights.TABLES.get(name)
-    if read is None or name not in DRAWN:
-        raise Http404
-    filters, errors = _filters(request)
-    if filters is None:
-        field, message = next(iter(errors.items()))
-        return HttpResponse(f"{field}: {message}\n", status=400, content_type="text/plain; charset=utf-8")
-    table = read(filters)
-    svg = chart_svg(name, table.columns, table.rows)
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    asked = _table(request, name, DRAWN)
+    if isinstance(asked, HttpResponse):
+        return asked
+    _filters_asked, table = asked
+    response = HttpResponse(chart_svg(name, table.columns, table.rows), content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

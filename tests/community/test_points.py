@@ -1,8 +1,8 @@
 """Every points rule, its reversal, and the ledger's one truth: a total is the sum of its lines."""
 
 import pytest
+from django.conf import settings
 from django.db.models import Sum
-from django.test import override_settings
 
 from community.models import LedgerEntry, Reason
 from community.selectors import points_of, points_total
@@ -15,25 +15,6 @@ from tests.moderation.helpers import decide, flag, hide_by_members
 from voting.services import vote_cast, vote_toggle, vote_withdraw, votes_withdraw_all
 
 pytestmark = pytest.mark.django_db
-
-POINTS = {
-    "idea_submitted": 5,
-    "upvote_received": 10,
-    "comment_posted": 2,
-    "official_response": 15,
-    "idea_reviewed": 25,
-    "idea_coming_soon": 50,
-    "idea_launched": 200,
-    "flag_upheld": 5,
-    "share_signup": 20,
-    "share_vote": 3,
-}
-
-
-@pytest.fixture(autouse=True)
-def _points():
-    with override_settings(POINTS=POINTS):
-        yield
 
 
 def lines(member) -> list[tuple[str, int]]:
@@ -107,7 +88,7 @@ def test_the_pipeline_rewards_each_step_once_and_launch_most(alice, pat, alices_
         (Reason.IDEA_COMING_SOON, 50),
         (Reason.IDEA_LAUNCHED, 200),
     ]
-    assert max(POINTS.values()) == POINTS["idea_launched"]
+    assert max(settings.POINTS.values()) == settings.POINTS["idea_launched"]
 
 
 def test_a_step_reached_again_is_not_rewarded_again(alice, pat, alices_idea):

@@ -10,10 +10,10 @@ from asgiref.sync import async_to_sync
 from accounts.models import Role
 from accounts.services import account_delete, role_grant
 from core.errors import NotAllowed
+from core.text import csv_cell
 from ideas.models import Status
 from ideas.services import idea_delete
 from moderation import selectors
-from moderation.api import csv_cell
 from moderation.models import ActionKind, Series
 from moderation.services import alert_acknowledge, appeal_create, case_decide
 from pipeline.services import idea_transition
