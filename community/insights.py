@@ -4,16 +4,16 @@ the selectors the page, its CSV files and the API read, each a fixed number of q
 The rollup recomputes the buckets touched since its last run (everything on its first run) with GROUP BY
 queries, deleting and writing them again in one transaction, so a rerun gives the same rows. A bucket's
 "scope" is a category with its subcategories, or every category; additive counts are summed up from the
-categories in Python, distinct members are counted by SQL for each scope. Known limit: a vote withdrawn on
-a day that is no longer recomputed leaves that day's vote count as it was (`insights_rollup --full` redoes
-everything).
+categories in Python, distinct members are counted by SQL for each scope. A vote withdrawn, or an idea
+moved to another category, on a day no longer recomputed leaves that day's counts as they were until the
+nightly full run (rollup_periodic) or `insights_rollup --full`.
 """
 
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
@@ -49,6 +49,8 @@ from voting.models import Vote
 STEPS = [Status.NEW, Status.UNDER_REVIEW, Status.REVIEWED, Status.COMING_SOON, Status.LAUNCHED]
 DEFAULT_DAYS = 90
 MAX_DAYS = 3 * 366
+# No figure is older than this; earlier dates are refused (a day before year 1 in UTC cannot be stored).
+FIRST_DAY = date(2000, 1, 1)
 TOP = 10
 # Runs that overlap the last one by this much never miss a row written while it ran.
 OVERLAP = timedelta(hours=1)
@@ -109,7 +111,7 @@ def _fold(rows: Iterable[tuple[tuple, int | None, int]], parents) -> dict[tuple,
 def _distinct_members(queries: list[QuerySet], *, scoped: bool) -> list[tuple]:
     """(bucket, scope, distinct members) over the union of `queries` (each selects bucket, m[, scope]):
     UNION drops repeated rows, so COUNT(*) per group is the distinct members."""
-    union = queries[0].union(*queries[1:])
+    union = queries[0].union(*queries[1:]) if queries[1:] else queries[0].distinct()
     sql, params = union.query.get_compiler(connection=connection).as_sql()
     group = "bucket, scope" if scoped else "bucket"
     with connection.cursor() as cursor:
@@ -131,16 +133,20 @@ def _activity(qs: QuerySet, *, start: datetime, member: str, prefix: str, scope:
 
 
 def _week_members(start: datetime) -> list[tuple]:
-    """Distinct active members per week since `start`, for each category, each parent and overall."""
-    rows = []
-    for scope in ("category_id", "category__parent_id", None):
-        queries = [
-            _activity(Idea.objects.all(), start=start, member="author_id", prefix="", scope=scope),
-            _activity(Vote.objects.all(), start=start, member="voter_id", prefix="idea__", scope=scope),
-            _activity(Comment.objects.all(), start=start, member="author_id", prefix="idea__", scope=scope),
-        ]
-        rows += _distinct_members(queries, scoped=scope is not None)
-    return rows
+    """Distinct active members per week since `start`, for each category, each parent and overall. A parent's
+    scope is one union of its own activity and its subcategories': a member active in both counts once."""
+    kinds = [
+        (Idea.objects.all(), "author_id", ""),
+        (Vote.objects.all(), "voter_id", "idea__"),
+        (Comment.objects.all(), "author_id", "idea__"),
+    ]
+    scoped = [
+        _activity(qs, start=start, member=member, prefix=prefix, scope=scope)
+        for qs, member, prefix in kinds
+        for scope in ("category_id", "category__parent_id")
+    ]
+    overall = [_activity(qs, start=start, member=member, prefix=prefix, scope=None) for qs, member, prefix in kinds]
+    return _distinct_members(scoped, scoped=True) + _distinct_members(overall, scoped=False)
 
 
 def _day_figures(start: datetime, parents) -> list[DayFigures]:
@@ -226,14 +232,21 @@ def _quarters(parents) -> list[QuarterLaunched]:
         parents,
     )
     votes = Vote.objects.filter(value=Vote.Value.UP, idea__in=launched).annotate(
-        q=TruncQuarter("idea__status_changed_at", tzinfo=tz)
+        bucket=TruncQuarter("idea__status_changed_at", tzinfo=tz), m=F("voter_id")
     )
-    supporters: dict[tuple, int] = {}
-    for scope in ("idea__category_id", "idea__category__parent_id", None):
-        fields = ["q"] if scope is None else ["q", scope]
-        qs = votes.filter(**({f"{scope}__isnull": False} if scope else {})).order_by().values_list(*fields)
-        for q, *rest in qs.annotate(n=Count("voter", distinct=True)):
-            supporters[(_as_date(q), rest[0] if scope else None)] = rest[-1]
+    # Distinct upvoters per quarter and scope: a parent's is one union of its ideas' and its subcategories'.
+    scoped = [
+        votes.filter(**{f"{field}__isnull": False})
+        .annotate(scope=F(field))
+        .order_by()
+        .values_list("bucket", "m", "scope")
+        for field in ("idea__category_id", "idea__category__parent_id")
+    ]
+    overall = [votes.order_by().values_list("bucket", "m")]
+    supporters = {
+        (_as_date(q), scope): n
+        for q, scope, n in _distinct_members(scoped, scoped=True) + _distinct_members(overall, scoped=False)
+    }
     return [
         QuarterLaunched(quarter=q, category_id=scope, ideas=n, supporters=supporters.get((q, scope), 0))
         for (q, scope), n in ideas.items()
@@ -286,8 +299,10 @@ def rollup(*, since: date | None = None, full: bool = False) -> RollupRun:
 
 
 def rollup_periodic(*, due: datetime) -> None:
-    """The worker's run (core.schedule): the buckets touched since the last run."""
-    rollup()
+    """The worker's run (core.schedule): the buckets touched since the last run; the run due at the site's
+    midnight redoes everything, so what an incremental run cannot see (a vote withdrawn or an idea moved
+    to another category on a day it no longer recomputes) is right again within a day."""
+    rollup(full=timezone.localtime(due).time() == time.min)
 
 
 # ---- filters ------------------------------------------------------------------------------------------
@@ -307,24 +322,27 @@ class Filters:
         return params
 
 
-def _day(params: Mapping[str, str], field: str, default: date) -> date:
+def _day(params: Mapping[str, str], field: str) -> date | None:
+    """The date asked for in `field`, None if none; BadListParameter if unreadable or before FIRST_DAY."""
     text = (params.get(field) or "").strip()
     if not text:
-        return default
+        return None
     try:
         value = parse_date(text)
     except ValueError:
         value = None
     if value is None:
         raise BadListParameter(field, _("Give a date as YYYY-MM-DD, for example 2026-03-31."))
+    if value < FIRST_DAY:
+        raise BadListParameter(field, _("Give a date from %(day)s on.") % {"day": FIRST_DAY.isoformat()})
     return value
 
 
 def read_filters(params: Mapping[str, str]) -> Filters:
     """The dashboard's filters (from, to: dates; category: a slug) or BadListParameter naming the bad one."""
     today = timezone.localdate()
-    end = _day(params, "to", today)
-    start = _day(params, "from", end - timedelta(days=DEFAULT_DAYS - 1))
+    end = _day(params, "to") or today
+    start = _day(params, "from") or end - timedelta(days=DEFAULT_DAYS - 1)
     if end > today:
         raise BadListParameter("to", _("The range cannot end in the future."))
     if start > end:
@@ -334,7 +352,7 @@ def read_filters(params: Mapping[str, str]) -> Filters:
     category = None
     slug = (params.get("category") or "").strip()
     if slug:
-        category = Category.objects.filter(slug=slug).first()
+        category = None if "\x00" in slug else Category.objects.filter(slug=slug).first()
         if category is None:
             raise BadListParameter("category", _("There is no category %(slug)s.") % {"slug": slug[:60]})
     return Filters(start=start, end=end, category=category)

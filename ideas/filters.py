@@ -20,6 +20,8 @@ class CategoryField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         value = str(value).strip()
+        if "\x00" in value:  # PostgreSQL cannot compare a NUL in text: no category has one
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         found = self.queryset.filter(slug=value).first()
         if found is None and value.isdigit() and len(value) < 19:
             found = self.queryset.filter(pk=int(value)).first()

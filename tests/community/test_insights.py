@@ -8,12 +8,13 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from community import insights
-from community.models import DayFigures, PipelineFigures, RollupRun, StatusDays, WeekActive
+from community.models import DayFigures, PipelineFigures, QuarterLaunched, RollupRun, StatusDays, WeekActive
 from community.selectors import points_total
 from core import schedule
 from core.models import ScheduledRun
 from ideas.models import Status
 from ideas.selectors import BadListParameter
+from ideas.services import idea_edit
 from tests.community import dashboard_history
 from tests.community.dashboard_history import at, days_ago, moved, submitted
 
@@ -200,6 +201,9 @@ def test_each_run_is_recorded_with_the_day_it_recomputed_from(rolled):
         ({"from": "2020-01-01", "to": "2024-01-01"}, "from"),
         ({"to": "2999-01-01"}, "to"),
         ({"category": "no-such-thing"}, "category"),
+        ({"category": "drinks\x00"}, "category"),
+        ({"to": "0001-01-05"}, "to"),
+        ({"from": "0001-01-01", "to": "2026-06-01"}, "from"),
     ],
 )
 def test_bad_filters_are_named(db, params, field):
@@ -239,3 +243,43 @@ def test_the_command_computes_the_figures_now(history):
 def test_the_command_refuses_a_bad_day(db):
     with pytest.raises(CommandError):
         call_command("insights_rollup", "--since", "last week")
+
+
+def test_a_member_active_in_a_parent_and_in_its_subcategory_counts_once_there(alice, bob, product, drinks):
+    submitted(alice, product, days_ago(2), "Right in Product itself")
+    submitted(alice, drinks, days_ago(2), "In Drinks, under Product")
+    submitted(bob, drinks, days_ago(2), "Also in Drinks")
+    insights.rollup()
+    week = insights.week_start(days_ago(2))
+    assert WeekActive.objects.get(week=week, category=product).members == 2
+    assert WeekActive.objects.get(week=week, category=drinks).members == 2
+
+
+def test_the_supporters_of_a_parents_launches_are_its_own_and_its_subcategories(alice, bob, pat, product, drinks):
+    carol, dave = dashboard_history.members(2)
+    in_product = submitted(alice, product, days_ago(5), "Right in Product itself")
+    in_drinks = submitted(alice, drinks, days_ago(5), "In Drinks, under Product")
+    dashboard_history.upvoted(in_product, bob, days_ago(4))
+    dashboard_history.upvoted(in_drinks, carol, days_ago(4))
+    dashboard_history.upvoted(in_drinks, dave, days_ago(4))
+    dashboard_history.upvoted(in_drinks, bob, days_ago(4))
+    for idea in (in_product, in_drinks):
+        for step in (Status.UNDER_REVIEW, Status.REVIEWED, Status.COMING_SOON, Status.LAUNCHED):
+            moved(idea, pat, step, days_ago(1))
+    insights.rollup()
+    quarters = {row.category_id: (row.ideas, row.supporters) for row in QuarterLaunched.objects.all()}
+    assert quarters[product.pk] == (2, 3) and quarters[drinks.pk] == (1, 3) and quarters[None] == (2, 3)
+
+
+def test_the_run_due_at_midnight_redoes_what_an_incremental_run_cannot_see(alice, drinks, experience):
+    idea = submitted(alice, drinks, days_ago(10), "Moved later")
+    insights.rollup()
+    idea_edit(idea=idea, actor=alice, category=experience)
+
+    def scopes() -> set:
+        return set(DayFigures.objects.filter(day=days_ago(10), ideas=1).values_list("category_id", flat=True))
+
+    insights.rollup()
+    assert scopes() == {drinks.pk, drinks.parent_id, None}  # that day was not redone
+    insights.rollup_periodic(due=insights.local_midnight(timezone.localdate()))
+    assert scopes() == {experience.pk, None}

@@ -40,6 +40,7 @@ def test_a_category_is_named_by_slug_or_id(api, alice, bob, product, drinks, by)
         ({"period": "year"}, "period", "week, month, all"),
         ({"category": "nope"}, "category", "slug or the id"),
         ({"category": "9" * 30}, "category", "slug or the id"),
+        ({"category": "drinks\x00"}, "category", "slug or the id"),  # PostgreSQL cannot compare a NUL
     ],
 )
 def test_a_bad_period_or_category_is_400_naming_the_choices(api, query, field, words):
