@@ -2,6 +2,9 @@
 own ledger, the staff dashboard's figures. Views validate the shape of input and call services and selectors;
 errors go through the one handler of core/errors.py."""
 
+from datetime import date
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -143,12 +146,17 @@ class MemberProfileSerializer(MemberSuggestionSerializer):
     bio_html = serializers.SerializerMethodField()
     profile_hidden = serializers.BooleanField(source="profile_is_hidden")
     roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices))
-    date_joined = serializers.DateTimeField()
+    # The day only: to the second, it would tell a sharer which new member their link brought.
+    date_joined = serializers.SerializerMethodField()
     points = serializers.IntegerField(help_text=_("The sum of the member's ledger lines."))
     badges = BadgeEarnedSerializer(many=True)
 
     def _shown(self, member) -> bool:
         return not member.profile_is_hidden or sees_hidden(self.context["request"].user, member.pk)
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_date_joined(self, member) -> date:
+        return timezone.localdate(member.date_joined)
 
     def get_bio(self, member) -> str:
         return member.bio if self._shown(member) else ""

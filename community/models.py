@@ -42,6 +42,7 @@ class Reason(models.TextChoices):
     IDEA_COMING_SOON = "idea_coming_soon", _("Idea coming soon")
     IDEA_LAUNCHED = "idea_launched", _("Idea launched")
     FLAG_UPHELD = "flag_upheld", _("Flag upheld")
+    FLAG_OVERTURNED = "flag_overturned", _("Upheld flag overturned on appeal")
     SHARE_SIGNUP = "share_signup", _("A share brought a new member")
     SHARE_VOTE = "share_vote", _("A share brought a vote")
     SHARE_VOTE_WITHDRAWN = "share_vote_withdrawn", _("A vote a share brought was withdrawn")
@@ -62,10 +63,6 @@ REWARDS = [
     Reason.SHARE_SIGNUP,
     Reason.SHARE_VOTE,
 ]
-REVERSALS = {
-    Reason.UPVOTE_WITHDRAWN: Reason.UPVOTE_RECEIVED,
-    Reason.SHARE_VOTE_WITHDRAWN: Reason.SHARE_VOTE,
-}
 
 
 class LedgerQuerySet(models.QuerySet):

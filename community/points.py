@@ -17,7 +17,9 @@ from community.badges import award_later
 from community.models import LedgerEntry, Reason
 from core.happenings import Happening, listen
 from core.hiding import Hidden
+from discussion.models import Comment
 from ideas.models import Idea, Status
+from pipeline.models import StatusChange
 from voting.models import Vote
 
 MILESTONES = {
@@ -48,7 +50,7 @@ def earned(member_id: int, *, target: str, reasons=None, by_id=None) -> int:
     return lines.aggregate(total=Sum("points"))["total"] or 0
 
 
-def _out(idea: Idea) -> bool:
+def taken_out(idea: Idea) -> bool:
     """Taken out: deleted or hidden by a moderator (what its author earned for it was taken back)."""
     return idea.is_deleted or idea.hidden == Hidden.BY_MODERATOR
 
@@ -61,7 +63,7 @@ def vote_changed(*, idea: Idea, voter_id: int, before: int | None, after: int | 
     """An upvote earns the idea's author; one that goes (withdrawn, turned down) takes back what it earned.
     Nothing moves while the idea is taken out: its removal took back all it had earned."""
     was_up, is_up = before == Vote.Value.UP, after == Vote.Value.UP
-    if was_up == is_up or idea.author_id is None or _out(idea):
+    if was_up == is_up or idea.author_id is None or taken_out(idea):
         return
     target = f"idea:{idea.pk}"
     if is_up:
@@ -78,21 +80,38 @@ def comment_posted(*, comment) -> None:
 
 
 def official_response(*, comment) -> None:
-    """The idea's author is answered officially: rewarded once per idea, however often the answer changes."""
-    author_id = Idea.objects.values_list("author_id", flat=True).get(pk=comment.idea_id)
-    target = f"idea:{comment.idea_id}"
-    if author_id in (None, comment.author_id) or earned(author_id, target=target, reasons=[Reason.OFFICIAL_RESPONSE]):
+    """The idea's author is answered officially: rewarded once per idea, however often the answer changes;
+    not while the idea is taken out (its restoring rewards it then)."""
+    idea = comment.idea
+    if idea.author_id in (None, comment.author_id) or taken_out(idea):
         return
-    earn(author_id, Reason.OFFICIAL_RESPONSE, target=target, idea_id=comment.idea_id)
+    _reward_once(idea, Reason.OFFICIAL_RESPONSE)
 
 
 def idea_moved(*, idea: Idea, from_status: str, to_status: str) -> None:
-    """Reaching reviewed, coming soon or launched rewards the author once per idea and step."""
-    reason = MILESTONES.get(to_status)
+    """Reaching reviewed, coming soon or launched rewards the author once per idea and step; not while the
+    idea is taken out (its restoring rewards it then)."""
+    if to_status in MILESTONES and idea.author_id is not None and not taken_out(idea):
+        _reward_once(idea, MILESTONES[to_status])
+
+
+def _reward_once(idea: Idea, reason: Reason) -> None:
     target = f"idea:{idea.pk}"
-    if reason is None or idea.author_id is None or earned(idea.author_id, target=target, reasons=[reason]):
+    if not earned(idea.author_id, target=target, reasons=[reason]):
+        earn(idea.author_id, reason, target=target, idea_id=idea.pk)
+
+
+def _rewards_reached(idea_id: int) -> None:
+    """An idea back after being taken out: the steps it reached and the official answer it got meanwhile."""
+    idea = Idea.objects.get(pk=idea_id)
+    if idea.author_id is None:
         return
-    earn(idea.author_id, reason, target=target, idea_id=idea.pk)
+    reached = StatusChange.objects.filter(idea=idea, to_status__in=MILESTONES).values_list("to_status", flat=True)
+    for status in set(reached):
+        _reward_once(idea, MILESTONES[status])
+    answered = Comment.objects.filter(idea=idea, official_at__isnull=False).exclude(author_id=idea.author_id)
+    if answered.exists():
+        _reward_once(idea, Reason.OFFICIAL_RESPONSE)
 
 
 def content_removed(*, author_id: int | None, target: str, idea_id: int) -> None:
@@ -108,11 +127,21 @@ def content_restored(*, author_id: int | None, target: str, idea_id: int) -> Non
     taken = earned(author_id, target=target, reasons=reasons) if author_id else 0
     if taken < 0:
         earn(author_id, Reason.CONTENT_RESTORED, target=target, idea_id=idea_id, points=-taken)
+    if target.startswith("idea:"):
+        _rewards_reached(idea_id)
 
 
 def flags_upheld(*, flagger_ids: list[int], target: str) -> None:
     for flagger_id in flagger_ids:
         earn(flagger_id, Reason.FLAG_UPHELD, target=target)
+
+
+def flags_overturned(*, flagger_ids: list[int], target: str) -> None:
+    """The decision is undone on appeal: what each flagger earned for flagging the target is taken back."""
+    for flagger_id in flagger_ids:
+        owed = earned(flagger_id, target=target, reasons=[Reason.FLAG_UPHELD, Reason.FLAG_OVERTURNED])
+        if owed > 0:
+            earn(flagger_id, Reason.FLAG_OVERTURNED, target=target, points=-owed)
 
 
 def register() -> None:
@@ -124,3 +153,4 @@ def register() -> None:
     listen(Happening.CONTENT_REMOVED, content_removed)
     listen(Happening.CONTENT_RESTORED, content_restored)
     listen(Happening.FLAGS_UPHELD, flags_upheld)
+    listen(Happening.FLAGS_OVERTURNED, flags_overturned)

@@ -26,8 +26,9 @@ from django.utils.http import base36_to_int, int_to_base36
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.permissions import can_write
 from community.models import Channel, DailySalt, Reason, Share, Visit
-from community.points import _out, earn, earned
+from community.points import earn, earned, taken_out
 from core.errors import NotAllowed, NotSignedIn
 from core.permissions import ALLOWED, Verdict, refuse
 from core.ratelimit import check_write
@@ -131,6 +132,7 @@ def bad_channel() -> str:
 def share_record(*, actor, idea: Idea, channel: str) -> Share:
     """A member pressed a share button: the share counts once per idea and channel, however often pressed."""
     can_share(user=actor).check()
+    can_write(user=actor).check()
     if channel not in Channel.values:
         raise ValidationError({"channel": bad_channel()})
     if not Idea.objects.visible_to(actor).filter(pk=idea.pk).exists():
@@ -152,11 +154,20 @@ def visitor_hash(*, salt: str, client: str) -> str:
     return hashlib.sha256((salt + client).encode()).hexdigest()[:32]
 
 
-def share_visit(*, idea: Idea, code: str, viewer, client: str) -> Visit | None:
-    """Someone opened the idea through a shared link: counted once per share, visitor and day. A forged code,
-    a gone sharer, the sharer themselves or an idea not public count nothing (None), and never fail."""
+# The sites' link-preview fetchers and other robots open a shared link without anyone behind them.
+ROBOTS = re.compile(
+    r"bot|crawl|spider|preview|facebookexternalhit|facebookcatalog|embedly|whatsapp|slack|discord|telegram",
+    re.IGNORECASE,
+)
+
+
+def share_visit(*, idea: Idea, code: str, viewer, client: str, agent: str = "") -> Visit | None:
+    """Someone opened the idea through a shared link: counted once per share, visitor and day; the visitor is
+    their client (its address) hashed with the day's salt, so a flood from one address counts once however
+    it names its browser. A forged code, a gone sharer, the sharer themselves, a robot (`agent`, the user
+    agent: link previews) or an idea not public count nothing (None), and never fail."""
     found = parse_code(code)
-    if found is None:
+    if found is None or ROBOTS.search(agent):
         return None
     sharer_id, channel = found
     member_id = viewer.pk if viewer.is_authenticated else None
@@ -183,10 +194,12 @@ def share_visit(*, idea: Idea, code: str, viewer, client: str) -> Visit | None:
 
 def share_bind(*, member, visit_ids: list[int]) -> int:
     """The visits of a browser session become the member's once they sign up or sign in in it; a visit they
-    joined after is the share's sign-up (one share per new member), which earns its sharer. How many bound."""
+    joined after is the share's sign-up (one share per new member), which earns its sharer. How many bound.
+    Each visit is taken by one member only, by a conditional update: two sessions holding the same visit
+    (one address, one day) bind it once, and a visit someone joined through is never taken again."""
     visits = (
         Visit.objects.filter(pk__in=list(visit_ids)[:SESSION_VISITS])
-        .filter(Q(member__isnull=True) | Q(member=member))
+        .filter(Q(member__isnull=True, joined_at__isnull=True) | Q(member=member))
         .exclude(share__sharer=member)
         .select_related("share")
         .order_by("created_at", "pk")
@@ -194,8 +207,10 @@ def share_bind(*, member, visit_ids: list[int]) -> int:
     bound = 0
     with transaction.atomic():
         for visit in visits:
-            visit.member = member
-            visit.save(update_fields=["member"])
+            if visit.member_id is None and not Visit.objects.filter(pk=visit.pk, member__isnull=True).update(
+                member=member
+            ):
+                continue  # another session took it meanwhile
             bound += 1
             if visit.joined_at is None and member.date_joined >= visit.created_at:
                 _joined(visit=visit, member=member)
@@ -203,11 +218,12 @@ def share_bind(*, member, visit_ids: list[int]) -> int:
 
 
 def _joined(*, visit: Visit, member) -> None:
-    """The visit brought a new member: its sharer earns, once per new member (the constraint joined_once)."""
+    """The visit brought a new member: its sharer earns, once per new member (the constraint joined_once)
+    and once per visit (the conditional update)."""
     try:
         with transaction.atomic():
-            visit.joined_at = timezone.now()
-            visit.save(update_fields=["joined_at"])
+            if not Visit.objects.filter(pk=visit.pk, joined_at__isnull=True).update(joined_at=timezone.now()):
+                return
             idea_id = visit.share.idea_id
             earn(
                 visit.share.sharer_id,
@@ -217,7 +233,7 @@ def _joined(*, visit: Visit, member) -> None:
                 by_id=member.pk,
             )
     except IntegrityError:  # another share brought them already
-        visit.joined_at = None
+        pass
 
 
 def vote_changed(*, idea: Idea, voter_id: int, before: int | None, after: int | None) -> None:
@@ -225,7 +241,7 @@ def vote_changed(*, idea: Idea, voter_id: int, before: int | None, after: int | 
     voter and idea); an upvote withdrawn or turned down takes it back. The sharer's own votes never count
     (their visits are never theirs), and nothing moves while the idea is taken out."""
     was_up, is_up = before == Vote.Value.UP, after == Vote.Value.UP
-    if was_up == is_up or _out(idea):
+    if was_up == is_up or taken_out(idea):
         return
     visits = list(  # one query; a voter usually came through no share at all
         Visit.objects.filter(member_id=voter_id, share__idea_id=idea.pk)

@@ -39,6 +39,8 @@ class Happening(StrEnum):
     CONTENT_RESTORED = "content.restored"
     # flagger_ids=list[int], target="idea:5"|"comment:7"|"member:3": a moderator upheld these flags.
     FLAGS_UPHELD = "flags.upheld"
+    # flagger_ids=list[int], target as above: the decision that upheld these flags was overturned on appeal.
+    FLAGS_OVERTURNED = "flags.overturned"
 
 
 _listeners: dict[Happening, list[Callable[..., None]]] = defaultdict(list)

@@ -609,6 +609,8 @@ def _decide_appeal(*, actor: User, case: Case, target: Target, action: str, reas
         _undo(appealed, target, moderator=actor, reason=reason)
         appealed.undone_at = timezone.now()
         appealed.save(update_fields=["undone_at"])
+        flagger_ids = list(appealed.case.flags.filter(status=FlagStatus.UPHELD).values_list("flagger_id", flat=True))
+        happened(Happening.FLAGS_OVERTURNED, flagger_ids=flagger_ids, target=appealed.target)
     appeal.status = AppealStatus.OVERTURNED if action == ActionKind.OVERTURN else AppealStatus.UPHELD
     appeal.save(update_fields=["status"])
     done = Action.objects.create(

@@ -17,15 +17,16 @@ EXCERPT_WORDS = 40
 LINKED = [Channel.FACEBOOK, Channel.X, Channel.LINKEDIN, Channel.EMAIL]  # the copy button is the fifth
 
 
-def _client(request) -> str:
-    """What tells one visitor from another for a day (hashed with the day's salt, never stored as it is)."""
-    return f"{request.META.get('REMOTE_ADDR', '')}|{request.META.get('HTTP_USER_AGENT', '')}"
-
-
 def followed_share(request, idea: Idea):
     """Someone came through a shared link (?s=<code>): the visit is counted (a forged or own code counts
     nothing) and kept in the session for a sign-up or vote that follows; then the clean URL, without ?s=."""
-    visit = shares.share_visit(idea=idea, code=request.GET.get("s", ""), viewer=request.user, client=_client(request))
+    visit = shares.share_visit(
+        idea=idea,
+        code=request.GET.get("s", ""),
+        viewer=request.user,
+        client=request.META.get("REMOTE_ADDR", ""),  # hashed with the day's salt, never stored as it is
+        agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
     if visit is not None and not request.user.is_authenticated:  # a member's visit is theirs already
         kept = [pk for pk in request.session.get(shares.SESSION_KEY, []) if pk != visit.pk]
         request.session[shares.SESSION_KEY] = [*kept, visit.pk][-shares.SESSION_VISITS :]

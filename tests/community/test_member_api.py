@@ -122,3 +122,8 @@ def test_my_points_cost_the_same_queries_for_2_or_40_lines(api_as, alice, drinks
         ledger_line(alice, 1, idea=IdeaFactory(category=drinks))
     with django_assert_num_queries(len(few)):
         assert client.get("/api/v1/me/points/").json()["total"] == 40
+
+
+def test_the_day_a_member_joined_is_a_day_not_a_moment(api, alice):
+    # To the second, it would tell a sharer which new member their link brought.
+    assert api.get(f"/api/v1/members/{alice.pk}/").json()["date_joined"] == timezone.localdate().isoformat()

@@ -9,6 +9,7 @@ from community.selectors import points_of, points_total
 from discussion.services import comment_delete, comment_mark_official, comment_post
 from ideas.services import idea_delete, idea_submit
 from moderation.models import ActionKind
+from moderation.services import appeal_create
 from pipeline.services import idea_merge, idea_transition
 from tests.factories import IdeaFactory, UserFactory
 from tests.moderation.helpers import decide, flag, hide_by_members
@@ -147,3 +148,28 @@ def test_points_of_many_members_in_one_query(alice, bob, alices_idea, django_ass
     vote_cast(actor=bob, idea_id=alices_idea.pk, value=1)
     with django_assert_num_queries(1):
         assert points_of([alice.pk, bob.pk]) == {alice.pk: 10, bob.pk: 0}
+
+
+def test_an_idea_hidden_by_a_moderator_earns_no_steps_and_keeps_none_once_deleted(alice, pat, mo, alices_idea):
+    decide(mo, flag(mo, alices_idea).case, ActionKind.HIDE)
+    for to in ["under_review", "reviewed", "coming_soon", "launched"]:
+        idea_transition(actor=pat, idea=alices_idea, to=to, note="Moving on.")
+    assert points_total(alice) == 0
+    alices_idea.refresh_from_db()
+    idea_delete(actor=alice, idea=alices_idea)
+    assert points_total(alice) == 0
+
+
+def test_an_idea_shown_again_earns_the_steps_it_reached_while_hidden(alice, pat, mo, mia, alices_idea):
+    hid = decide(mo, flag(mo, alices_idea).case, ActionKind.HIDE)
+    idea_transition(actor=pat, idea=alices_idea, to="reviewed", note="Looked at.")
+    decide(mia, appeal_create(actor=alice, action=hid, text="It was a quote.").case, ActionKind.OVERTURN)
+    assert lines(alice) == [(Reason.IDEA_REVIEWED, 25)]
+
+
+def test_an_overturned_decision_takes_back_its_flaggers_points(alice, bob, mo, mia, alices_idea):
+    flag(bob, alices_idea)
+    hid = decide(mo, flag(mo, alices_idea).case, ActionKind.HIDE)
+    assert points_total(bob) == 5
+    decide(mia, appeal_create(actor=alice, action=hid, text="It was a quote.").case, ActionKind.OVERTURN)
+    assert lines(bob) == [(Reason.FLAG_UPHELD, 5), (Reason.FLAG_OVERTURNED, -5)]

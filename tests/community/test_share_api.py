@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.services import member_suspend
 from community.models import Channel, Share
 from community.shares import parse_code
 from core.hiding import Hidden
@@ -110,3 +111,9 @@ def test_sharing_too_fast_is_429(api_as, bob, alices_idea, settings):
     response = client.post(url(alices_idea), {"channel": "email"}, format="json")
     assert response.status_code == 429 and "Retry-After" in response
     assert Share.objects.count() == 1
+
+
+def test_a_suspended_member_cannot_share(api_as, bob, alices_idea):
+    member_suspend(member=bob, days=3, reason="Spam.")
+    assert api_as(bob).post(url(alices_idea), {"channel": "x"}, format="json").status_code == 403
+    assert not Share.objects.exists()

@@ -1,9 +1,12 @@
 """Share links: codes, visits counted without personal data, and what a share brings its sharer (never farmed)."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection, transaction
 from django.utils import timezone
 
 from community.models import Channel, DailySalt, LedgerEntry, Reason, Share, Visit
@@ -20,7 +23,7 @@ from community.shares import (
 from core.hiding import Hidden
 from ideas.models import Idea
 from tests.community.helpers import CLIENT, visit_by
-from tests.factories import UserFactory
+from tests.factories import IdeaFactory, UserFactory
 from voting.services import vote_cast, vote_withdraw
 
 pytestmark = pytest.mark.django_db
@@ -324,3 +327,44 @@ def test_the_sources_cost_one_query_however_many_visits(bob, alices_idea, django
         visit_by(alices_idea, bob, client=f"198.51.100.{n}|Firefox")
     with django_assert_num_queries(1):
         share_sources(alices_idea)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_visit_bound_by_two_new_members_at_once_earns_its_sharer_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction after another anyway")
+    bob = UserFactory()
+    visit = visit_by(IdeaFactory(), bob)
+    first, second = UserFactory(), UserFactory()  # both joined after the visit, on one computer
+    holding = threading.Event()
+
+    def bind_and_hold(member, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                share_bind(member=member, visit_ids=[visit.pk])
+                if hold:
+                    holding.set()
+                    _wait_for_a_lock_waiter()
+        finally:
+            connection.close()
+
+    first_thread = threading.Thread(target=bind_and_hold, args=(first, True))
+    first_thread.start()
+    holding.wait(10)
+    second_thread = threading.Thread(target=bind_and_hold, args=(second, False))
+    second_thread.start()
+    for thread in (first_thread, second_thread):
+        thread.join(20)
+    assert LedgerEntry.objects.filter(member=bob, reason=Reason.SHARE_SIGNUP).count() == 1
+    assert Visit.objects.get(pk=visit.pk).member == first
+
+
+def _wait_for_a_lock_waiter() -> None:
+    """Until another session waits on a row lock this one holds (the second bind, blocked)."""
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)

@@ -12,11 +12,11 @@ from django.utils.functional import SimpleLazyObject
 
 from community.middleware import ShareVisitsMiddleware
 from community.models import Channel, LedgerEntry, Reason, Visit
-from community.shares import SESSION_KEY, share_code, share_record
+from community.shares import SESSION_KEY, share_bind, share_code, share_record
 from core.hiding import Hidden
 from ideas.models import Idea
 from tests.community.helpers import visit_by
-from tests.factories import IdeaFactory
+from tests.factories import IdeaFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +214,41 @@ def test_a_hidden_idea_leaks_no_metadata(client, alices_idea):
     Idea.objects.filter(pk=alices_idea.pk).update(hidden=Hidden.BY_MODERATOR)
     page = client.get(alices_idea.get_absolute_url()).content.decode()
     assert "og:" not in page and alices_idea.title not in page
+
+
+# Floods, robots and shared computers
+
+
+def test_one_address_changing_its_user_agent_counts_one_visit(client, bob, alices_idea):
+    followed = f"{alices_idea.get_absolute_url()}?s={share_code(bob.pk, Channel.LINK)}"
+    for n in range(30):
+        client.cookies.clear()
+        client.get(followed, HTTP_USER_AGENT=f"Mozilla/5.0 ({n})", REMOTE_ADDR="198.51.100.9")
+    assert Visit.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "agent",
+    ["facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", "Twitterbot/1.0", "LinkedInBot/1.0"],
+)
+def test_a_link_preview_robot_counts_no_visit(client, bob, alices_idea, agent):
+    followed = f"{alices_idea.get_absolute_url()}?s={share_code(bob.pk, Channel.FACEBOOK)}"
+    assert client.get(followed, HTTP_USER_AGENT=agent).status_code == 302
+    assert not Visit.objects.exists()
+
+
+def test_a_visit_someone_gone_joined_through_never_fails_a_later_sign_in(client, bob, alices_idea):
+    earlier = visit_by(IdeaFactory(), bob, client="198.51.100.1")
+    carol = UserFactory()  # brought by another share already
+    share_bind(member=carol, visit_ids=[earlier.pk])
+    followed = f"{alices_idea.get_absolute_url()}?s={share_code(bob.pk, Channel.LINK)}"
+    client.get(followed, REMOTE_ADDR="198.51.100.2")  # on a shared computer, someone joins through Bob's link
+    gone = UserFactory()
+    share_bind(member=gone, visit_ids=[Visit.objects.latest("pk").pk])
+    gone.delete()
+    client.logout()
+    client.get(followed, REMOTE_ADDR="198.51.100.2")  # Carol, the same day on that computer, then signs in
+    client.force_login(carol)
+    client.raise_request_exception = False
+    assert [client.get(path).status_code for path in ["/", "/", alices_idea.get_absolute_url()]] == [200, 200, 200]
+    assert LedgerEntry.objects.filter(member=bob, reason=Reason.SHARE_SIGNUP).count() == 2
