@@ -45,7 +45,7 @@ def test_alice_reads_how_she_earned_her_points_on_her_profile(live_url, new_page
     log_in(page, live_url, alice, then=f"/members/{alice.pk}/")
     expect(page.locator("#points-total")).to_have_text("15 points")
     expect(page.locator("#ledger tbody tr")).to_have_count(2)
-    expect(page.locator(".earned-badge")).to_have_attribute("title", "Proposed a first idea.")
+    expect(page.locator("#badges .badge-description")).to_have_text("Proposed a first idea.")
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/profile.png", full_page=True)
         page.goto(f"{live_url}/points/")
