@@ -21,8 +21,7 @@ from community.models import Channel
 from core.hiding import sees_hidden
 from core.permissions import VerdictPermission
 from core.schema import error_response
-from ideas import selectors as idea_selectors
-from ideas.api import idea_not_found
+from ideas.api import idea_not_found, idea_or_404
 from ideas.models import Idea
 
 # Share links
@@ -57,13 +56,6 @@ class ShareSourcesSerializer(serializers.Serializer):
     channels = ShareSourceSerializer(many=True)
 
 
-def _idea(request, pk: int) -> Idea:
-    try:
-        return idea_selectors.idea_get(pk=pk, viewer=request.user)
-    except Idea.DoesNotExist:
-        raise idea_not_found() from None
-
-
 class IdeaSharesView(APIView):
     """GET: where the idea's visitors came from, per channel (its author and staff). POST: a member shares
     the idea on a channel; the answer is their coded link (pressing twice counts once)."""
@@ -72,10 +64,10 @@ class IdeaSharesView(APIView):
 
     @extend_schema(responses=ShareSourcesSerializer, operation_id="ideas_shares_list")
     def get(self, request, pk: int):
-        idea = _idea(request, pk)
+        idea = idea_or_404(request, pk)
         shares.can_see_sources(user=request.user, idea=idea).check()
         channels = shares.share_sources(idea)
-        data = {"shares": sum(row["shares"] for row in channels), "channels": channels}
+        data = {"shares": shares.times_shared(channels), "channels": channels}
         return Response(ShareSourcesSerializer(data).data)
 
     @extend_schema(request=ShareWriteSerializer, responses={201: ShareSerializer}, operation_id="ideas_shares_create")
@@ -83,7 +75,7 @@ class IdeaSharesView(APIView):
         data = ShareWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         channel = data.validated_data["channel"]
-        idea = _idea(request, pk)
+        idea = idea_or_404(request, pk)
         try:
             shares.share_record(actor=request.user, idea=idea, channel=channel)
         except Idea.DoesNotExist:
@@ -191,16 +183,8 @@ class LedgerLineSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text=_('Why, as "upvote_received"; reason_label says it in words.'))
     reason_label = serializers.CharField(source="get_reason_display")
     target = serializers.CharField(help_text=_('What earned it: "idea:5", "comment:7" or "member:3".'))
-    idea = serializers.SerializerMethodField()
+    idea = LedgerIdeaSerializer(source="idea_shown", allow_null=True, help_text=_("While the member may see it."))
     created_at = serializers.DateTimeField()
-
-    @extend_schema_field(LedgerIdeaSerializer(allow_null=True))
-    def get_idea(self, line) -> dict | None:
-        """The idea it was for, while the member may still see it."""
-        idea = line.idea
-        if idea is None or not idea.seen_by(self.context["request"].user):
-            return None
-        return LedgerIdeaSerializer(idea).data
 
 
 class LedgerPageSerializer(serializers.Serializer):

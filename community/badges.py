@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from community.models import Award, LedgerEntry, Reason, Visit, local_midnight
 from core.happenings import Happening, listen
-from core.hiding import Hidden
+from core.hiding import kept
 from discussion.models import Comment
 from ideas.models import Idea, Status
 from moderation.models import Flag, FlagStatus
@@ -57,27 +57,22 @@ class Badge:
         return str(self.text) % {"n": self.threshold or 0}
 
 
-def _kept(prefix: str = "") -> Q:
-    """Ideas or comments (through `prefix`) neither deleted nor hidden by a moderator: what still earns."""
-    return Q(**{f"{prefix}deleted_at__isnull": True}) & ~Q(**{f"{prefix}hidden": Hidden.BY_MODERATOR})
-
-
 def has_first_idea(member_id: int) -> bool:
-    return Idea.objects.filter(_kept(), author_id=member_id).exists()
+    return Idea.objects.filter(kept(), author_id=member_id).exists()
 
 
 def has_first_comment(member_id: int) -> bool:
-    return Comment.objects.filter(_kept(), _kept("idea__"), author_id=member_id).exists()
+    return Comment.objects.filter(kept(), kept("idea__"), author_id=member_id).exists()
 
 
 def has_first_launch(member_id: int) -> bool:
-    return Idea.objects.filter(_kept(), author_id=member_id, status=Status.LAUNCHED).exists()
+    return Idea.objects.filter(kept(), author_id=member_id, status=Status.LAUNCHED).exists()
 
 
 def has_hundred_upvotes(member_id: int) -> bool:
     """The upvotes their ideas hold now (counted from the votes, not the ledger: an upvote withdrawn or on
     an idea taken out is not one they hold, and a line's points say nothing of how many votes it was)."""
-    upvotes = Vote.objects.filter(_kept("idea__"), idea__author_id=member_id, value=Vote.Value.UP)
+    upvotes = Vote.objects.filter(kept("idea__"), idea__author_id=member_id, value=Vote.Value.UP)
     return upvotes.exclude(voter_id=member_id).count() >= settings.BADGE_THRESHOLDS["hundred_upvotes"]
 
 
@@ -98,7 +93,7 @@ def has_great_shares(member_id: int) -> bool:
 
 def has_started_a_conversation(member_id: int) -> bool:
     """An idea of theirs with that many comments from others (deleted or hidden ones left out)."""
-    comments = Comment.objects.filter(_kept(), _kept("idea__"), idea__author_id=member_id).exclude(author_id=member_id)
+    comments = Comment.objects.filter(kept(), kept("idea__"), idea__author_id=member_id).exclude(author_id=member_id)
     busy = (
         comments.values("idea_id")
         .annotate(n=Count("pk"))
@@ -354,7 +349,7 @@ def _voted(*, voter_id: int, **_facts) -> None:
 
 def _commented_on(*, comment, **_facts) -> None:
     """A comment may make its idea's author a conversation starter (they earn no points for it)."""
-    author_id = Idea.objects.filter(pk=comment.idea_id).values_list("author_id", flat=True).first()
+    author_id = comment.idea.author_id  # the idea comment_post locked, no query
     if author_id != comment.author_id:
         award_later(author_id)
 

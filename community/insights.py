@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, TruncDate, TruncQuarter, TruncWeek
@@ -40,6 +41,7 @@ from community.models import (
 from core.errors import NotAllowed
 from core.permissions import ALLOWED, Verdict, refuse
 from discussion.models import Comment
+from ideas.filters import CategoryField
 from ideas.models import Category, Idea, Status
 from ideas.selectors import BadListParameter
 from pipeline.models import StatusChange
@@ -349,12 +351,11 @@ def read_filters(params: Mapping[str, str]) -> Filters:
         raise BadListParameter("from", _("The range must start on or before the day it ends."))
     if (end - start).days >= MAX_DAYS:
         raise BadListParameter("from", _("Choose a range of at most three years."))
-    category = None
-    slug = (params.get("category") or "").strip()
-    if slug:
-        category = None if "\x00" in slug else Category.objects.filter(slug=slug).first()
-        if category is None:
-            raise BadListParameter("category", _("There is no category %(slug)s.") % {"slug": slug[:60]})
+    asked = params.get("category")
+    try:
+        category = CategoryField(queryset=Category.objects.all(), required=False).clean(asked)
+    except ValidationError:
+        raise BadListParameter("category", _("There is no category %(slug)s.") % {"slug": str(asked)[:60]}) from None
     return Filters(start=start, end=end, category=category)
 
 

@@ -16,7 +16,7 @@ from django.db.models import Sum
 from community.badges import award_later
 from community.models import LedgerEntry, Reason
 from core.happenings import Happening, listen
-from core.hiding import Hidden
+from core.hiding import taken_out
 from discussion.models import Comment
 from ideas.models import Idea, Status
 from pipeline.models import StatusChange
@@ -50,9 +50,12 @@ def earned(member_id: int, *, target: str, reasons=None, by_id=None) -> int:
     return lines.aggregate(total=Sum("points"))["total"] or 0
 
 
-def taken_out(idea: Idea) -> bool:
-    """Taken out: deleted or hidden by a moderator (what its author earned for it was taken back)."""
-    return idea.is_deleted or idea.hidden == Hidden.BY_MODERATOR
+def take_back(member_id: int, reason: Reason, *, target: str, reasons=None, idea_id=None, by_id=None) -> None:
+    """Write the reversal of what the member's lines for `target` (of these reasons, brought by `by_id`) earned,
+    if they earned anything: an upvote that came with a merge earned nothing here, and takes nothing back."""
+    owed = earned(member_id, target=target, reasons=reasons, by_id=by_id)
+    if owed > 0:
+        earn(member_id, reason, target=target, idea_id=idea_id, by_id=by_id, points=-owed)
 
 
 def idea_submitted(*, idea: Idea) -> None:
@@ -70,9 +73,7 @@ def vote_changed(*, idea: Idea, voter_id: int, before: int | None, after: int | 
         earn(idea.author_id, Reason.UPVOTE_RECEIVED, target=target, idea_id=idea.pk, by_id=voter_id)
         return
     reasons = [Reason.UPVOTE_RECEIVED, Reason.UPVOTE_WITHDRAWN]
-    owed = earned(idea.author_id, target=target, reasons=reasons, by_id=voter_id)
-    if owed > 0:  # an upvote that came with a merge earned nothing here, and takes nothing back
-        earn(idea.author_id, Reason.UPVOTE_WITHDRAWN, target=target, idea_id=idea.pk, by_id=voter_id, points=-owed)
+    take_back(idea.author_id, Reason.UPVOTE_WITHDRAWN, target=target, reasons=reasons, idea_id=idea.pk, by_id=voter_id)
 
 
 def comment_posted(*, comment) -> None:
@@ -116,9 +117,8 @@ def _rewards_reached(idea_id: int) -> None:
 
 def content_removed(*, author_id: int | None, target: str, idea_id: int) -> None:
     """Everything the author earned for the idea or comment is taken back."""
-    owed = earned(author_id, target=target) if author_id else 0
-    if owed > 0:
-        earn(author_id, Reason.CONTENT_REMOVED, target=target, idea_id=idea_id, points=-owed)
+    if author_id:
+        take_back(author_id, Reason.CONTENT_REMOVED, target=target, idea_id=idea_id)
 
 
 def content_restored(*, author_id: int | None, target: str, idea_id: int) -> None:
@@ -138,10 +138,9 @@ def flags_upheld(*, flagger_ids: list[int], target: str) -> None:
 
 def flags_overturned(*, flagger_ids: list[int], target: str) -> None:
     """The decision is undone on appeal: what each flagger earned for flagging the target is taken back."""
+    reasons = [Reason.FLAG_UPHELD, Reason.FLAG_OVERTURNED]
     for flagger_id in flagger_ids:
-        owed = earned(flagger_id, target=target, reasons=[Reason.FLAG_UPHELD, Reason.FLAG_OVERTURNED])
-        if owed > 0:
-            earn(flagger_id, Reason.FLAG_OVERTURNED, target=target, points=-owed)
+        take_back(flagger_id, Reason.FLAG_OVERTURNED, target=target, reasons=reasons)
 
 
 def register() -> None:

@@ -162,6 +162,10 @@ def ledger_params(query: Mapping[str, str]) -> tuple[str | None, int]:
 
 
 def ledger_page(*, member, cursor: str | None = None, size: int = LEDGER_PAGE) -> Page:
-    """One page of the member's ledger, newest first (keyset paged, one query, the ledger_member index),
-    so a total is explained line by line."""
-    return keyset_page(ledger_of(member), field="created_at", cursor=cursor, size=size)
+    """One page of the member's own ledger, newest first (keyset paged, one query, the ledger_member index),
+    so a total is explained line by line; each line's `idea_shown` is the idea it was for while the member
+    may still see it (None once it is deleted or hidden from them)."""
+    page = keyset_page(ledger_of(member), field="created_at", cursor=cursor, size=size)
+    for line in page.rows:
+        line.idea_shown = line.idea if line.idea is not None and line.idea.seen_by(member) else None
+    return page

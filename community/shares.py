@@ -28,8 +28,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.permissions import can_write
 from community.models import Channel, DailySalt, Reason, Share, Visit
-from community.points import earn, earned, taken_out
+from community.points import earn, take_back
 from core.errors import NotAllowed, NotSignedIn
+from core.hiding import taken_out
 from core.permissions import ALLOWED, Verdict, refuse
 from core.ratelimit import check_write
 from ideas.models import Idea
@@ -117,12 +118,9 @@ def _public(idea_id: int) -> bool:
 
 
 def _share(*, idea_id: int, sharer_id: int, channel: str) -> Share:
-    """The share of (idea, sharer, channel), made once however many times it is pressed or followed."""
-    try:
-        with transaction.atomic():
-            return Share.objects.get_or_create(idea_id=idea_id, sharer_id=sharer_id, channel=channel)[0]
-    except IntegrityError:  # made meanwhile by a concurrent request
-        return Share.objects.get(idea_id=idea_id, sharer_id=sharer_id, channel=channel)
+    """The share of (idea, sharer, channel), made once however many times it is pressed or followed (two
+    requests at once: get_or_create reads the one its savepoint lost to)."""
+    return Share.objects.get_or_create(idea_id=idea_id, sharer_id=sharer_id, channel=channel)[0]
 
 
 def bad_channel() -> str:
@@ -142,11 +140,7 @@ def share_record(*, actor, idea: Idea, channel: str) -> Share:
 
 
 def _salt_of(day) -> str:
-    try:
-        with transaction.atomic():
-            return DailySalt.objects.get_or_create(day=day, defaults={"salt": secrets.token_hex(32)})[0].salt
-    except IntegrityError:
-        return DailySalt.objects.get(day=day).salt
+    return DailySalt.objects.get_or_create(day=day, defaults={"salt": secrets.token_hex(32)})[0].salt
 
 
 def visitor_hash(*, salt: str, client: str) -> str:
@@ -179,13 +173,9 @@ def share_visit(*, idea: Idea, code: str, viewer, client: str, agent: str = "") 
     with transaction.atomic():
         share = _share(idea_id=idea.pk, sharer_id=sharer_id, channel=channel)
         visitor = visitor_hash(salt=_salt_of(day), client=client)
-        try:
-            with transaction.atomic():
-                visit, made = Visit.objects.get_or_create(
-                    share=share, day=day, visitor=visitor, defaults={"member_id": member_id}
-                )
-        except IntegrityError:  # the same client twice at once
-            visit, made = Visit.objects.get(share=share, day=day, visitor=visitor), False
+        visit, made = Visit.objects.get_or_create(
+            share=share, day=day, visitor=visitor, defaults={"member_id": member_id}
+        )
         if not made and member_id and visit.member_id is None:
             visit.member_id = member_id
             visit.save(update_fields=["member"])
@@ -204,7 +194,7 @@ def share_bind(*, member, visit_ids: list[int]) -> int:
         .select_related("share")
         .order_by("created_at", "pk")
     )
-    bound = 0
+    bound, joined = 0, False
     with transaction.atomic():
         for visit in visits:
             if visit.member_id is None and not Visit.objects.filter(pk=visit.pk, member__isnull=True).update(
@@ -212,18 +202,18 @@ def share_bind(*, member, visit_ids: list[int]) -> int:
             ):
                 continue  # another session took it meanwhile
             bound += 1
-            if visit.joined_at is None and member.date_joined >= visit.created_at:
-                _joined(visit=visit, member=member)
+            if not joined and visit.joined_at is None and member.date_joined >= visit.created_at:
+                joined = _joined(visit=visit, member=member)
     return bound
 
 
-def _joined(*, visit: Visit, member) -> None:
+def _joined(*, visit: Visit, member) -> bool:
     """The visit brought a new member: its sharer earns, once per new member (the constraint joined_once)
-    and once per visit (the conditional update)."""
+    and once per visit (the conditional update). Whether the member is now brought by a share."""
     try:
         with transaction.atomic():
             if not Visit.objects.filter(pk=visit.pk, joined_at__isnull=True).update(joined_at=timezone.now()):
-                return
+                return False
             idea_id = visit.share.idea_id
             earn(
                 visit.share.sharer_id,
@@ -234,6 +224,7 @@ def _joined(*, visit: Visit, member) -> None:
             )
     except IntegrityError:  # another share brought them already
         pass
+    return True
 
 
 def vote_changed(*, idea: Idea, voter_id: int, before: int | None, after: int | None) -> None:
@@ -260,16 +251,12 @@ def vote_changed(*, idea: Idea, voter_id: int, before: int | None, after: int | 
         visit.save(update_fields=["voted_at"])
         earn(visit.share.sharer_id, Reason.SHARE_VOTE, target=target, idea_id=idea.pk, by_id=voter_id)
         return
-    for visit in visits:
-        if visit.voted_at is None:
-            continue
+    visit = next((visit for visit in visits if visit.voted_at), None)  # one at most: an upvote credits one
+    if visit is not None:
         visit.voted_at = None
         visit.save(update_fields=["voted_at"])
-        sharer_id = visit.share.sharer_id
         reasons = [Reason.SHARE_VOTE, Reason.SHARE_VOTE_WITHDRAWN]
-        owed = earned(sharer_id, target=target, reasons=reasons, by_id=voter_id)
-        if owed > 0:
-            earn(sharer_id, Reason.SHARE_VOTE_WITHDRAWN, target=target, idea_id=idea.pk, by_id=voter_id, points=-owed)
+        take_back(visit.share.sharer_id, Reason.SHARE_VOTE_WITHDRAWN, target=target, reasons=reasons, by_id=voter_id)
 
 
 def prune_salts(*, due) -> int:
@@ -283,6 +270,11 @@ def prune_salts(*, due) -> int:
 def share_count(idea: Idea) -> int:
     """How often the idea was shared: its shares (a member, a channel)."""
     return Share.objects.filter(idea=idea).count()
+
+
+def times_shared(sources: list[dict]) -> int:
+    """How often the idea was shared, from its sources (share_sources) when they are read anyway."""
+    return sum(row["shares"] for row in sources)
 
 
 def share_sources(idea: Idea) -> list[dict]:

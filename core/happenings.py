@@ -59,8 +59,7 @@ def happened(happening: Happening, **facts) -> None:
         listener(**facts)
 
 
-def report_presence(content: models.Model, *, present: bool) -> None:
-    """Say that an idea or a comment was taken out (deleted, or hidden by a moderator) or is back."""
+def _report(content: models.Model, *, present: bool) -> None:
     happened(
         Happening.CONTENT_RESTORED if present else Happening.CONTENT_REMOVED,
         author_id=content.author_id,
@@ -69,8 +68,16 @@ def report_presence(content: models.Model, *, present: bool) -> None:
     )
 
 
-def report_hiding(content: models.Model, *, before: Hidden, after: Hidden) -> None:
-    """A moderator's hiding takes content out as a deletion does (hidden pending review, it waits for the
-    decision); undoing it brings it back. Content deleted as well stays out."""
-    if (before == Hidden.BY_MODERATOR) != (after == Hidden.BY_MODERATOR) and content.deleted_at is None:
-        report_presence(content, present=after != Hidden.BY_MODERATOR)
+def report_deletion(content: models.Model, *, deleted: bool) -> None:
+    """Say that an idea or a comment was deleted or undeleted, called before the change is saved: it is taken
+    out or back unless a moderator's hiding keeps it out anyway (core.hiding.taken_out)."""
+    if content.hidden != Hidden.BY_MODERATOR:
+        _report(content, present=not deleted)
+
+
+def report_hiding(content: models.Model, *, hidden: Hidden) -> None:
+    """Say that an idea or a comment's hidden state changes to `hidden`, called before the change is saved: a
+    moderator's hiding takes it out as a deletion does (hidden pending review, it waits for the decision);
+    undoing it brings it back. Deleted content stays out."""
+    if (content.hidden == Hidden.BY_MODERATOR) != (hidden == Hidden.BY_MODERATOR) and content.deleted_at is None:
+        _report(content, present=hidden != Hidden.BY_MODERATOR)

@@ -32,3 +32,18 @@ def hidden_fields() -> tuple[models.Field, models.Field, models.Field]:
         models.DateTimeField(_("hidden since"), null=True, blank=True, editable=False),
         models.TextField(_("why it is hidden"), max_length=HIDDEN_REASON_MAX, blank=True),
     )
+
+
+# Taken out: content deleted (by its author, staff or a moderator) or hidden by a moderator's decision. What its
+# author earned for it is taken back while it is out (community's points and badges); hidden pending review,
+# it waits for the decision.
+
+
+def taken_out(content) -> bool:
+    """Whether the idea or comment is taken out."""
+    return content.deleted_at is not None or content.hidden == Hidden.BY_MODERATOR
+
+
+def kept(prefix: str = "") -> models.Q:
+    """Ideas or comments (through `prefix`, as "idea__") not taken out, as a query condition."""
+    return models.Q(**{f"{prefix}deleted_at__isnull": True}) & ~models.Q(**{f"{prefix}hidden": Hidden.BY_MODERATOR})

@@ -20,7 +20,7 @@ from accounts.selectors import mention_links
 from core import audit, ratelimit
 from core.content import MENTIONS_MAX, mentioned_ids, render_markdown
 from core.errors import DomainError
-from core.happenings import Happening, happened, report_hiding, report_presence
+from core.happenings import Happening, happened, report_deletion, report_hiding
 from core.hiding import Hidden
 from core.live import publish
 from core.text import has_visible_text
@@ -301,7 +301,7 @@ def comment_set_hidden(*, comment: Comment, hidden: Hidden, reason: str = "") ->
     """Hide the comment from all but its author and staff (they see it with a notice; the rest a
     placeholder), or show it again; the notifications that quote it leave sight while it is hidden."""
     idea, comment = _for_moderation(comment)
-    report_hiding(comment, before=comment.hidden, after=hidden)
+    report_hiding(comment, hidden=hidden)
     comment.hidden = hidden
     comment.hidden_at = timezone.now() if hidden else None
     comment.hidden_reason = reason if hidden else ""
@@ -345,8 +345,7 @@ def comment_remove(*, comment: Comment) -> Comment:
     comment.deleted_at = timezone.now()
     comment.official_at, comment.official_by = None, None
     comment.save(update_fields=["deleted_at", "official_at", "official_by"])
-    if comment.hidden != Hidden.BY_MODERATOR:  # hidden by a moderator, it was taken out already
-        report_presence(comment, present=False)
+    report_deletion(comment, deleted=True)
     count = _counted(idea.pk, -1, comment.created_at, taking_back=True)
     notifications_forget(subject=f"comment:{comment.pk}")
     publish(*events.comment_changed(comment, idea=idea, comment_count=count, count_changed=True))
@@ -358,8 +357,7 @@ def comment_restore(*, comment: Comment) -> Comment:
     idea, comment = _for_moderation(comment)
     comment.deleted_at = None
     comment.save(update_fields=["deleted_at"])
-    if comment.hidden != Hidden.BY_MODERATOR:
-        report_presence(comment, present=True)
+    report_deletion(comment, deleted=False)
     count = _counted(idea.pk, 1, comment.created_at)
     publish(*events.comment_changed(comment, idea=idea, comment_count=count, count_changed=True))
     return comment

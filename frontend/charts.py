@@ -55,13 +55,13 @@ def _options(series: list[int]) -> dict:
     }
 
 
-def bars(columns: list[str], rows: list[list], series: list[int]) -> pygal.Graph:
+def bars(rows: list[list], series: list[int]) -> pygal.Graph:
     """Horizontal bars, one group per row (its first cell the label), one bar per series column."""
     height = max(180, 70 + 24 * len(rows) * len(series) + (40 if len(series) > 1 else 0))
     return pygal.HorizontalBar(height=height, **_options(series))
 
 
-def lines(columns: list[str], rows: list[list], series: list[int]) -> pygal.Graph:
+def lines(rows: list[list], series: list[int]) -> pygal.Graph:
     """One line per series column over the rows (the first cell of each the x label: a week)."""
     return pygal.Line(
         height=340,
@@ -91,7 +91,7 @@ def chart_svg(name: str, columns: list[str], rows: list[list]) -> str:
     """The chart of a dashboard table as an SVG document, without pygal's inline script (the page's
     heading names it, so it has no title of its own)."""
     draw, series = DRAWN[name]
-    chart = draw(columns, rows, series)
+    chart = draw(rows, series)
     # pygal draws a horizontal chart's first label at the bottom: reversed, the table's order reads down.
     ordered = list(reversed(rows)) if draw is bars else rows
     chart.x_labels = [str(row[0]) for row in ordered]

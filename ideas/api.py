@@ -122,6 +122,14 @@ def idea_not_found() -> NotFound:
     return NotFound(_("No idea with that id."))
 
 
+def idea_or_404(request, pk: int) -> Idea:
+    """The idea as the requester may see it, or the API's 404 (missing, deleted, hidden from them)."""
+    try:
+        return selectors.idea_get(pk=pk, viewer=request.user)
+    except Idea.DoesNotExist:
+        raise idea_not_found() from None
+
+
 class IdeaKeysetPagination(BasePagination):
     """?sort= (hot, top, new, trending, discussed), ?cursor= and ?page_size=: page 1,000 costs what page 1 does."""
 
@@ -207,10 +215,7 @@ class IdeaViewSet(
         return selectors.idea_list(viewer=self.request.user)
 
     def get_object(self) -> Idea:
-        try:
-            return selectors.idea_get(pk=self.kwargs["pk"], viewer=self.request.user)
-        except Idea.DoesNotExist:
-            raise idea_not_found() from None
+        return idea_or_404(self.request, self.kwargs["pk"])
 
     def _respond(self, idea: Idea, code: int) -> Response:
         """The idea as this write left it (even if deleted since), with its ETag."""

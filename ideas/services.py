@@ -18,7 +18,7 @@ from accounts.permissions import can_write, new_account_allows, new_account_link
 from core import audit, ratelimit
 from core.content import render_markdown
 from core.errors import DomainError
-from core.happenings import Happening, happened, report_hiding, report_presence
+from core.happenings import Happening, happened, report_deletion, report_hiding
 from core.hiding import Hidden
 from core.live import publish, recheck
 from core.text import has_visible_text, strip_invisible, tidy_line
@@ -308,7 +308,7 @@ def idea_set_hidden(*, idea: Idea, hidden: Hidden, reason: str = "") -> Idea:
     """Hide the idea from all but its author and staff (pending review, or by a moderator), or show it again.
     Hidden, it leaves every list and its readers who may no longer see it are dropped from its topic."""
     idea = _for_moderation(idea)
-    report_hiding(idea, before=idea.hidden, after=hidden)
+    report_hiding(idea, hidden=hidden)
     idea.hidden = hidden
     idea.hidden_at = timezone.now() if hidden else None
     idea.hidden_reason = reason if hidden else ""
@@ -363,8 +363,7 @@ def idea_remove(*, idea: Idea) -> Idea:
         raise MergedHere()
     idea.deleted_at = timezone.now()
     idea.save(update_fields=["deleted_at", "updated_at"])
-    if idea.hidden != Hidden.BY_MODERATOR:  # hidden by a moderator, it was taken out already
-        report_presence(idea, present=False)
+    report_deletion(idea, deleted=True)
     publish(*events.idea_changed(idea))
     recheck(events.idea_topic(idea.pk))
     return idea
@@ -375,8 +374,7 @@ def idea_restore(*, idea: Idea) -> Idea:
     idea = _for_moderation(idea)
     idea.deleted_at = None
     idea.save(update_fields=["deleted_at", "updated_at"])
-    if idea.hidden != Hidden.BY_MODERATOR:
-        report_presence(idea, present=True)
+    report_deletion(idea, deleted=False)
     publish(*events.idea_changed(idea))
     return idea
 

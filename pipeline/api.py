@@ -16,7 +16,7 @@ from core.ids import ID_MAX, id_from
 from core.permissions import VerdictPermission
 from core.schema import error_response
 from ideas import selectors as idea_selectors
-from ideas.api import AuthorSerializer, idea_not_found
+from ideas.api import AuthorSerializer, idea_not_found, idea_or_404
 from ideas.filters import CategoryField
 from ideas.models import Category, Idea, Status
 from pipeline import selectors, services
@@ -188,13 +188,6 @@ class InternalNoteWriteSerializer(serializers.Serializer):
     body = serializers.CharField(**_NOTE_FIELD)
 
 
-def _idea(request, pk: int) -> Idea:
-    try:
-        return idea_selectors.idea_get(pk=pk, viewer=request.user)
-    except Idea.DoesNotExist:
-        raise idea_not_found() from None
-
-
 def _category(value: str | None) -> Category | None:
     """The ?category= of the roadmap and triage: a slug or an id (ideas.filters.CategoryField), or 400 naming it."""
     field = CategoryField(queryset=idea_selectors.categories_in_order(), required=False)
@@ -220,7 +213,7 @@ class TransitionView(APIView):
     def post(self, request, pk: int):
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        idea = _idea(request, pk)
+        idea = idea_or_404(request, pk)
         try:
             change = services.idea_transition(
                 actor=request.user,
@@ -263,7 +256,7 @@ class MergeView(APIView):
     def post(self, request, pk: int):
         data = MergeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        idea = _idea(request, pk)
+        idea = idea_or_404(request, pk)
         try:
             change = services.idea_merge(
                 actor=request.user,
@@ -285,7 +278,7 @@ class TimelineView(APIView):
 
     @extend_schema(responses=TimelineEntrySerializer(many=True))
     def get(self, request, pk: int):
-        entries = selectors.timeline(idea=_idea(request, pk), viewer=request.user)
+        entries = selectors.timeline(idea=idea_or_404(request, pk), viewer=request.user)
         return Response(TimelineEntrySerializer(entries, many=True, context={"request": request}).data)
 
 
@@ -349,14 +342,14 @@ class InternalNotesView(APIView):
 
     @extend_schema(responses={200: InternalNoteSerializer(many=True), 403: error_response(403)})
     def get(self, request, pk: int):
-        notes = selectors.internal_notes(idea=_idea(request, pk))
+        notes = selectors.internal_notes(idea=idea_or_404(request, pk))
         return Response(InternalNoteSerializer(notes, many=True).data)
 
     @extend_schema(request=InternalNoteWriteSerializer, responses={201: InternalNoteSerializer})
     def post(self, request, pk: int):
         data = InternalNoteWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        idea = _idea(request, pk)
+        idea = idea_or_404(request, pk)
         try:
             note: InternalNote = services.internal_note_add(
                 actor=request.user, idea=idea, body=data.validated_data["body"]

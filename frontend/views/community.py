@@ -8,8 +8,13 @@ from django.views.decorators.http import require_GET
 from community import selectors
 from community.badges import BADGES
 from community.models import REWARDS
-from community.selectors import BadLeaderboard
+from frontend.views.common import read_params
+from ideas.models import Category
 from ideas.selectors import categories_in_order
+
+
+def _board_params(query) -> tuple[str, Category | None]:
+    return selectors.leaderboard_period(query.get("period")), selectors.leaderboard_category(query.get("category"))
 
 
 @require_GET
@@ -17,16 +22,7 @@ def leaderboard(request):
     """The members with the most points this week, this month or of all time, in a category or all; the
     signed-in member's own rank below the table when they are outside the top. A bad period or category is
     named, and the board shows the default in its place."""
-    problems = []
-    try:
-        period = selectors.leaderboard_period(request.GET.get("period"))
-    except BadLeaderboard as error:
-        period, problems = selectors.DEFAULT_PERIOD, [error.message]
-    try:
-        category = selectors.leaderboard_category(request.GET.get("category"))
-    except BadLeaderboard as error:
-        category = None
-        problems.append(error.message)
+    (period, category), _query, problems = read_params(request.GET, _board_params)
     board = selectors.leaderboard(period=period, category=category, viewer=request.user)
     keep = {"category": category.slug} if category else {}
     context = {

@@ -54,9 +54,10 @@ def insights_dashboard(request):
     return render(request, "insights/dashboard.html", context)
 
 
-def _table(request, name: str, tables) -> tuple[insights.Filters, insights.Table] | HttpResponse:
-    """One of `tables` (404 if not), read with the filters asked for; a bad filter is a plain 400 naming it."""
-    if name not in tables:
+def _table(request, name: str) -> tuple[insights.Filters, insights.Table] | HttpResponse:
+    """One of the dashboard's tables (404 if none), read with the filters asked for; a bad filter is a plain
+    400 naming it."""
+    if name not in insights.TABLES:
         raise Http404
     filters, errors = _filters(request)
     if filters is None:
@@ -70,7 +71,7 @@ def _table(request, name: str, tables) -> tuple[insights.Filters, insights.Table
 def insights_csv(request, name: str):
     """One table of the dashboard as CSV, with the page's filters; cells a spreadsheet would run as a
     formula are written as text."""
-    asked = _table(request, name, insights.TABLES)
+    asked = _table(request, name)
     if isinstance(asked, HttpResponse):
         return asked
     filters, table = asked
@@ -88,10 +89,12 @@ def insights_csv(request, name: str):
 def insights_chart(request, name: str):
     """One table of the dashboard as a pygal chart, an SVG image with the page's filters (the page embeds
     it with <img>; its own CSP lets its inline style apply and nothing else)."""
-    asked = _table(request, name, DRAWN)
+    if name not in DRAWN:
+        raise Http404
+    asked = _table(request, name)
     if isinstance(asked, HttpResponse):
         return asked
-    _filters_asked, table = asked
+    table = asked[1]
     response = HttpResponse(chart_svg(name, table.columns, table.rows), content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

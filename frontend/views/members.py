@@ -59,8 +59,6 @@ def _points(request, member) -> dict:
         return shown
     (cursor, size), _query, problems = read_params(request.GET, community_selectors.ledger_params)
     page = community_selectors.ledger_page(member=member, cursor=cursor, size=size)
-    for line in page.rows:
-        line.idea_shown = line.idea if line.idea is not None and line.idea.seen_by(request.user) else None
     return {**shown, "ledger": page.rows, "ledger_next": page.next_cursor, "ledger_problems": problems}
 
 

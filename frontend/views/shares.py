@@ -52,17 +52,18 @@ def share_panel(request, idea: Idea) -> dict:
     """The idea page's share buttons (a member's links carry their codes), how often it was shared, the
     sources section for its author and staff, and its Open Graph description."""
     viewer = request.user
+    may_share = bool(shares.can_share(user=viewer))
 
     def url_for(channel: str) -> str:
-        code = shares.share_code(viewer.pk, channel) if viewer.is_authenticated else None
+        code = shares.share_code(viewer.pk, channel) if may_share else None
         return request.build_absolute_uri(shares.share_path(idea, code))
 
     sources = shares.share_sources(idea) if shares.can_see_sources(user=viewer, idea=idea) else None
     return {
         "share_links": [_link(channel, url=url_for(channel), title=idea.title) for channel in LINKED],
         "share_copy_url": url_for(Channel.LINK),
-        "share_counts": viewer.is_authenticated,
-        "times_shared": sum(row["shares"] for row in sources) if sources is not None else shares.share_count(idea),
+        "share_counts": may_share,
+        "times_shared": shares.times_shared(sources) if sources is not None else shares.share_count(idea),
         "share_sources": sources,
         "og_url": request.build_absolute_uri(idea.get_absolute_url()),
         "og_description": Truncator(unescape(strip_tags(idea.body_html))).words(EXCERPT_WORDS),

@@ -1,13 +1,15 @@
 // The share buttons of an idea page: "Copy link" copies the member's coded link (or the plain one for a
-// visitor) and says so in the section's live region; a member's press of any share button is told to the
-// forum (POST /api/v1/ideas/<id>/shares/) so that it counts. The links themselves work without this script.
+// visitor), shows it beside the button and says it through the page's one live region; a member's press of
+// any share button is told to the forum (POST /api/v1/ideas/<id>/shares/) so that it counts. The links
+// themselves work without this script.
+
+import { announce } from "./announce.js";
 
 const section = document.getElementById("share");
 
 function say(text) {
-  const region = document.getElementById("share-said");
-  if (!region) return;
-  region.textContent = text === region.textContent ? `${text}\u00a0` : text;
+  document.getElementById("share-said").textContent = text;
+  announce(text, { now: true });
 }
 
 function count(channel) {
@@ -24,13 +26,13 @@ function count(channel) {
 }
 
 async function copy(button) {
-  const region = document.getElementById("share-said");
+  const words = document.getElementById("share-said").dataset;
   try {
     await navigator.clipboard.writeText(button.dataset.url);
-    say(region.dataset.copied);
+    say(words.copied);
     count(button.dataset.channel);
   } catch {
-    say(region.dataset.copyFailed);
+    say(words.copyFailed);
   }
 }
 
