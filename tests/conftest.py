@@ -21,7 +21,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.services import role_grant
+from community import insights
 from core import live
+from tests.community import dashboard_history
 from tests.factories import CategoryFactory, IdeaFactory, UserFactory
 from tests.net import free_port, wait_for_port
 
@@ -127,6 +129,14 @@ def experience(db):
 @pytest.fixture
 def alices_idea(alice, drinks):
     return IdeaFactory(author=alice, category=drinks, title="Oat milk at no extra charge", body="Please, **yes**.")
+
+
+@pytest.fixture
+def rolled(alice, bob, pat, drinks) -> dict:
+    """The staff dashboard's small known history (tests/community/dashboard_history.py), rolled up."""
+    made = dashboard_history.history(alice, bob, pat, drinks)
+    insights.rollup()
+    return made
 
 
 @pytest.fixture

@@ -7,15 +7,12 @@ from playwright.sync_api import expect
 
 from community import insights
 from tests.browser.pages import assert_accessible, log_in
-from tests.community import dashboard_history
 
 pytestmark = pytest.mark.browser
 
 
-def test_pat_sees_every_chart_drawn_with_its_table_and_no_csp_violation(live_url, new_page, alice, bob, pat, drinks):
+def test_pat_sees_every_chart_drawn_with_its_table_and_no_csp_violation(live_url, new_page, pat, rolled):
     # First in the module: the session's daphne (live_url) is forked before this module's browser starts.
-    dashboard_history.history(alice, bob, pat, drinks)
-    insights.rollup()
     page = new_page()
     log_in(page, live_url, pat, "/insights/")
     expect(page.get_by_role("heading", name="Staff dashboard")).to_be_visible()

@@ -28,6 +28,7 @@ from ideas.models import Status
 from ideas.services import idea_delete, idea_submit
 from moderation.models import ActionKind
 from notifications.models import Delivery, EmailStatus, Kind, Notification
+from tests.community.helpers import ledger_line
 from tests.factories import IdeaFactory, UserFactory
 from tests.moderation.helpers import decide, flag, hide_by_members
 from voting.services import vote_cast
@@ -66,9 +67,7 @@ def joined_visits(sharer, n: int, *, channel=Channel.LINK) -> None:
 
 
 def line(member, points: int, at: datetime) -> LedgerEntry:
-    return LedgerEntry.objects.create(
-        member=member, points=points, reason=Reason.IDEA_SUBMITTED, target="idea:1", created_at=at
-    )
+    return ledger_line(member, points, at=at, reason=Reason.IDEA_SUBMITTED)
 
 
 def in_october(day: int = 15) -> datetime:

@@ -28,12 +28,6 @@ def figures(**params):
     return insights.read_filters(params)
 
 
-@pytest.fixture
-def rolled(history):
-    insights.rollup()
-    return history
-
-
 def test_the_funnel_counts_the_ideas_that_reached_each_step(rolled):
     assert insights.funnel(figures()).rows == [
         ["New", 3, ""],

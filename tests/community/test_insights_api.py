@@ -5,18 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from community import insights
-from tests.community import dashboard_history
 from tests.community.dashboard_history import days_ago, members, upvoted
 from tests.factories import IdeaFactory
 
 URL = "/api/v1/insights/"
-
-
-@pytest.fixture
-def rolled(alice, bob, pat, drinks):
-    made = dashboard_history.history(alice, bob, pat, drinks)
-    insights.rollup()
-    return made
 
 
 def test_pat_gets_every_table_of_the_dashboard(api_as, pat, rolled):

@@ -2,7 +2,6 @@
 
 import pytest
 from django.conf import settings
-from django.db.models import Sum
 
 from community.models import LedgerEntry, Reason
 from community.selectors import points_of, points_total
@@ -22,13 +21,6 @@ def lines(member) -> list[tuple[str, int]]:
     return list(LedgerEntry.objects.filter(member=member).order_by("pk").values_list("reason", "points"))
 
 
-def assert_sums(*members) -> None:
-    """Each total is the sum of the member's lines, as the ledger would recompute it."""
-    for member in members:
-        summed = LedgerEntry.objects.filter(member=member).aggregate(total=Sum("points"))["total"] or 0
-        assert points_total(member) == summed
-
-
 def test_submitting_an_idea_earns_its_points(alice, drinks):
     idea = idea_submit(actor=alice, title="Oat milk for everyone", body="Please.", category=drinks)
     line = LedgerEntry.objects.get(member=alice)
@@ -44,7 +36,6 @@ def test_an_upvote_earns_the_author_ten_and_its_withdrawal_takes_them_back(alice
     assert lines(alice) == [(Reason.UPVOTE_RECEIVED, 10), (Reason.UPVOTE_WITHDRAWN, -10)]
     assert points_total(alice) == 0
     assert points_total(bob) == 0  # one's own votes earn nothing
-    assert_sums(alice, bob)
 
 
 def test_turning_an_upvote_down_takes_it_back_and_a_downvote_earns_nothing(alice, bob, alices_idea):
@@ -56,7 +47,6 @@ def test_turning_an_upvote_down_takes_it_back_and_a_downvote_earns_nothing(alice
     vote_toggle(actor=bob, idea_id=alices_idea.pk, value=1)
     vote_toggle(actor=bob, idea_id=alices_idea.pk, value=1)  # pressed again: withdrawn
     assert points_total(alice) == 0
-    assert_sums(alice)
 
 
 def test_a_voter_whose_account_goes_takes_their_upvotes_points_with_them(alice, bob, alices_idea):
@@ -70,7 +60,6 @@ def test_a_comment_earns_its_author_points_and_deleting_it_takes_them_back(alice
     assert lines(bob) == [(Reason.COMMENT_POSTED, 2)]
     comment_delete(actor=bob, comment=comment)
     assert lines(bob) == [(Reason.COMMENT_POSTED, 2), (Reason.CONTENT_REMOVED, -2)]
-    assert_sums(bob)
 
 
 def test_an_official_response_rewards_the_ideas_author_once(alice, pat, alices_idea):
@@ -108,7 +97,6 @@ def test_moderation_takes_back_all_an_idea_earned_and_an_overturn_gives_it_back(
     decide(mo, case, ActionKind.HIDE)
     assert lines(alice)[-1] == (Reason.CONTENT_REMOVED, -15)
     assert points_total(alice) == 0
-    assert_sums(alice)
 
 
 def test_an_upheld_flag_rewards_each_flagger_and_a_dismissed_one_nothing(alice, bob, mo, alices_idea):
@@ -141,7 +129,6 @@ def test_an_author_deleting_an_upvoted_idea_loses_what_it_earned(alice, bob, dri
     vote_cast(actor=bob, idea_id=idea.pk, value=1)
     idea_delete(actor=alice, idea=idea)
     assert points_total(alice) == 0
-    assert_sums(alice)
 
 
 def test_points_of_many_members_in_one_query(alice, bob, alices_idea, django_assert_num_queries):

@@ -29,12 +29,6 @@ from voting.services import vote_cast, vote_withdraw
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _points(settings):
-    settings.POINTS = {**settings.POINTS, "share_signup": 20, "share_vote": 3}
-    settings.SHARE_VOTE_HOURS = 24
-
-
 def share_lines(member) -> list[tuple[str, int]]:
     reasons = [Reason.SHARE_SIGNUP, Reason.SHARE_VOTE, Reason.SHARE_VOTE_WITHDRAWN]
     lines = LedgerEntry.objects.filter(member=member, reason__in=reasons).order_by("pk")

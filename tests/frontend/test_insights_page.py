@@ -11,16 +11,8 @@ from django.utils import timezone
 
 from community import insights
 from ideas.models import Category, Idea
-from tests.community import dashboard_history
 from tests.community.dashboard_history import days_ago, members, submitted, upvoted
 from tests.factories import IdeaFactory
-
-
-@pytest.fixture
-def rolled(alice, bob, pat, drinks):
-    made = dashboard_history.history(alice, bob, pat, drinks)
-    insights.rollup()
-    return made
 
 
 def test_pat_sees_every_chart_with_its_table(signed_in, pat, rolled):

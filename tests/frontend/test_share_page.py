@@ -220,7 +220,7 @@ def test_a_hidden_idea_leaks_no_metadata(client, alices_idea):
 
 
 def test_one_address_changing_its_user_agent_counts_one_visit(client, bob, alices_idea):
-    followed = f"{alices_idea.get_absolute_url()}?s={share_code(bob.pk, Channel.LINK)}"
+    followed = coded(alices_idea, bob)
     for n in range(30):
         client.cookies.clear()
         client.get(followed, HTTP_USER_AGENT=f"Mozilla/5.0 ({n})", REMOTE_ADDR="198.51.100.9")
@@ -232,7 +232,7 @@ def test_one_address_changing_its_user_agent_counts_one_visit(client, bob, alice
     ["facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", "Twitterbot/1.0", "LinkedInBot/1.0"],
 )
 def test_a_link_preview_robot_counts_no_visit(client, bob, alices_idea, agent):
-    followed = f"{alices_idea.get_absolute_url()}?s={share_code(bob.pk, Channel.FACEBOOK)}"
+    followed = coded(alices_idea, bob, Channel.FACEBOOK)
     assert client.get(followed, HTTP_USER_AGENT=agent).status_code == 302
     assert not Visit.objects.exists()
 
@@ -241,7 +241,7 @@ def test_a_visit_someone_gone_joined_through_never_fails_a_later_sign_in(client,
     earlier = visit_by(IdeaFactory(), bob, client="198.51.100.1")
     carol = UserFactory()  # brought by another share already
     share_bind(member=carol, visit_ids=[earlier.pk])
-    followed = f"{alices_idea.get_absolute_url()}?s={share_code(bob.pk, Channel.LINK)}"
+    followed = coded(alices_idea, bob)
     client.get(followed, REMOTE_ADDR="198.51.100.2")  # on a shared computer, someone joins through Bob's link
     gone = UserFactory()
     share_bind(member=gone, visit_ids=[Visit.objects.latest("pk").pk])
