@@ -2,7 +2,7 @@
 
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.auth.models import AbstractUser, BaseUserManager, Group
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -21,6 +21,11 @@ class Role(models.TextChoices):
 
     MODERATOR = "moderators", _("Moderator")
     PRODUCT_TEAM = "product_team", _("Product team")
+
+
+def holds_role(member) -> models.Exists:
+    """Whether the member (an id, or OuterRef to one) holds a staff role (moderator, product team), in SQL."""
+    return models.Exists(Group.objects.filter(user=member, name__in=Role.values))
 
 
 def tidy_display_name(name: str) -> str:

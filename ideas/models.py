@@ -1,14 +1,13 @@
 """Ideas, their categories and tags."""
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.models import holds_role
 from core.hiding import Hidden, hidden_fields, sees_hidden
 
 TITLE_MIN = 5
@@ -73,25 +72,24 @@ VOTING_CLOSED = frozenset({Status.LAUNCHED, Status.DECLINED, Status.MERGED})
 COMMENTS_CLOSED = frozenset({Status.MERGED})
 
 
-def _staff(member) -> models.Exists:
-    """Whether the member (an id, or OuterRef to one) holds a staff role, in SQL."""
-    return models.Exists(Group.objects.filter(user=member, name__in=Role.values))
+def in_category(category: "Category", prefix: str = "") -> models.Q:
+    """The rule "a category includes its subcategories" (one level: categories nest once), as a condition on
+    ideas, or through `prefix` ("idea__") on what belongs to an idea."""
+    return models.Q(**{f"{prefix}category": category}) | models.Q(**{f"{prefix}category__parent": category})
 
 
 def readers_of_hidden(idea: "Idea") -> models.Q:
     """The members who see the idea while moderation hides it, as a filter on members: its author, moderators,
     product team and admins (IdeaQuerySet.visible_to's rule, from the members' side)."""
-    return models.Q(pk=idea.author_id) | models.Q(is_superuser=True) | models.Q(_staff(models.OuterRef("pk")))
+    return models.Q(pk=idea.author_id) | models.Q(is_superuser=True) | models.Q(holds_role(models.OuterRef("pk")))
 
 
 class IdeaQuerySet(models.QuerySet):
     """The one visibility rule of ideas: every list, page, API response, vote and live topic reads through it."""
 
     def in_category(self, category: "Category | None") -> "IdeaQuerySet":
-        """A category includes its subcategories (one level: categories nest once); None is every category."""
-        if category is None:
-            return self
-        return self.filter(models.Q(category=category) | models.Q(category__parent=category))
+        """A category includes its subcategories; None is every category."""
+        return self if category is None else self.filter(in_category(category))
 
     def visible(self) -> "IdeaQuerySet":
         """What everyone may see: ideas that are neither deleted nor hidden by moderation."""
@@ -106,7 +104,7 @@ class IdeaQuerySet(models.QuerySet):
         if user.is_superuser:
             return live
         # The roles in SQL, not in Python: no query of its own for the member's groups.
-        return live.filter(models.Q(hidden=Hidden.NO) | models.Q(author=user.pk) | models.Q(_staff(user.pk)))
+        return live.filter(models.Q(hidden=Hidden.NO) | models.Q(author=user.pk) | models.Q(holds_role(user.pk)))
 
 
 class Idea(models.Model):
