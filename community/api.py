@@ -18,6 +18,7 @@ from accounts.models import Role
 from accounts.selectors import member_get
 from community import insights, selectors, shares
 from community.models import Channel
+from community.permissions import can_see_insights, can_see_sources
 from core.hiding import sees_hidden
 from core.permissions import VerdictPermission
 from core.schema import error_response
@@ -65,7 +66,7 @@ class IdeaSharesView(APIView):
     @extend_schema(responses=ShareSourcesSerializer, operation_id="ideas_shares_list")
     def get(self, request, pk: int):
         idea = idea_or_404(request, pk)
-        shares.can_see_sources(user=request.user, idea=idea).check()
+        can_see_sources(user=request.user, idea=idea).check()
         channels = shares.share_sources(idea)
         data = {"shares": shares.times_shared(channels), "channels": channels}
         return Response(ShareSourcesSerializer(data).data)
@@ -218,7 +219,7 @@ class MyPointsView(APIView):
 
 
 class ProductTeamOnly(VerdictPermission):
-    rule = staticmethod(insights.can_see_insights)
+    rule = staticmethod(can_see_insights)
 
 
 @extend_schema_field({"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "integer"}]}})

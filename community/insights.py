@@ -22,9 +22,7 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate, TruncQuart
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from accounts.models import User
 from community.models import (
     Channel,
     DayFigures,
@@ -38,8 +36,7 @@ from community.models import (
     local_midnight,
     week_start,
 )
-from core.errors import NotAllowed
-from core.permissions import ALLOWED, Verdict, refuse
+from community.selectors import standings
 from discussion.models import Comment
 from ideas.filters import CategoryField
 from ideas.models import Category, Idea, Status
@@ -56,20 +53,6 @@ FIRST_DAY = date(2000, 1, 1)
 TOP = 10
 # Runs that overlap the last one by this much never miss a row written while it ran.
 OVERLAP = timedelta(hours=1)
-
-
-# ---- who may see them ----
-
-
-class NotProductTeam(NotAllowed):
-    default_message = gettext_lazy("Only the product team and admins see the staff dashboard.")
-
-
-def can_see_insights(*, user) -> Verdict:
-    """Analytics are the product team's (PRODUCT.md); admins hold every role. Kept here, beside the figures."""
-    if user.is_authenticated and user.is_product_team:
-        return ALLOWED
-    return refuse(NotProductTeam())
 
 
 # ---- the rollup ---------------------------------------------------------------------------------------
@@ -492,14 +475,8 @@ def top_contributors(filters: Filters) -> Table:
     suspended members left out)."""
     since, until = local_midnight(filters.start), local_midnight(filters.end + timedelta(days=1))
     totals = LedgerEntry.objects.ranked(since=since, until=until, category=filters.category)
-    top = list(totals.order_by("-total", "member_id").values_list("member_id", "total")[:TOP])
-    names = User.objects.in_bulk([pk for pk, _points in top])
-    return Table(
-        "contributors",
-        _("Top contributors"),
-        [_("Member"), _("Points")],
-        [[names[pk].public_name, points] for pk, points in top],
-    )
+    rows = [[standing.member.public_name, standing.points] for standing in standings(totals, size=TOP)]
+    return Table("contributors", _("Top contributors"), [_("Member"), _("Points")], rows)
 
 
 def _visits(filters: Filters) -> QuerySet:

@@ -123,18 +123,25 @@ def period_start(period: str, *, now: datetime | None = None) -> datetime | None
     return local_midnight(week_start(today) if period == "week" else today.replace(day=1))
 
 
-def leaderboard(*, period: str, category: Category | None = None, viewer=None, size: int = LEADERBOARD_SIZE) -> Board:
-    """The members with the most points in the period (and category), and the viewer's own standing even
-    outside the top. At most four queries whatever the number of members: the top totals, their members,
-    the viewer's total, and how many members are above it."""
-    since = period_start(period)
-    totals = LedgerEntry.objects.ranked(since=since, category=category)
+def standings(totals, *, size: int) -> list[Standing]:
+    """The first `size` of ranked totals (LedgerEntry.objects.ranked) with their members, members with equal
+    points sharing a rank; two queries."""
     top = list(totals.order_by("-total", "member_id").values_list("member_id", "total")[:size])
     members = User.objects.in_bulk([member_id for member_id, _total in top]) if top else {}
     rows: list[Standing] = []
     for position, (member_id, total) in enumerate(top, start=1):
         rank = rows[-1].rank if rows and rows[-1].points == total else position
         rows.append(Standing(rank, members[member_id], total))
+    return rows
+
+
+def leaderboard(*, period: str, category: Category | None = None, viewer=None, size: int = LEADERBOARD_SIZE) -> Board:
+    """The members with the most points in the period (and category), and the viewer's own standing even
+    outside the top. At most four queries whatever the number of members: the top totals, their members,
+    the viewer's total, and how many members are above it."""
+    since = period_start(period)
+    totals = LedgerEntry.objects.ranked(since=since, category=category)
+    rows = standings(totals, size=size)
     me = None
     if viewer is not None and viewer.is_authenticated:
         me = next((row for row in rows if row.member.pk == viewer.pk), None)

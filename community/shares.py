@@ -28,10 +28,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.permissions import can_write
 from community.models import Channel, DailySalt, Reason, Share, Visit
+from community.permissions import can_share
 from community.points import earn, take_back
-from core.errors import NotAllowed, NotSignedIn
 from core.hiding import taken_out
-from core.permissions import ALLOWED, Verdict, refuse
 from core.ratelimit import check_write
 from ideas.models import Idea
 from voting.models import Vote
@@ -79,35 +78,6 @@ def share_path(idea: Idea, code: str | None) -> str:
     """The idea's path as shared: with ?s=<code> for a member, bare for a visitor (whose shares count nothing)."""
     path = idea.get_absolute_url()
     return f"{path}?s={code}" if code else path
-
-
-# Permissions
-
-
-class SignInToShare(NotSignedIn):
-    default_message = _("Sign in to share ideas with a link that counts.")
-
-
-class NotAuthorOrStaff(NotAllowed):
-    default_message = _("Only the idea's author and staff see where its visitors came from.")
-
-
-class SignInToSeeSources(NotSignedIn):
-    default_message = _("Sign in as the idea's author or as staff.")
-
-
-def can_share(*, user) -> Verdict:
-    """Members share with links that count; a visitor's share buttons carry no code and count nothing."""
-    return ALLOWED if user.is_authenticated else refuse(SignInToShare())
-
-
-def can_see_sources(*, user, idea: Idea) -> Verdict:
-    """The idea's author and staff (product team, moderators, admins) see where its visitors came from."""
-    if not user.is_authenticated:
-        return refuse(SignInToSeeSources())
-    if idea.author_id == user.pk or user.is_staff_member:
-        return ALLOWED
-    return refuse(NotAuthorOrStaff())
 
 
 # Services

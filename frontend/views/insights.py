@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from community import insights
+from community import insights, permissions
 from core.text import csv_cell
 from frontend.charts import CHART_CSP, DRAWN, chart_svg
 from frontend.views.common import requires
@@ -26,7 +26,7 @@ def _filters(request) -> tuple[insights.Filters | None, dict[str, str]]:
         return None, {error.field: error.message}
 
 
-@requires(insights.can_see_insights)
+@requires(permissions.can_see_insights)
 @require_GET
 def insights_dashboard(request):
     """Every figure of the dashboard for the range and category asked for (the last 90 days by default);
@@ -66,7 +66,7 @@ def _table(request, name: str) -> tuple[insights.Filters, insights.Table] | Http
     return filters, insights.TABLES[name](filters)
 
 
-@requires(insights.can_see_insights)
+@requires(permissions.can_see_insights)
 @require_GET
 def insights_csv(request, name: str):
     """One table of the dashboard as CSV, with the page's filters; cells a spreadsheet would run as a
@@ -83,7 +83,7 @@ def insights_csv(request, name: str):
     return response
 
 
-@requires(insights.can_see_insights)
+@requires(permissions.can_see_insights)
 @require_GET
 @csp(CHART_CSP)
 def insights_chart(request, name: str):

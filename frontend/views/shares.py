@@ -9,7 +9,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from community import shares
+from community import permissions, shares
 from community.models import Channel
 from ideas.models import Idea
 
@@ -52,13 +52,13 @@ def share_panel(request, idea: Idea) -> dict:
     """The idea page's share buttons (a member's links carry their codes), how often it was shared, the
     sources section for its author and staff, and its Open Graph description."""
     viewer = request.user
-    may_share = bool(shares.can_share(user=viewer))
+    may_share = bool(permissions.can_share(user=viewer))
 
     def url_for(channel: str) -> str:
         code = shares.share_code(viewer.pk, channel) if may_share else None
         return request.build_absolute_uri(shares.share_path(idea, code))
 
-    sources = shares.share_sources(idea) if shares.can_see_sources(user=viewer, idea=idea) else None
+    sources = shares.share_sources(idea) if permissions.can_see_sources(user=viewer, idea=idea) else None
     return {
         "share_links": [_link(channel, url=url_for(channel), title=idea.title) for channel in LINKED],
         "share_copy_url": url_for(Channel.LINK),

@@ -10,8 +10,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from community.models import Channel, DailySalt, LedgerEntry, Reason, Share, Visit
+from community.permissions import SignInToShare
 from community.shares import (
-    SignInToShare,
     parse_code,
     prune_salts,
     share_bind,
