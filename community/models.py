@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import holds_role
+from accounts.models import User, holds_role
 from ideas.models import Category, Idea, in_category
 
 
@@ -71,12 +71,15 @@ class LedgerQuerySet(models.QuerySet):
         the leaderboards, the dashboard's top contributors and the month's top contributor. Left out, in
         SQL: inactive accounts (deleted or banned), banned and suspended members, and staff (moderators,
         product team, admins), who hand out what members earn."""
-        lines = self.filter(
-            Q(member__suspended_until__isnull=True) | Q(member__suspended_until__lte=timezone.now()),
-            member__is_active=True,
-            member__banned_at__isnull=True,
-            member__is_superuser=False,
-        ).exclude(holds_role(OuterRef("member_id")))
+        # The few members left out, as one set the lines are checked against: no line is joined to its member.
+        left_out = User.objects.filter(
+            Q(is_active=False)
+            | Q(banned_at__isnull=False)
+            | Q(suspended_until__gt=timezone.now())
+            | Q(is_superuser=True)
+            | Q(holds_role(OuterRef("pk")))
+        )
+        lines = self.exclude(member_id__in=left_out.values("pk"))
         if since is not None:
             lines = lines.filter(created_at__gte=since)
         if until is not None:
