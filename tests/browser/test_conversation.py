@@ -6,6 +6,7 @@ the database on SQLite, through Redis on PostgreSQL); she opens the notification
 import pytest
 from playwright.sync_api import expect
 
+from community.models import Award
 from discussion.models import Comment
 from notifications.models import Notification
 from tests.browser.pages import log_in, wait_subscribed
@@ -21,6 +22,7 @@ def test_bob_replies_alice_sees_it_live_her_bell_counts_up_and_the_notification_
     base = f"http://127.0.0.1:{own_daphne()}"
     worker()
     idea = IdeaFactory(author=pat, category=drinks, title="Cardamom buns on Fridays")
+    Award.objects.create(member=alice, badge="first_comment")  # her bell counts only the reply, not a badge
     hers = comment(alice, idea, "Fridays, and with pearl sugar.")
     alices, bobs = new_page(), new_page()
     log_in(alices, base, alice, f"/ideas/{idea.pk}/")

@@ -9,6 +9,7 @@ from itertools import pairwise
 import pytest
 from playwright.sync_api import expect
 
+from community.models import Award
 from ideas.models import Status
 from pipeline.models import StatusChange
 from pipeline.services import idea_transition
@@ -49,6 +50,7 @@ def test_pat_moves_an_idea_bob_sees_the_card_move_on_the_roadmap_and_alices_bell
     settings.LIVE_RELAY_POLL_SECONDS = 0.05  # the forked daphne reads what the worker relays
     base = f"http://127.0.0.1:{own_daphne()}"
     idea = IdeaFactory(author=alice, category=drinks, title="Cardamom buns on Fridays")
+    Award.objects.create(member=alice, badge="first_idea")  # her bell counts only the moves, not a badge
     elsewhere(idea_transition, actor=pat, idea=idea, to=Status.UNDER_REVIEW)  # its notice waits for the worker
     alices, bobs, pats = new_page(), new_page(), new_page()
     log_in(alices, base, alice, "/")
