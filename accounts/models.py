@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from core.hiding import Hidden, hidden_fields
+from core.hiding import Hidden, hidden_fields, sees_hidden
 from core.text import has_visible_text, tidy_line
 
 BIO_MAX = 2000
@@ -147,6 +147,10 @@ class User(AbstractUser):
     @property
     def profile_is_hidden(self) -> bool:
         return self.profile_hidden != Hidden.NO
+
+    def profile_concealed_from(self, viewer) -> bool:
+        """Whether moderation hides this member's bio and picture from `viewer` (all but the member and staff)."""
+        return self.profile_is_hidden and not sees_hidden(viewer, self.pk)
 
     @property
     def is_staff_member(self) -> bool:

@@ -19,7 +19,6 @@ from accounts.selectors import member_get
 from community import insights, selectors, shares
 from community.models import Channel
 from community.permissions import can_see_insights, can_see_sources
-from core.hiding import sees_hidden
 from core.permissions import VerdictPermission
 from core.schema import error_response
 from ideas.api import idea_not_found, idea_or_404
@@ -144,18 +143,15 @@ class MemberProfileSerializer(MemberSuggestionSerializer):
     points = serializers.IntegerField(help_text=_("The sum of the member's ledger lines."))
     badges = BadgeEarnedSerializer(many=True)
 
-    def _shown(self, member) -> bool:
-        return not member.profile_is_hidden or sees_hidden(self.context["request"].user, member.pk)
-
     @extend_schema_field(OpenApiTypes.DATE)
     def get_date_joined(self, member) -> date:
         return timezone.localdate(member.date_joined)
 
     def get_bio(self, member) -> str:
-        return member.bio if self._shown(member) else ""
+        return "" if member.profile_concealed_from(self.context["request"].user) else member.bio
 
     def get_bio_html(self, member) -> str:
-        return member.bio_html if self._shown(member) else ""
+        return "" if member.profile_concealed_from(self.context["request"].user) else member.bio_html
 
 
 class MemberView(APIView):

@@ -6,7 +6,6 @@ from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
-from core.hiding import sees_hidden
 from ideas.models import Status
 from moderation.selectors import queue_count
 from voting.permissions import can_vote, voting_closed
@@ -22,7 +21,7 @@ def avatar(context, user, size: str = "sm"):
     by moderation shows its picture only to the member and staff (core.hiding)."""
     if user is None:
         return format_html('<span class="avatar avatar-{} avatar-initials" aria-hidden="true">?</span>', size)
-    if user.avatar_url and not (user.profile_is_hidden and not sees_hidden(context.get("user"), user.pk)):
+    if user.avatar_url and not user.profile_concealed_from(context.get("user")):
         return format_html(
             '<img class="avatar avatar-{}" src="{}" alt="" referrerpolicy="no-referrer">', size, user.avatar_url
         )

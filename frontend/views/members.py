@@ -19,7 +19,6 @@ from accounts import reauthentication, selectors, services
 from accounts.authentication import token_expired, token_expires_at
 from accounts.models import User
 from community import selectors as community_selectors
-from core.hiding import sees_hidden
 from frontend.forms import ProfileForm, flag_form
 from frontend.views.common import read_params
 from frontend.views.moderation import hidden_notice
@@ -37,7 +36,7 @@ def member_profile(request, pk: int):
     context = {
         "member": member,
         "ideas": ideas,
-        "profile_concealed": member.profile_is_hidden and not sees_hidden(viewer, member.pk),
+        "profile_concealed": member.profile_concealed_from(viewer),
         "hidden_notice": None,
         "flag_form": flag_form(
             viewer, target=f"member:{member.pk}", author_id=member.pk, back=member.get_absolute_url()
